@@ -1,0 +1,407 @@
+using System.IO.Hashing;
+using System.Text;
+using Persona.Core.Catalog;
+using Persona.Core.Events;
+
+namespace Persona.Core.Engine;
+
+/// <summary>
+/// The profile engine: <c>Apply(state, event, catalog)</c> is a pure function of its inputs (it mutates
+/// only the state), with cost independent of the user's history. The same engine runs in
+/// the server, in offline replay and in evaluation.
+/// </summary>
+public sealed class ProfileEngine
+{
+    private const double RescaleExponent = 256;
+    private readonly double[] _typeWeights = new double[256];
+    private readonly double[] _halfLifeMs = new double[16];
+    private readonly double _minHalfLifeMs;
+
+    public ProfileEngine(EngineConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config;
+        Types = config.BuildEventTypes();
+        foreach (var (name, weight) in config.TypeWeights)
+        {
+            if (Types.TryGetCode(name, out var code))
+            {
+                _typeWeights[code] = weight;
+            }
+        }
+
+        _halfLifeMs[(int)FeatureKind.Category] = config.CategoryHalfLife.TotalMilliseconds;
+        _halfLifeMs[(int)FeatureKind.Brand] = config.BrandHalfLife.TotalMilliseconds;
+        _halfLifeMs[(int)FeatureKind.Tag] = config.TagHalfLife.TotalMilliseconds;
+        _halfLifeMs[(int)FeatureKind.PriceBand] = config.PriceBandHalfLife.TotalMilliseconds;
+        _minHalfLifeMs = new[] { config.CategoryHalfLife, config.BrandHalfLife, config.TagHalfLife, config.PriceBandHalfLife }.Min().TotalMilliseconds;
+    }
+
+    public EngineConfig Config { get; }
+
+    public EventTypes Types { get; }
+
+    /// <summary>The interest weight an event of this type gives each feature of its item.</summary>
+    public double InterestWeight(BehaviorEvent e) => e.Type == (byte)EventType.Rate
+        ? e.Rating is { } r ? (r - Config.RatingCentre) * Config.RatingWeight : 0
+        : _typeWeights[e.Type];
+
+    /// <summary>The features an event adds interest to: its item's features, or a preference's declared ones.</summary>
+    public static IEnumerable<ulong> EventFeatures(BehaviorEvent e, ICatalogView catalog)
+    {
+        if (e.Type == (byte)EventType.Preference)
+        {
+            return PreferenceFeatures(e).Select(p => FeatureId.Of(p.Kind, p.Name));
+        }
+
+        return e.ItemId is not null && catalog.Find(e.ItemId) is { } item ? item.Features : [];
+    }
+
+    /// <summary>Declared features of a preference event: context values "category", "brand", "tag".</summary>
+    public static IEnumerable<(FeatureKind Kind, string Name)> PreferenceFeatures(BehaviorEvent e)
+    {
+        if (e.Context?.Values is not { } values)
+        {
+            yield break;
+        }
+
+        if (values.TryGetValue("category", out var c) && c.Length > 0)
+        {
+            yield return (FeatureKind.Category, c);
+        }
+
+        if (values.TryGetValue("brand", out var b) && b.Length > 0)
+        {
+            yield return (FeatureKind.Brand, b);
+        }
+
+        if (values.TryGetValue("tag", out var t) && t.Length > 0)
+        {
+            yield return (FeatureKind.Tag, t);
+        }
+    }
+
+    /// <summary>The decay factor 2^(-age / halfLife) of a feature kind.</summary>
+    public double Decay(FeatureKind kind, double ageMs) => Math.Pow(2, -ageMs / _halfLifeMs[(int)kind]);
+
+    /// <summary>Applies one event to a user's state.</summary>
+    public void Apply(ProfileState state, BehaviorEvent e, ICatalogView catalog)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var t = e.TimestampMs;
+        state.EventCount++;
+        if (t < state.FirstSeenMs)
+        {
+            state.FirstSeenMs = t;
+        }
+
+        if (t > state.LastSeenMs)
+        {
+            state.LastSeenMs = t;
+        }
+
+        var stats = state.FindType(e.Type);
+        if (stats is null)
+        {
+            stats = new TypeStats(e.Type);
+            state.Types.Add(stats);
+        }
+
+        stats.Add(t);
+
+        var dt = DateTimeOffset.FromUnixTimeMilliseconds(t);
+        state.HourOfDay[dt.Hour]++;
+        state.DayOfWeek[(int)dt.DayOfWeek]++;
+        if (e.Context is { } ctx)
+        {
+            if (ctx.Device is { Length: > 0 } device)
+            {
+                state.Devices.Add(device);
+            }
+
+            if (ctx.Channel is { Length: > 0 } channel)
+            {
+                state.Channels.Add(channel);
+            }
+        }
+
+        var item = e.ItemId is null ? null : catalog.Find(e.ItemId);
+        ApplyInterests(state, e, item);
+        ApplyMoney(state, e, item, catalog);
+        ApplySession(state, e);
+        if (e.ItemId is not null && Config.RecentItems > 0 && e.Type != (byte)EventType.Impression)
+        {
+            AddRecent(state, new RecentItem(e.ItemId, e.Type, t, Tiebreak(e.EventId)));
+        }
+    }
+
+    /// <summary>The deterministic tiebreak of an event id (XxHash64 of its UTF-8 bytes).</summary>
+    public static ulong Tiebreak(string eventId) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(eventId));
+
+    /// <summary>Interest values of a state at <paramref name="nowMs"/>, unsorted, negatives clamped to zero.</summary>
+    public IEnumerable<(ulong Feature, double Weight)> Interests(ProfileState state, long nowMs)
+    {
+        for (var i = 0; i < state.InterestCount; i++)
+        {
+            var key = state.InterestKeys[i];
+            var w = state.InterestValues[i] * Decay(FeatureId.KindOf(key), nowMs - (double)state.InterestRefMs);
+            yield return (key, Math.Max(0, w));
+        }
+    }
+
+    private void ApplyInterests(ProfileState state, BehaviorEvent e, ItemFeatures? item)
+    {
+        var weight = InterestWeight(e);
+        if (weight == 0)
+        {
+            return;
+        }
+
+        var t = e.TimestampMs;
+        if (state.InterestRefMs == long.MinValue)
+        {
+            state.InterestRefMs = t;
+        }
+        else if ((t - (double)state.InterestRefMs) / _minHalfLifeMs > RescaleExponent)
+        {
+            Rescale(state, t);
+        }
+
+        if (e.Type == (byte)EventType.Preference)
+        {
+            foreach (var (kind, name) in PreferenceFeatures(e))
+            {
+                AddInterest(state, FeatureId.Of(kind, name), weight, t);
+            }
+
+            return;
+        }
+
+        if (item is null)
+        {
+            return;
+        }
+
+        foreach (var f in item.Features)
+        {
+            AddInterest(state, f, weight, t);
+        }
+    }
+
+    private void AddInterest(ProfileState state, ulong feature, double weight, long t)
+    {
+        var kind = FeatureId.KindOf(feature);
+        var scaled = weight * Math.Pow(2, (t - (double)state.InterestRefMs) / _halfLifeMs[(int)kind]);
+        var keys = state.InterestKeys;
+        var n = state.InterestCount;
+        for (var i = 0; i < n; i++)
+        {
+            if (keys[i] == feature)
+            {
+                state.InterestValues[i] += scaled;
+                return;
+            }
+        }
+
+        if (n < Config.MaxInterests)
+        {
+            if (n == keys.Length)
+            {
+                var size = Math.Min(Config.MaxInterests, Math.Max(8, n * 2));
+                state.InterestKeys = keys = [.. keys, .. new ulong[size - n]];
+                state.InterestValues = [.. state.InterestValues, .. new double[size - n]];
+            }
+
+            keys[n] = feature;
+            state.InterestValues[n] = scaled;
+            state.InterestCount = n + 1;
+            return;
+        }
+
+        // Full: evict the weakest feature (at time t) if the newcomer outweighs it.
+        var weakest = -1;
+        var weakestValue = double.MaxValue;
+        for (var i = 0; i < n; i++)
+        {
+            var v = state.InterestValues[i] * Decay(FeatureId.KindOf(keys[i]), t - (double)state.InterestRefMs);
+            if (v < weakestValue)
+            {
+                weakestValue = v;
+                weakest = i;
+            }
+        }
+
+        if (weight > weakestValue)
+        {
+            keys[weakest] = feature;
+            state.InterestValues[weakest] = scaled;
+        }
+    }
+
+    private void Rescale(ProfileState state, long newRefMs)
+    {
+        var shift = newRefMs - (double)state.InterestRefMs;
+        for (var i = 0; i < state.InterestCount; i++)
+        {
+            state.InterestValues[i] *= Decay(FeatureId.KindOf(state.InterestKeys[i]), shift);
+        }
+
+        state.InterestRefMs = newRefMs;
+    }
+
+    private static void ApplyMoney(ProfileState state, BehaviorEvent e, ItemFeatures? item, ICatalogView catalog)
+    {
+        var price = e.Price ?? item?.Price;
+        switch ((EventType)e.Type)
+        {
+            case EventType.Purchase:
+                var quantity = e.Quantity ?? 1;
+                state.Units += quantity;
+                if (price is { } p)
+                {
+                    state.Monetary += p * quantity;
+                }
+
+                if (e.RecommendationId is not null)
+                {
+                    state.RecoPurchases++;
+                }
+
+                break;
+            case EventType.Click:
+                if (e.RecommendationId is not null)
+                {
+                    state.RecoClicks++;
+                }
+
+                break;
+            case EventType.Rate:
+                if (e.Rating is { } r)
+                {
+                    state.RatingSum += r;
+                    state.RatingCount++;
+                }
+
+                break;
+        }
+
+        if (e.Type is (byte)EventType.View or (byte)EventType.Click or (byte)EventType.CartAdd or (byte)EventType.Purchase
+            && price is > 0 && item?.Category is { } category && catalog.CategoryMedianPrice(category) is > 0 and var median)
+        {
+            state.PriceLogRatioSum += Math.Log(price.Value / median);
+            state.PriceLogRatioCount++;
+        }
+    }
+
+    private void ApplySession(ProfileState state, BehaviorEvent e)
+    {
+        var t = e.TimestampMs;
+        var gap = (long)Config.SessionGap.TotalMilliseconds;
+        if (state.CurrentSessionId is null)
+        {
+            StartSession(state, e);
+            return;
+        }
+
+        var explicitMatch = e.SessionId is not null && e.SessionId == state.CurrentSessionId;
+        var explicitMismatch = e.SessionId is not null && !explicitMatch && !IsDerived(state);
+        var withinGap = t >= state.CurrentSessionStartMs - gap && t <= state.CurrentSessionLastMs + gap;
+        var continues = explicitMatch || (!explicitMismatch && withinGap);
+        if (continues)
+        {
+            state.CurrentSessionEvents++;
+            state.CurrentSessionStartMs = Math.Min(state.CurrentSessionStartMs, t);
+            state.CurrentSessionLastMs = Math.Max(state.CurrentSessionLastMs, t);
+            MarkSession(state, e);
+            return;
+        }
+
+        if (t < state.CurrentSessionStartMs)
+        {
+            return; // a late event from an earlier session: session statistics are kept in arrival order
+        }
+
+        CloseSession(state);
+        StartSession(state, e);
+    }
+
+    private static bool IsDerived(ProfileState state) =>
+        state.CurrentSessionId is { } id && id.StartsWith(state.UserId + "#", StringComparison.Ordinal);
+
+    private static void StartSession(ProfileState state, BehaviorEvent e)
+    {
+        state.SessionCount++;
+        state.CurrentSessionId = e.SessionId ?? DerivedSessionId(state.UserId, e.TimestampMs);
+        state.CurrentSessionStartMs = e.TimestampMs;
+        state.CurrentSessionLastMs = e.TimestampMs;
+        state.CurrentSessionEvents = 1;
+        state.CurrentSessionCart = false;
+        state.CurrentSessionPurchase = false;
+        MarkSession(state, e);
+    }
+
+    /// <summary>The session id given to events that carry none: the user id and the session's start time.</summary>
+    public static string DerivedSessionId(string userId, long startMs) => userId + "#" + startMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static void MarkSession(ProfileState state, BehaviorEvent e)
+    {
+        if (e.Type == (byte)EventType.CartAdd)
+        {
+            state.CurrentSessionCart = true;
+        }
+        else if (e.Type == (byte)EventType.Purchase)
+        {
+            state.CurrentSessionPurchase = true;
+        }
+    }
+
+    /// <summary>Folds the current session into the closed-session aggregates.</summary>
+    internal static void CloseSession(ProfileState state)
+    {
+        state.ClosedSessions++;
+        state.ClosedSessionEvents += state.CurrentSessionEvents;
+        state.ClosedSessionDurationMs += state.CurrentSessionLastMs - state.CurrentSessionStartMs;
+        if (state.CurrentSessionEvents == 1)
+        {
+            state.Bounces++;
+        }
+
+        if (state.CurrentSessionCart)
+        {
+            state.CartSessions++;
+            if (!state.CurrentSessionPurchase)
+            {
+                state.AbandonedCartSessions++;
+            }
+        }
+
+        state.CurrentSessionId = null;
+    }
+
+    private void AddRecent(ProfileState state, RecentItem entry)
+    {
+        var list = state.Recent;
+        var i = list.Count;
+        while (i > 0 && Compare(list[i - 1], entry) > 0)
+        {
+            i--;
+        }
+
+        if (list.Count >= Config.RecentItems && i == 0)
+        {
+            return; // older than everything kept
+        }
+
+        list.Insert(i, entry);
+        if (list.Count > Config.RecentItems)
+        {
+            list.RemoveAt(0);
+        }
+    }
+
+    private static int Compare(RecentItem a, RecentItem b) =>
+        a.TimeMs != b.TimeMs ? a.TimeMs.CompareTo(b.TimeMs) : a.Tiebreak.CompareTo(b.Tiebreak);
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Persona.Core.Events;
+
+namespace Persona.Core.Ingest;
+
+/// <summary>
+/// Validates canonical events (JSON schema in docs/EVENTS.md). Every rejected record gets one message
+/// per broken rule, naming the field: <c>timestamp: missing</c>, <c>rating: 7 is outside 1..5</c>.
+/// </summary>
+public sealed class EventParser
+{
+    private static readonly HashSet<string> ContextFields = ["device", "channel", "page"];
+    private readonly EventTypes _types;
+    private readonly TimeProvider _clock;
+
+    public EventParser(EventTypes types, TimeProvider clock)
+    {
+        _types = types;
+        _clock = clock;
+    }
+
+    /// <summary>Parses a body (JSON array or NDJSON); throws <see cref="MalformedBodyException"/> if it is not well-formed.</summary>
+    public ParsedBatch<BehaviorEvent> ParseBody(ReadOnlyMemory<byte> body) => Parse(JsonRecords.Split(body));
+
+    public ParsedBatch<BehaviorEvent> Parse(IReadOnlyList<JsonElement> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var accepted = new List<(int, BehaviorEvent)>(records.Count);
+        var rejected = new List<RecordError>();
+        var raw = new List<string>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            var (e, error) = ParseOne(records[i], i, now);
+            if (e is not null)
+            {
+                accepted.Add((i, e));
+            }
+            else
+            {
+                rejected.Add(error!);
+                raw.Add(records[i].GetRawText());
+            }
+        }
+
+        return new ParsedBatch<BehaviorEvent>(accepted, rejected, raw);
+    }
+
+    public (BehaviorEvent? Event, RecordError? Error) ParseOne(JsonElement record, int index, long nowMs)
+    {
+        var f = new FieldReader(record);
+        if (!f.IsObject)
+        {
+            return (null, new RecordError(index, null, [$"record: must be an object, not {FieldReader.Kind(record)}"]));
+        }
+
+        var id = f.Id("eventId", required: true);
+        byte type = 0;
+        var typeName = f.Text("type", 64);
+        if (typeName is null)
+        {
+            if (!f.Has("type"))
+            {
+                f.Errors.Add("type: missing");
+            }
+        }
+        else if (!_types.TryGetCode(typeName.Trim().ToLowerInvariant(), out type))
+        {
+            f.Errors.Add($"type: '{typeName}' is not a known event type ({string.Join(", ", _types.Names)})");
+        }
+
+        var user = f.Id("userId", required: true);
+        var session = f.Id("sessionId", required: false);
+        var itemRequired = typeName is not null && _types.TryGetCode(typeName.Trim().ToLowerInvariant(), out var code) && EventTypes.RequiresItem(code);
+        var item = f.Id("itemId", required: itemRequired);
+        var time = f.Time("timestamp", required: true, nowMs);
+        var price = f.Number("price", 0, 1e9);
+        var quantity = f.Integer("quantity", 1, 1_000_000);
+        var currency = f.Text("currency", 3);
+        if (currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetter)))
+        {
+            f.Errors.Add($"currency: '{currency}' is not a three-letter ISO 4217 code");
+        }
+
+        var rating = f.Integer("rating", 1, 5);
+        if (type == (byte)EventType.Rate && typeName is not null && rating is null && !f.Has("rating"))
+        {
+            f.Errors.Add("rating: missing (required for rate events)");
+        }
+
+        var text = f.Text("text");
+        var reco = f.Id("recommendationId", required: false);
+        EventContext? context = null;
+        if (f.Get("context") is { } ctx)
+        {
+            if (ctx.ValueKind != JsonValueKind.Object)
+            {
+                f.Errors.Add($"context: must be an object, not {FieldReader.Kind(ctx)}");
+            }
+            else
+            {
+                var cf = new FieldReader(ctx);
+                var device = cf.Text("device", 64);
+                var channel = cf.Text("channel", 64);
+                var page = cf.Text("page", 1024);
+                var values = cf.StringMap(ctx, "context", ContextFields);
+                f.Errors.AddRange(cf.Errors.Select(e => "context." + e));
+                context = new EventContext { Device = device, Channel = channel, Page = page, Values = values is { Count: > 0 } ? values : null };
+            }
+        }
+
+        if (f.Errors.Count > 0)
+        {
+            return (null, new RecordError(index, id, f.Errors));
+        }
+
+        return (new BehaviorEvent
+        {
+            EventId = id!,
+            Type = type,
+            UserId = user!,
+            SessionId = session,
+            ItemId = item,
+            TimestampMs = time!.Value,
+            Price = price,
+            Quantity = quantity,
+            Currency = currency?.ToUpperInvariant(),
+            Rating = rating,
+            Text = text,
+            RecommendationId = reco,
+            Context = context is { IsEmpty: false } ? context : null,
+        }, null);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Persona.Core.Catalog;
+
+namespace Persona.Core.Ingest;
+
+/// <summary>Validates optional user records (schema in docs/EVENTS.md).</summary>
+public static class UserParser
+{
+    public static ParsedBatch<UserRecord> ParseBody(ReadOnlyMemory<byte> body, long nowMs) => Parse(JsonRecords.Split(body), nowMs);
+
+    public static ParsedBatch<UserRecord> Parse(IReadOnlyList<JsonElement> records, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var accepted = new List<(int, UserRecord)>();
+        var rejected = new List<RecordError>();
+        var raw = new List<string>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            var f = new FieldReader(records[i]);
+            if (!f.IsObject)
+            {
+                rejected.Add(new RecordError(i, null, [$"record: must be an object, not {FieldReader.Kind(records[i])}"]));
+                raw.Add(records[i].GetRawText());
+                continue;
+            }
+
+            var id = f.Id("userId", required: true);
+            var signup = f.Time("signupTime", required: false, nowMs);
+            var prefs = f.StringList("declaredPreferences", 64);
+            foreach (var p in prefs ?? [])
+            {
+                if (!Catalog.FeatureId.TryParseKey(p, out _, out _))
+                {
+                    f.Errors.Add($"declaredPreferences: '{p}' is not of the form category:…, brand:…, tag:… or price:…");
+                }
+            }
+
+            Dictionary<string, bool>? consent = null;
+            if (f.Get("consent") is { } c)
+            {
+                if (c.ValueKind != JsonValueKind.Object || c.EnumerateObject().Any(p => p.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)))
+                {
+                    f.Errors.Add("consent: must be an object of booleans");
+                }
+                else
+                {
+                    consent = c.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetBoolean(), StringComparer.Ordinal);
+                }
+            }
+
+            if (f.Errors.Count > 0)
+            {
+                rejected.Add(new RecordError(i, id, f.Errors));
+                raw.Add(records[i].GetRawText());
+                continue;
+            }
+
+            accepted.Add((i, new UserRecord { UserId = id!, SignupTimeMs = signup, DeclaredPreferences = prefs ?? [], Consent = consent }));
+        }
+
+        return new ParsedBatch<UserRecord>(accepted, rejected, raw);
+    }
+}
