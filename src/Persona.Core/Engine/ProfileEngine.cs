@@ -1,5 +1,5 @@
 using System.IO.Hashing;
-using System.Text;
+using System.Runtime.InteropServices;
 using Persona.Core.Catalog;
 using Persona.Core.Events;
 
@@ -112,9 +112,16 @@ public sealed class ProfileEngine
 
         stats.Add(t);
 
-        var dt = DateTimeOffset.FromUnixTimeMilliseconds(t);
-        state.HourOfDay[dt.Hour]++;
-        state.DayOfWeek[(int)dt.DayOfWeek]++;
+        // UTC hour of day and day of week (1970-01-01 was a Thursday, day 4 with Sunday = 0).
+        var days = Math.DivRem(t, 86_400_000L, out var msOfDay);
+        if (msOfDay < 0)
+        {
+            days--;
+            msOfDay += 86_400_000L;
+        }
+
+        state.HourOfDay[(int)(msOfDay / 3_600_000L)]++;
+        state.DayOfWeek[(int)(((days % 7) + 11) % 7)]++;
         if (e.Context is { } ctx)
         {
             if (ctx.Device is { Length: > 0 } device)
@@ -138,8 +145,8 @@ public sealed class ProfileEngine
         }
     }
 
-    /// <summary>The deterministic tiebreak of an event id (XxHash64 of its UTF-8 bytes).</summary>
-    public static ulong Tiebreak(string eventId) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(eventId));
+    /// <summary>The deterministic tiebreak of an event id (XxHash64 of its UTF-16 code units, little-endian).</summary>
+    public static ulong Tiebreak(string eventId) => XxHash64.HashToUInt64(MemoryMarshal.AsBytes(eventId.AsSpan()));
 
     /// <summary>Interest values of a state at <paramref name="nowMs"/>, unsorted, negatives clamped to zero.</summary>
     public IEnumerable<(ulong Feature, double Weight)> Interests(ProfileState state, long nowMs)
@@ -185,16 +192,24 @@ public sealed class ProfileEngine
             return;
         }
 
+        Span<double> scale = stackalloc double[5];
         foreach (var f in item.Features)
         {
-            AddInterest(state, f, weight, t);
+            var kind = (int)FeatureId.KindOf(f);
+            if (scale[kind] == 0)
+            {
+                scale[kind] = Math.Pow(2, (t - (double)state.InterestRefMs) / _halfLifeMs[kind]);
+            }
+
+            AddInterest(state, f, weight, weight * scale[kind], t);
         }
     }
 
-    private void AddInterest(ProfileState state, ulong feature, double weight, long t)
+    private void AddInterest(ProfileState state, ulong feature, double weight, long t) =>
+        AddInterest(state, feature, weight, weight * Math.Pow(2, (t - (double)state.InterestRefMs) / _halfLifeMs[(int)FeatureId.KindOf(feature)]), t);
+
+    private void AddInterest(ProfileState state, ulong feature, double weight, double scaled, long t)
     {
-        var kind = FeatureId.KindOf(feature);
-        var scaled = weight * Math.Pow(2, (t - (double)state.InterestRefMs) / _halfLifeMs[(int)kind]);
         var keys = state.InterestKeys;
         var n = state.InterestCount;
         for (var i = 0; i < n; i++)

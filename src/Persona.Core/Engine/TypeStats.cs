@@ -19,13 +19,15 @@ internal sealed class TypeStats
     public long LastMs { get; set; } = long.MinValue;
 
     /// <summary>5-minute buckets; the 1 h window is the current bucket and the 11 before it.</summary>
-    public WindowCounter Fine { get; private set; } = new(FiveMinutes, 13);
+#pragma warning disable SA1401, CA1051 // mutable struct fields, updated in place
+    public WindowCounter Fine = new(FiveMinutes, 13);
 
     /// <summary>Hourly buckets; the 24 h window is the current hour and the 23 before it.</summary>
-    public WindowCounter Hourly { get; private set; } = new(Hour, 25);
+    public WindowCounter Hourly = new(Hour, 25);
 
     /// <summary>Daily buckets (UTC days) for the 7 d and 30 d windows.</summary>
-    public WindowCounter Daily { get; private set; } = new(Day, 31);
+    public WindowCounter Daily = new(Day, 31);
+#pragma warning restore SA1401, CA1051
 
     public void Add(long timeMs)
     {

@@ -3,17 +3,18 @@ namespace Persona.Core.Engine;
 /// <summary>
 /// Event counts in fixed-width time buckets, sparse, keeping the newest <see cref="Keep"/> buckets
 /// relative to the newest bucket seen. Adding is commutative: a late event lands in its own bucket,
-/// and one older than the kept range would have been evicted in time order too.
+/// and one older than the kept range would have been evicted in time order too. A mutable struct held in
+/// a field of its owner (one array per counter: bucket/count pairs, ascending).
 /// </summary>
-internal sealed class WindowCounter
+internal struct WindowCounter
 {
-    private int[] _buckets = [];
-    private int[] _counts = [];
+    private int[] _pairs;
 
     public WindowCounter(long widthMs, int keep)
     {
         WidthMs = widthMs;
         Keep = keep;
+        _pairs = [];
     }
 
     public long WidthMs { get; }
@@ -22,55 +23,65 @@ internal sealed class WindowCounter
 
     public int Length { get; private set; }
 
-    public int BucketAt(int i) => _buckets[i];
+    public readonly int BucketAt(int i) => _pairs[2 * i];
 
-    public int CountAt(int i) => _counts[i];
+    public readonly int CountAt(int i) => _pairs[(2 * i) + 1];
 
     public void Add(long timeMs, int count = 1)
     {
-        var bucket = (int)Math.Floor(timeMs / (double)WidthMs);
-        if (Length > 0 && bucket <= _buckets[Length - 1] - Keep)
+        var bucket = (int)(timeMs >= 0 ? timeMs / WidthMs : ((timeMs + 1) / WidthMs) - 1);
+        var n = Length;
+        var p = _pairs;
+        if (n > 0)
         {
-            return; // older than the kept range: already expired
+            var newest = p[2 * (n - 1)];
+            if (bucket == newest)
+            {
+                p[(2 * (n - 1)) + 1] += count;
+                return;
+            }
+
+            if (bucket <= newest - Keep)
+            {
+                return; // older than the kept range: already expired
+            }
         }
 
-        // Find the position (buckets are sorted ascending; new events are usually the last bucket).
-        var i = Length - 1;
-        while (i >= 0 && _buckets[i] > bucket)
+        var i = n - 1;
+        while (i >= 0 && p[2 * i] > bucket)
         {
             i--;
         }
 
-        if (i >= 0 && _buckets[i] == bucket)
+        if (i >= 0 && p[2 * i] == bucket)
         {
-            _counts[i] += count;
+            p[(2 * i) + 1] += count;
             return;
         }
 
         Insert(i + 1, bucket, count);
-        var newest = _buckets[Length - 1];
+        var last = _pairs[2 * (Length - 1)];
         var drop = 0;
-        while (drop < Length && _buckets[drop] <= newest - Keep)
+        while (drop < Length && _pairs[2 * drop] <= last - Keep)
         {
             drop++;
         }
 
         if (drop > 0)
         {
-            Array.Copy(_buckets, drop, _buckets, 0, Length - drop);
-            Array.Copy(_counts, drop, _counts, 0, Length - drop);
+            Array.Copy(_pairs, 2 * drop, _pairs, 0, 2 * (Length - drop));
             Length -= drop;
         }
     }
 
     /// <summary>Events in the <paramref name="buckets"/> buckets ending with the one holding <paramref name="nowMs"/>.</summary>
-    public long Sum(long nowMs, int buckets)
+    public readonly long Sum(long nowMs, int buckets)
     {
-        var current = (int)Math.Floor(nowMs / (double)WidthMs);
+        var current = (int)(nowMs >= 0 ? nowMs / WidthMs : ((nowMs + 1) / WidthMs) - 1);
         long sum = 0;
         for (var i = Length - 1; i >= 0; i--)
         {
-            var b = _buckets[i];
+            var b = _pairs[2 * i];
             if (b > current)
             {
                 continue;
@@ -81,7 +92,7 @@ internal sealed class WindowCounter
                 break;
             }
 
-            sum += _counts[i];
+            sum += _pairs[(2 * i) + 1];
         }
 
         return sum;
@@ -89,31 +100,33 @@ internal sealed class WindowCounter
 
     internal void Load(int[] buckets, int[] counts)
     {
-        _buckets = buckets;
-        _counts = counts;
+        _pairs = new int[2 * buckets.Length];
+        for (var i = 0; i < buckets.Length; i++)
+        {
+            _pairs[2 * i] = buckets[i];
+            _pairs[(2 * i) + 1] = counts[i];
+        }
+
         Length = buckets.Length;
     }
 
-    internal WindowCounter Clone()
+    internal readonly WindowCounter Clone()
     {
-        var c = new WindowCounter(WidthMs, Keep);
-        c.Load(_buckets[..Length], _counts[..Length]);
+        var c = new WindowCounter(WidthMs, Keep) { _pairs = _pairs[..(2 * Length)], Length = Length };
         return c;
     }
 
     private void Insert(int at, int bucket, int count)
     {
-        if (Length == _buckets.Length)
+        if (2 * Length == _pairs.Length)
         {
-            var size = Math.Min(Keep + 1, Math.Max(4, Length * 2));
-            Array.Resize(ref _buckets, size);
-            Array.Resize(ref _counts, size);
+            var size = Math.Min(Keep + 1, Math.Max(2, Length * 2));
+            Array.Resize(ref _pairs, 2 * size);
         }
 
-        Array.Copy(_buckets, at, _buckets, at + 1, Length - at);
-        Array.Copy(_counts, at, _counts, at + 1, Length - at);
-        _buckets[at] = bucket;
-        _counts[at] = count;
+        Array.Copy(_pairs, 2 * at, _pairs, 2 * (at + 1), 2 * (Length - at));
+        _pairs[2 * at] = bucket;
+        _pairs[(2 * at) + 1] = count;
         Length++;
     }
 }

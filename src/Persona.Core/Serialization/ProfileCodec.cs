@@ -134,9 +134,9 @@ public static class ProfileCodec
         {
             var t = new TypeStats(r.ReadByte()) { Count = r.ReadVarInt() };
             t.LastMs = baseMs + r.ReadVarInt();
-            ReadCounter(t.Fine, ref r);
-            ReadCounter(t.Hourly, ref r);
-            ReadCounter(t.Daily, ref r);
+            ReadCounter(ref t.Fine, ref r);
+            ReadCounter(ref t.Hourly, ref r);
+            ReadCounter(ref t.Daily, ref r);
             s.Types.Add(t);
         }
 
@@ -191,7 +191,7 @@ public static class ProfileCodec
         return s;
     }
 
-    private static void WriteCounter(WindowCounter c, BinaryWriterBuffer w)
+    private static void WriteCounter(in WindowCounter c, BinaryWriterBuffer w)
     {
         w.WriteVarUInt((ulong)c.Length);
         var prev = 0L;
@@ -203,7 +203,7 @@ public static class ProfileCodec
         }
     }
 
-    private static void ReadCounter(WindowCounter c, ref BinaryReaderSpan r)
+    private static void ReadCounter(ref WindowCounter c, ref BinaryReaderSpan r)
     {
         var n = r.ReadCount(c.Keep + 1);
         var buckets = new int[n];

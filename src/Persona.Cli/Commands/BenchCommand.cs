@@ -1,0 +1,139 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Persona.Core.Engine;
+using Persona.Core.Events;
+using Persona.Core.Ingest;
+using Persona.Core.Serialization;
+using Persona.Storage.RocksDb;
+using Persona.Synthetic;
+
+namespace Persona.Cli.Commands;
+
+/// <summary>
+/// <c>persona bench</c>: replays N synthetic events over U users through (a) the pure engine and (b) the
+/// embedded durable pipeline (RocksDB, fsync per batch) and prints one JSON object.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var events = new Option<long>("--events") { Description = "Events to replay", DefaultValueFactory = _ => 1_000_000 };
+        var users = new Option<int>("--users") { Description = "Users in the synthetic shop", DefaultValueFactory = _ => 100_000 };
+        var items = new Option<int>("--items") { Description = "Catalog items", DefaultValueFactory = _ => 20_000 };
+        var batch = new Option<int>("--batch") { Description = "Events per durable write batch", DefaultValueFactory = _ => 10_000 };
+        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
+        var json = new Option<bool>("--json") { Description = "Print only the JSON result" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Directory for the durable run (default: a fresh temporary one, deleted after)" };
+        var engineOnly = new Option<bool>("--engine-only") { Description = "Skip the durable pipeline run" };
+        var command = new Command("bench", "Measure engine and durable pipeline throughput, update latency and profile size") { events, users, items, batch, seed, json, dataDir, engineOnly };
+        command.SetAction(r => Run(r.GetValue(events), r.GetValue(users), r.GetValue(items), r.GetValue(batch), r.GetValue(seed), r.GetValue(json), r.GetValue(dataDir), r.GetValue(engineOnly)));
+        return command;
+    }
+
+    private static int Run(long eventCount, int userCount, int itemCount, int batchSize, int seed, bool jsonOnly, string? dataDir, bool engineOnly)
+    {
+        void Say(string s)
+        {
+            if (!jsonOnly)
+            {
+                Console.Error.WriteLine(s);
+            }
+        }
+
+        var shop = new SyntheticShop(new ShopOptions { Seed = seed, Users = userCount, Items = itemCount, Events = eventCount, MeanSessionGap = TimeSpan.FromDays(20) });
+        Say($"generating {eventCount:N0} events over {userCount:N0} users...");
+        var genWatch = Stopwatch.StartNew();
+        var stream = shop.Events().ToArray();
+        Say($"generated {stream.Length:N0} events in {genWatch.Elapsed.TotalSeconds:F1} s");
+        var engine = new ProfileEngine(new EngineConfig());
+        var catalog = new Persona.Core.Catalog.CatalogIndex();
+        catalog.Upsert(shop.Catalog);
+
+        // (a) the pure engine: apply every event to its user's state, timing each update.
+        GC.Collect();
+        var states = new Dictionary<string, ProfileState>(userCount, StringComparer.Ordinal);
+        var latencies = new long[stream.Length];
+        var allocated0 = GC.GetAllocatedBytesForCurrentThread();
+        var gcs0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < stream.Length; i++)
+        {
+            var e = stream[i];
+            var t0 = Stopwatch.GetTimestamp();
+            if (!states.TryGetValue(e.UserId, out var state))
+            {
+                state = new ProfileState(e.UserId);
+                states[e.UserId] = state;
+            }
+
+            engine.Apply(state, e, catalog);
+            latencies[i] = Stopwatch.GetTimestamp() - t0;
+        }
+
+        var engineSeconds = watch.Elapsed.TotalSeconds;
+        var allocPerEvent = (GC.GetAllocatedBytesForCurrentThread() - allocated0) / (double)Math.Max(1, stream.Length);
+        Say($"engine: {allocPerEvent:F1} bytes allocated per event; GCs gen0/1/2: {GC.CollectionCount(0) - gcs0.Item1}/{GC.CollectionCount(1) - gcs0.Item2}/{GC.CollectionCount(2) - gcs0.Item3}");
+        Array.Sort(latencies);
+        double Us(double q) => latencies.Length == 0 ? 0 : latencies[(int)Math.Min(latencies.Length - 1, q * latencies.Length)] * 1e6 / Stopwatch.Frequency;
+        var sizes = states.Values.Select(s => ProfileCodec.Serialize(s).Length).Order().ToArray();
+        Say($"engine: {stream.Length / engineSeconds:N0} events/s, {states.Count:N0} profiles");
+
+        // (b) the durable pipeline: log append (fsync per batch) + dedupe + apply + checkpoints.
+        var (accepted, pipelineSeconds) = engineOnly ? (0L, 1.0) : RunPipeline(shop, engine, stream, batchSize, dataDir);
+        Say($"pipeline: {accepted / pipelineSeconds:N0} events/s");
+        var result = new Dictionary<string, object>
+        {
+            ["events"] = stream.LongLength,
+            ["users"] = states.Count,
+            ["engine_events_per_sec"] = Math.Round(stream.Length / engineSeconds),
+            ["pipeline_events_per_sec"] = Math.Round(accepted / pipelineSeconds),
+            ["update_p50_us"] = Math.Round(Us(0.50), 3),
+            ["update_p99_us"] = Math.Round(Us(0.99), 3),
+            ["update_p999_us"] = Math.Round(Us(0.999), 3),
+            ["engine_alloc_bytes_per_event"] = Math.Round(allocPerEvent, 1),
+            ["bytes_per_profile"] = Math.Round(sizes.Average(), 1),
+            ["bytes_per_profile_p50"] = sizes[sizes.Length / 2],
+            ["bytes_per_profile_p99"] = sizes[(int)(sizes.Length * 0.99)],
+            ["pipeline_batch"] = batchSize,
+            ["pipeline_fsync"] = true,
+            ["cores"] = Environment.ProcessorCount,
+        };
+        Console.WriteLine(JsonSerializer.Serialize(result));
+        return 0;
+    }
+
+    private static (long Accepted, double Seconds) RunPipeline(SyntheticShop shop, ProfileEngine engine, BehaviorEvent[] stream, int batchSize, string? dataDir)
+    {
+        var dir = dataDir ?? Path.Combine(Path.GetTempPath(), "persona-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dir }, engine);
+            store.UpsertItems(new ParsedBatch<Persona.Core.Catalog.CatalogItem>([.. shop.Catalog.Select((c, i) => (i, c))], [], []));
+            GC.Collect();
+            long accepted = 0;
+            var watch = Stopwatch.StartNew();
+            for (var start = 0; start < stream.Length; start += batchSize)
+            {
+                var n = Math.Min(batchSize, stream.Length - start);
+                var slice = new (int, BehaviorEvent)[n];
+                for (var j = 0; j < n; j++)
+                {
+                    slice[j] = (j, stream[start + j]);
+                }
+
+                accepted += store.Ingest(new ParsedBatch<BehaviorEvent>(slice, [], [])).Accepted;
+            }
+
+            store.Checkpoint();
+            return (accepted, watch.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            if (dataDir is null)
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Persona.Core.Catalog;
+using Persona.Core.Engine;
+using Persona.Core.Events;
+using Persona.Core.Ingest;
+using Persona.Storage.RocksDb;
+using Persona.Synthetic;
+using Spectre.Console;
+
+namespace Persona.Cli.Commands;
+
+/// <summary>
+/// <c>persona demo</c>: a seeded synthetic shop streamed through the embedded durable pipeline, with a few
+/// users' profiles shown as they change, and throughput and freshness.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var users = new Option<int>("--users") { Description = "Users in the synthetic shop", DefaultValueFactory = _ => 2_000 };
+        var events = new Option<long>("--events") { Description = "Events to stream", DefaultValueFactory = _ => 200_000 };
+        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 7 };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Keep the store here (default: a temporary directory, deleted after)" };
+        var command = new Command("demo", "Build live profiles from a synthetic shop, no setup needed") { users, events, seed, dataDir };
+        command.SetAction(r => Run(r.GetValue(users), r.GetValue(events), r.GetValue(seed), r.GetValue(dataDir)));
+        return command;
+    }
+
+    private static int Run(int userCount, long eventCount, int seed, string? dataDir)
+    {
+        var shop = new SyntheticShop(new ShopOptions { Seed = seed, Users = userCount, Events = eventCount, Items = 5_000, MeanSessionGap = TimeSpan.FromDays(1) });
+        var dir = dataDir ?? Path.Combine(Path.GetTempPath(), "persona-demo-" + Guid.NewGuid().ToString("N"));
+        var engine = new ProfileEngine(new EngineConfig());
+        var reader = new ProfileReader(engine);
+        var followed = Enumerable.Range(0, Math.Min(userCount, 200)).Select(shop.User).Where(u => u.ChangePointMs is not null).Take(3).ToList();
+        AnsiConsole.MarkupLine($"[bold]Persona demo[/]: {userCount:N0} users, {shop.Catalog.Count:N0} items in {shop.LeafCategories.Count} leaf categories, {eventCount:N0} events (seed {seed})");
+        AnsiConsole.MarkupLine($"store: [grey]{Markup.Escape(dir)}[/] (RocksDB, fsync per batch)");
+        AnsiConsole.MarkupLine("following users whose interests change at a planted point:");
+        foreach (var u in followed)
+        {
+            AnsiConsole.MarkupLine($"  [bold]{u.UserId}[/]: {Describe(shop, u.Interests)} → from {DateTimeOffset.FromUnixTimeMilliseconds(u.ChangePointMs!.Value):yyyy-MM-dd}: {Describe(shop, u.InterestsAfterChange)}");
+        }
+
+        try
+        {
+            using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dir }, engine);
+            store.UpsertItems(new ParsedBatch<CatalogItem>([.. shop.Catalog.Select((c, i) => (i, c))], [], []));
+            var batch = new List<(int, BehaviorEvent)>(2_000);
+            var visible = new List<double>();
+            long total = 0;
+            var watch = Stopwatch.StartNew();
+            var nextReport = eventCount / 5;
+            foreach (var e in shop.Events())
+            {
+                batch.Add((batch.Count, e));
+                if (batch.Count < 2_000)
+                {
+                    continue;
+                }
+
+                total += Flush(store, batch, visible);
+                if (total >= nextReport)
+                {
+                    nextReport += eventCount / 5;
+                    Report(store, reader, followed, e.TimestampMs, total, watch.Elapsed, visible);
+                }
+            }
+
+            total += Flush(store, batch, visible);
+            Report(store, reader, followed, store.Stats.NewestEventTimeMs, total, watch.Elapsed, visible);
+            var last = followed.FirstOrDefault();
+            if (last is not null)
+            {
+                var view = store.Read(last.UserId, s => reader.Read(s, store.Catalog, store.Stats.NewestEventTimeMs));
+                if (view is not null)
+                {
+                    ProfileCommand.Render(view);
+                }
+            }
+
+            AnsiConsole.MarkupLine($"[green]done[/]: {total:N0} events in {watch.Elapsed.TotalSeconds:F1} s = {total / watch.Elapsed.TotalSeconds:N0} events/s through the durable pipeline.");
+            AnsiConsole.MarkupLine("Next: [bold]persona serve --data-dir DIR[/] and GET /v1/users/{id}/profile (see README).");
+        }
+        finally
+        {
+            if (dataDir is null && Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+
+        return 0;
+    }
+
+    private static int Flush(EmbeddedProfileStore store, List<(int, BehaviorEvent)> batch, List<double> visible)
+    {
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        var accepted = store.Ingest(new ParsedBatch<BehaviorEvent>([.. batch], [], [])).Accepted;
+        visible.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        batch.Clear();
+        return accepted;
+    }
+
+    private static void Report(EmbeddedProfileStore store, ProfileReader reader, List<SyntheticUser> followed, long nowMs, long total, TimeSpan elapsed, List<double> visible)
+    {
+        var sorted = visible.Order().ToArray();
+        var p99 = sorted.Length == 0 ? 0 : sorted[(int)Math.Min(sorted.Length - 1, 0.99 * sorted.Length)];
+        var table = new Table().Border(TableBorder.Simple)
+            .Title($"event time {DateTimeOffset.FromUnixTimeMilliseconds(nowMs):yyyy-MM-dd HH:mm} · {total:N0} events · {total / elapsed.TotalSeconds:N0} events/s · batch of 2,000 visible in p99 {p99:F1} ms")
+            .AddColumn("user").AddColumn("lifecycle").AddColumn("top categories (profile)").AddColumn("events").AddColumn("orders");
+        foreach (var u in followed)
+        {
+            var view = store.Read(u.UserId, s => reader.Read(s, store.Catalog, nowMs, 3));
+            if (view is null)
+            {
+                table.AddRow(u.UserId, "-", "(no events yet)", "0", "0");
+                continue;
+            }
+
+            var top = string.Join(", ", view.Interests.Categories.Where(c => c.Feature.Count(ch => ch == '/') == 2).Take(2).Select(c => $"{c.Feature.Split('/')[^1]} {c.Score:P0}"));
+            table.AddRow(u.UserId, view.Lifecycle, Markup.Escape(top), view.EventCount.ToString(CultureInfo.InvariantCulture), view.Rfm.Frequency.ToString(CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    private static string Describe(SyntheticShop shop, IReadOnlyList<(int Leaf, double Weight)> mixture) =>
+        Markup.Escape(string.Join(", ", mixture.Select(m => $"{shop.LeafCategories[m.Leaf].Split('/')[^1]} {m.Weight:P0}")));
+}

@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Persona.Core.Engine;
+using Persona.Core.Ingest;
+using Persona.Storage.RocksDb;
+using Spectre.Console;
+
+namespace Persona.Cli.Commands;
+
+/// <summary><c>persona import</c>: canonical NDJSON or CSV events into the embedded store, in batches.</summary>
+internal static class ImportCommand
+{
+    public static Command Create()
+    {
+        var input = new Option<string>("--input") { Description = "File to import (.ndjson/.jsonl/.json or .csv)", Required = true };
+        var format = new Option<string>("--format") { Description = "Input format", DefaultValueFactory = _ => "canonical" };
+        format.AcceptOnlyFromAmong("canonical");
+        var dataDir = CommonOptions.DataDir();
+        var items = new Option<bool>("--items") { Description = "The file holds catalog items, not events" };
+        var batch = new Option<int>("--batch") { Description = "Records per batch", DefaultValueFactory = _ => 10_000 };
+        var command = new Command("import", "Import a file of canonical events or catalog items") { input, format, dataDir, items, batch };
+        command.SetAction(r => Run(r.GetValue(input)!, r.GetValue(dataDir)!, r.GetValue(items), Math.Max(1, r.GetValue(batch))));
+        return command;
+    }
+
+    private static int Run(string path, string dataDir, bool items, int batchSize)
+    {
+        if (!File.Exists(path))
+        {
+            Console.Error.WriteLine($"input: {path} does not exist");
+            return 2;
+        }
+
+        var engine = new ProfileEngine(new EngineConfig());
+        var parser = new EventParser(engine.Types, TimeProvider.System);
+        using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dataDir }, engine);
+        long accepted = 0, duplicate = 0, rejected = 0, lines = 0;
+        var firstErrors = new List<string>();
+        var watch = Stopwatch.StartNew();
+        var csv = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+        var total = new FileInfo(path).Length;
+
+        void Import(ProgressTask? task)
+        {
+            using var stream = File.OpenRead(path);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var converter = csv ? new CsvToJson(reader.ReadLine() ?? string.Empty) : null;
+            var pending = new List<JsonElement>(batchSize);
+            var pendingLines = new List<long>(batchSize);
+            void Flush()
+            {
+                if (pending.Count == 0)
+                {
+                    return;
+                }
+
+                var result = items
+                    ? store.UpsertItems(ItemParser.Parse(pending))
+                    : store.Ingest(parser.Parse(pending));
+                accepted += result.Accepted;
+                duplicate += result.Duplicate;
+                rejected += result.Rejected;
+                foreach (var e in result.Errors.Take(Math.Max(0, 10 - firstErrors.Count)))
+                {
+                    firstErrors.Add($"line {pendingLines[e.Index]}: {string.Join("; ", e.Errors)}");
+                }
+
+                pending.Clear();
+                pendingLines.Clear();
+                task?.Value(stream.Position);
+            }
+
+            string? line;
+            while ((line = reader.ReadLine()) is not null)
+            {
+                lines++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var bytes = converter is null ? Encoding.UTF8.GetBytes(line) : converter.Convert(line);
+                    using var doc = JsonDocument.Parse(bytes);
+                    pending.Add(doc.RootElement.Clone());
+                    pendingLines.Add(lines + (csv ? 1 : 0));
+                }
+                catch (JsonException ex)
+                {
+                    rejected++;
+                    if (firstErrors.Count < 10)
+                    {
+                        firstErrors.Add($"line {lines + (csv ? 1 : 0)}: invalid JSON: {ex.Message}");
+                    }
+                }
+
+                if (pending.Count >= batchSize)
+                {
+                    Flush();
+                }
+            }
+
+            Flush();
+            store.Checkpoint();
+        }
+
+        if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+        {
+            AnsiConsole.Progress().Start(ctx => Import(ctx.AddTask($"importing {Path.GetFileName(path)}", maxValue: total)));
+        }
+        else
+        {
+            Import(null);
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("records").AddColumn(new TableColumn("count").RightAligned());
+        table.AddRow("accepted", accepted.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("duplicate", duplicate.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("rejected", rejected.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("seconds", watch.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("records/s", (accepted / Math.Max(0.001, watch.Elapsed.TotalSeconds)).ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        AnsiConsole.Write(table);
+        foreach (var e in firstErrors)
+        {
+            Console.WriteLine("rejected " + e);
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,146 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Persona.Core.Events;
+using Persona.Core.Ingest;
+using Persona.Synthetic;
+
+namespace Persona.Cli.Commands;
+
+/// <summary>
+/// <c>persona loadtest</c>: against a running service on loopback, posts batches of synthetic events while
+/// readers fetch profiles; reports sustained events/s, read latency and freshness (time from the 200 for a
+/// batch until a profile read reflects its last event). Bounded in time and requests; stops by itself.
+/// </summary>
+internal static class LoadTestCommand
+{
+    public static Command Create()
+    {
+        var url = new Option<string>("--url") { Description = "Service base address (loopback)", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var seconds = new Option<int>("--seconds") { Description = "Duration", DefaultValueFactory = _ => 20 };
+        var batch = new Option<int>("--batch") { Description = "Events per POST", DefaultValueFactory = _ => 1_000 };
+        var readers = new Option<int>("--readers") { Description = "Concurrent profile readers", DefaultValueFactory = _ => 2 };
+        var users = new Option<int>("--users") { Description = "Synthetic users", DefaultValueFactory = _ => 50_000 };
+        var command = new Command("loadtest", "HTTP load run: ingest batches while reading profiles; prints JSON") { url, seconds, batch, readers, users };
+        command.SetAction((r, ct) => Run(new Uri(r.GetValue(url)!), Math.Clamp(r.GetValue(seconds), 1, 600), r.GetValue(batch), r.GetValue(readers), r.GetValue(users), ct));
+        return command;
+    }
+
+    private static async Task<int> Run(Uri baseUri, int seconds, int batchSize, int readerCount, int userCount, CancellationToken ct)
+    {
+        if (!baseUri.IsLoopback)
+        {
+            Console.Error.WriteLine("url: load runs target loopback addresses only");
+            return 2;
+        }
+
+        using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(30) };
+        var shop = new SyntheticShop(new ShopOptions { Seed = 99, Users = userCount, Items = 5_000, Events = long.MaxValue, Start = DateTimeOffset.UtcNow.AddDays(-30) });
+        var types = new EventTypes();
+        foreach (var chunk in shop.Catalog.Chunk(1_000))
+        {
+            using var itemsBody = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(chunk, Json.Options));
+            itemsBody.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            (await http.PostAsync(new Uri("/v1/items", UriKind.Relative), itemsBody, ct)).EnsureSuccessStatusCode();
+        }
+
+        var seen = new List<string>();
+        var seenLock = new Lock();
+        var readLatencies = new List<double>();
+        var freshness = new List<double>();
+        long events = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        stop.CancelAfter(TimeSpan.FromSeconds(seconds));
+        var readerTasks = Enumerable.Range(0, readerCount).Select(i => Task.Run(async () =>
+        {
+            var rng = new Random(i);
+            var local = new List<double>();
+            while (!stop.IsCancellationRequested)
+            {
+                string? user;
+                lock (seenLock)
+                {
+                    user = seen.Count == 0 ? null : seen[rng.Next(seen.Count)];
+                }
+
+                if (user is null)
+                {
+                    await Task.Yield();
+                    continue;
+                }
+
+                var t0 = Stopwatch.GetTimestamp();
+                using var response = await http.GetAsync(new Uri($"/v1/users/{user}/profile", UriKind.Relative), CancellationToken.None);
+                await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
+                local.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+
+            lock (readLatencies)
+            {
+                readLatencies.AddRange(local);
+            }
+        })).ToArray();
+
+        var perUser = new Dictionary<string, long>(StringComparer.Ordinal);
+        var watch = Stopwatch.StartNew();
+        using var stream = shop.Events().GetEnumerator();
+        while (!stop.IsCancellationRequested)
+        {
+            var chunk = new List<BehaviorEvent>(batchSize);
+            while (chunk.Count < batchSize && stream.MoveNext())
+            {
+                chunk.Add(stream.Current);
+            }
+
+            using var body = new ByteArrayContent(CanonicalJson.Array(chunk, types));
+            body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await http.PostAsync(new Uri("/v1/events", UriKind.Relative), body, CancellationToken.None);
+            response.EnsureSuccessStatusCode();
+            var acked = Stopwatch.GetTimestamp();
+            events += chunk.Count;
+            foreach (var e in chunk)
+            {
+                perUser[e.UserId] = perUser.GetValueOrDefault(e.UserId) + 1;
+            }
+
+            // Freshness: read the last event's user until the profile counts all its events.
+            var last = chunk[^1].UserId;
+            var expected = perUser[last];
+            for (var attempt = 0; attempt < 1_000; attempt++)
+            {
+                var profile = await http.GetFromJsonAsync<JsonElement>(new Uri($"/v1/users/{last}/profile", UriKind.Relative), CancellationToken.None);
+                if (profile.GetProperty("eventCount").GetInt64() >= expected)
+                {
+                    freshness.Add(Stopwatch.GetElapsedTime(acked).TotalMilliseconds);
+                    break;
+                }
+            }
+
+            lock (seenLock)
+            {
+                seen.AddRange(chunk.Select(e => e.UserId).Distinct().Take(50));
+            }
+        }
+
+        var elapsed = watch.Elapsed.TotalSeconds;
+        await Task.WhenAll(readerTasks);
+        double P(List<double> xs, double q) => xs.Count == 0 ? 0 : xs.Order().ElementAt((int)Math.Min(xs.Count - 1, q * xs.Count));
+        var result = new Dictionary<string, object>
+        {
+            ["seconds"] = Math.Round(elapsed, 1),
+            ["batch"] = batchSize,
+            ["events"] = events,
+            ["events_per_sec"] = Math.Round(events / elapsed),
+            ["reads"] = readLatencies.Count,
+            ["read_p50_ms"] = Math.Round(P(readLatencies, 0.5), 3),
+            ["read_p99_ms"] = Math.Round(P(readLatencies, 0.99), 3),
+            ["freshness_samples"] = freshness.Count,
+            ["freshness_p50_ms"] = Math.Round(P(freshness, 0.5), 3),
+            ["freshness_p99_ms"] = Math.Round(P(freshness, 0.99), 3),
+        };
+        Console.WriteLine(JsonSerializer.Serialize(result));
+        return 0;
+    }
+}

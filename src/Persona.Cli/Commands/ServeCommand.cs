@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Hosting;
+using System.CommandLine;
+using Persona.Server;
+
+namespace Persona.Cli.Commands;
+
+/// <summary><c>persona serve</c>: the HTTP service on the embedded store.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var dataDir = CommonOptions.DataDir();
+        var urls = new Option<string>("--urls") { Description = "Listen address", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body", DefaultValueFactory = _ => 8L * 1024 * 1024 };
+        var maxBatch = new Option<int>("--max-batch") { Description = "Most records per batch", DefaultValueFactory = _ => 10_000 };
+        var cache = new Option<int>("--max-cached-profiles") { Description = "Profiles kept in memory", DefaultValueFactory = _ => 1_000_000 };
+        var retention = new Option<double>("--retention-days") { Description = "Compact raw events older than this (0 keeps them)", DefaultValueFactory = _ => 0 };
+        var command = new Command("serve", "Run the HTTP service on the embedded store") { dataDir, urls, maxBody, maxBatch, cache, retention };
+        command.SetAction(async (r, ct) =>
+        {
+            var options = new ServerOptions
+            {
+                DataDirectory = r.GetValue(dataDir)!,
+                Urls = r.GetValue(urls)!,
+                MaxBodyBytes = r.GetValue(maxBody),
+                MaxBatchRecords = r.GetValue(maxBatch),
+                MaxCachedProfiles = r.GetValue(cache),
+                Retention = TimeSpan.FromDays(r.GetValue(retention)),
+            };
+            await using var app = PersonaApp.Create(options);
+            await app.StartAsync(ct);
+            Console.WriteLine($"persona listening on {options.Urls} (data: {Path.GetFullPath(options.DataDirectory)})");
+            await app.WaitForShutdownAsync(ct);
+            return 0;
+        });
+        return command;
+    }
+}

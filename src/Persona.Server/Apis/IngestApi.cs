@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Persona.Core.Ingest;
+using Persona.Core.Pipeline;
+
+namespace Persona.Server.Apis;
+
+/// <summary>POST /v1/events, /v1/items, /v1/users: JSON array or NDJSON batches.</summary>
+public static class IngestApi
+{
+    public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1").WithTags("Ingest");
+        group.MapPost("/events", PostEvents)
+            .Accepts<object>("application/json", "application/x-ndjson")
+            .WithSummary("Ingest behaviour events (JSON array or NDJSON); each is accepted, a duplicate, or rejected with reasons");
+        group.MapPost("/items", PostItems)
+            .Accepts<object>("application/json", "application/x-ndjson")
+            .WithSummary("Insert or replace catalog items");
+        group.MapPost("/users", PostUsers)
+            .Accepts<object>("application/json", "application/x-ndjson")
+            .WithSummary("Insert or replace user records (signup time, declared preferences, consent)");
+        return app;
+    }
+
+    internal static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> PostEvents(
+        HttpRequest request, IProfileStore store, EventParser parser, ServerOptions options, PersonaMetrics metrics, CancellationToken ct)
+    {
+        var received = Stopwatch.GetTimestamp();
+        return await Handle(request, options, metrics, body =>
+        {
+            var batch = parser.ParseBody(body);
+            if (batch.Total > options.MaxBatchRecords)
+            {
+                return null;
+            }
+
+            var start = Stopwatch.GetTimestamp();
+            var result = store.Ingest(batch);
+            metrics.RecordIngest(result, Stopwatch.GetElapsedTime(start).TotalSeconds, Stopwatch.GetElapsedTime(received).TotalSeconds);
+            return result;
+        }, ct);
+    }
+
+    internal static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> PostItems(
+        HttpRequest request, IProfileStore store, ServerOptions options, PersonaMetrics metrics, CancellationToken ct) =>
+        await Handle(request, options, metrics, body =>
+        {
+            var batch = ItemParser.ParseBody(body);
+            return batch.Total > options.MaxBatchRecords ? null : store.UpsertItems(batch);
+        }, ct);
+
+    internal static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> PostUsers(
+        HttpRequest request, IProfileStore store, ServerOptions options, PersonaMetrics metrics, TimeProvider clock, CancellationToken ct) =>
+        await Handle(request, options, metrics, body =>
+        {
+            var batch = UserParser.ParseBody(body, clock.GetUtcNow().ToUnixTimeMilliseconds());
+            return batch.Total > options.MaxBatchRecords ? null : store.UpsertUsers(batch);
+        }, ct);
+
+    private static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> Handle(
+        HttpRequest request, ServerOptions options, PersonaMetrics metrics, Func<ReadOnlyMemory<byte>, IngestResult?> ingest, CancellationToken ct)
+    {
+        var body = await BodyReader.ReadAsync(request, options.MaxBodyBytes, ct);
+        if (body is null)
+        {
+            metrics.RecordBadRequest();
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"body: larger than {options.MaxBodyBytes} bytes");
+        }
+
+        IngestResult? result;
+        try
+        {
+            result = ingest(body.Value);
+        }
+        catch (MalformedBodyException ex)
+        {
+            metrics.RecordBadRequest();
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed body", detail: ex.Message);
+        }
+
+        if (result is null)
+        {
+            metrics.RecordBadRequest();
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Batch too large", detail: $"body: more than {options.MaxBatchRecords} records");
+        }
+
+        var response = new IngestResponse(result.Accepted, result.Duplicate, result.Rejected, result.Errors);
+        if (result.Rejected > 0 && result.Accepted == 0 && result.Duplicate == 0)
+        {
+            metrics.RecordBadRequest();
+            return TypedResults.BadRequest(response);
+        }
+
+        return TypedResults.Ok(response);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Persona.Core.Engine;
+using Persona.Core.Pipeline;
+using Persona.Core.Views;
+
+namespace Persona.Server.Apis;
+
+/// <summary>GET /v1/users/{userId}/profile.</summary>
+public static class ProfilesApi
+{
+    public static IEndpointRouteBuilder MapProfilesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/users/{userId}/profile", GetProfile)
+            .WithTags("Profiles")
+            .WithSummary("A user's profile now; explain=true adds the events behind each top interest");
+        return app;
+    }
+
+    internal static Results<Ok<ProfileView>, ProblemHttpResult> GetProfile(
+        string userId, IProfileStore store, ProfileReader reader, TimeProvider clock, PersonaMetrics metrics, bool explain = false, int k = 10)
+    {
+        var start = Stopwatch.GetTimestamp();
+        if (k is < 1 or > 100)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad parameter", detail: $"k: {k} is outside 1..100");
+        }
+
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var view = store.Read(userId, s => reader.Read(s, store.Catalog, now, k));
+        if (view is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown user", detail: $"userId: no profile for '{userId}'");
+        }
+
+        if (explain)
+        {
+            var history = store.History(userId);
+            var explained = store.Read(userId, s => reader.Explain(s, history, store.Catalog, now, Math.Min(k, 5)));
+            view = view with { Explain = explained };
+        }
+
+        metrics.RecordRead(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        return TypedResults.Ok(view);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Persona.Core.Engine;
+using Persona.Core.Ingest;
+using Persona.Core.Pipeline;
+using Persona.Server.Apis;
+using Persona.Storage.RocksDb;
+
+namespace Persona.Server;
+
+/// <summary>Builds the Persona web service on the embedded store.</summary>
+public static class PersonaApp
+{
+    public static WebApplication Create(ServerOptions options, EngineConfig? engineConfig = null, string[]? args = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Persona", LogLevel.Information);
+        builder.Services.Configure<KestrelServerOptions>(k => k.AllowSynchronousIO = false);
+        builder.Services.ConfigureHttpJsonOptions(j =>
+        {
+            j.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            j.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new ProfileEngine(engineConfig ?? new EngineConfig()));
+        builder.Services.AddSingleton(sp => new ProfileReader(sp.GetRequiredService<ProfileEngine>()));
+        builder.Services.AddSingleton(sp => new EventParser(sp.GetRequiredService<ProfileEngine>().Types, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<PersonaMetrics>();
+        builder.Services.AddSingleton<IProfileStore>(sp => EmbeddedProfileStore.Open(
+            new EmbeddedStoreOptions
+            {
+                DataDirectory = options.DataDirectory,
+                MaxCachedProfiles = options.MaxCachedProfiles,
+                Retention = options.Retention,
+                SyncWrites = options.SyncWrites,
+            },
+            sp.GetRequiredService<ProfileEngine>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Persona.Store")));
+        builder.Services.AddHostedService<MaintenanceService>();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapIngestApi();
+        app.MapProfilesApi();
+        app.MapOpsApi();
+        _ = app.Services.GetRequiredService<IProfileStore>(); // open (and recover) the store before serving
+        return app;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+using Persona.Core.Pipeline;
+
+namespace Persona.Server;
+
+/// <summary>Service metrics in Prometheus text exposition format (no external dependency).</summary>
+public sealed class PersonaMetrics
+{
+    private static readonly double[] Buckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+    private readonly Histogram _ingest = new();
+    private readonly Histogram _update = new();
+    private readonly Histogram _read = new();
+    private readonly Histogram _visible = new();
+    private long _accepted;
+    private long _duplicate;
+    private long _rejected;
+    private long _badRequests;
+
+    public void RecordIngest(IngestResult result, double seconds, double visibleSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Interlocked.Add(ref _accepted, result.Accepted);
+        Interlocked.Add(ref _duplicate, result.Duplicate);
+        Interlocked.Add(ref _rejected, result.Rejected);
+        _ingest.Observe(seconds);
+        if (result.Accepted > 0)
+        {
+            _update.Observe(seconds / result.Accepted);
+            _visible.Observe(visibleSeconds);
+        }
+    }
+
+    public void RecordRead(double seconds) => _read.Observe(seconds);
+
+    public void RecordBadRequest() => Interlocked.Increment(ref _badRequests);
+
+    public string Render(StoreStats stats, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        var sb = new StringBuilder();
+        Counter(sb, "persona_events_total", "Event records by outcome.", [("result=\"accepted\"", Interlocked.Read(ref _accepted)), ("result=\"duplicate\"", Interlocked.Read(ref _duplicate)), ("result=\"rejected\"", Interlocked.Read(ref _rejected))]);
+        Counter(sb, "persona_bad_requests_total", "Requests refused as malformed or too large.", [(string.Empty, Interlocked.Read(ref _badRequests))]);
+        _update.Render(sb, "persona_profile_update_seconds", "Durable append plus profile update time per event (batch time / accepted events).");
+        _ingest.Render(sb, "persona_ingest_batch_seconds", "Time to make a batch durable and apply it.");
+        _visible.Render(sb, "persona_event_visible_seconds", "Time from receiving a batch until its events are visible in profiles.");
+        _read.Render(sb, "persona_profile_read_seconds", "Profile read time.");
+        Gauge(sb, "persona_profiles_in_memory", "Profiles held in the cache.", stats.CachedProfiles);
+        Gauge(sb, "persona_log_position", "Events in the durable log (last sequence number).", stats.LogPosition);
+        Gauge(sb, "persona_checkpoint_position", "Log position covered by the last checkpoint.", stats.CheckpointPosition);
+        Gauge(sb, "persona_dead_letters", "Rejected records kept in the dead letter store.", stats.DeadLetters);
+        Gauge(sb, "persona_freshness_lag_seconds", "Wall clock minus the newest event time applied.", stats.NewestEventTimeMs == 0 ? 0 : (nowMs - stats.NewestEventTimeMs) / 1000.0);
+        return sb.ToString();
+    }
+
+    private static void Counter(StringBuilder sb, string name, string help, (string Labels, long Value)[] values)
+    {
+        sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+        sb.Append("# TYPE ").Append(name).Append(" counter\n");
+        foreach (var (labels, value) in values)
+        {
+            sb.Append(name);
+            if (labels.Length > 0)
+            {
+                sb.Append('{').Append(labels).Append('}');
+            }
+
+            sb.Append(' ').Append(value).Append('\n');
+        }
+    }
+
+    private static void Gauge(StringBuilder sb, string name, string help, double value)
+    {
+        sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+        sb.Append("# TYPE ").Append(name).Append(" gauge\n");
+        sb.Append(name).Append(' ').Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+    }
+
+    private sealed class Histogram
+    {
+        private readonly long[] _counts = new long[Buckets.Length + 1];
+        private readonly Lock _lock = new();
+        private double _sum;
+        private long _count;
+
+        public void Observe(double seconds)
+        {
+            var i = 0;
+            while (i < Buckets.Length && seconds > Buckets[i])
+            {
+                i++;
+            }
+
+            lock (_lock)
+            {
+                _counts[i]++;
+                _sum += seconds;
+                _count++;
+            }
+        }
+
+        public void Render(StringBuilder sb, string name, string help)
+        {
+            sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+            sb.Append("# TYPE ").Append(name).Append(" histogram\n");
+            lock (_lock)
+            {
+                long cumulative = 0;
+                for (var i = 0; i < Buckets.Length; i++)
+                {
+                    cumulative += _counts[i];
+                    sb.Append(name).Append("_bucket{le=\"").Append(Buckets[i].ToString(CultureInfo.InvariantCulture)).Append("\"} ").Append(cumulative).Append('\n');
+                }
+
+                cumulative += _counts[^1];
+                sb.Append(name).Append("_bucket{le=\"+Inf\"} ").Append(cumulative).Append('\n');
+                sb.Append(name).Append("_sum ").Append(_sum.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+                sb.Append(name).Append("_count ").Append(_count).Append('\n');
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+namespace Persona.Server;
+
+/// <summary>Service settings; validated at startup.</summary>
+public sealed record ServerOptions
+{
+    public required string DataDirectory { get; init; }
+
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>Largest request body accepted (bytes); larger ones get 413.</summary>
+    public long MaxBodyBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Most records in one batch; more get 413.</summary>
+    public int MaxBatchRecords { get; init; } = 10_000;
+
+    public int MaxCachedProfiles { get; init; } = 1_000_000;
+
+    public TimeSpan Retention { get; init; } = TimeSpan.Zero;
+
+    public bool SyncWrites { get; init; } = true;
+
+    public void Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            errors.Add("dataDirectory: missing");
+        }
+
+        if (MaxBodyBytes < 1024)
+        {
+            errors.Add("maxBodyBytes: must be at least 1024");
+        }
+
+        if (MaxBatchRecords < 1)
+        {
+            errors.Add("maxBatchRecords: must be at least 1");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("invalid server options: " + string.Join("; ", errors));
+        }
+    }
+}
