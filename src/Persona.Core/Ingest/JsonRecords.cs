@@ -12,6 +12,11 @@ public static class JsonRecords
     public static List<JsonElement> Split(ReadOnlyMemory<byte> body)
     {
         var span = body.Span;
+        if (!System.Text.Unicode.Utf8.IsValid(span))
+        {
+            throw new MalformedBodyException("body: not valid UTF-8");
+        }
+
         var start = span.StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
         while (start < span.Length && span[start] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
         {

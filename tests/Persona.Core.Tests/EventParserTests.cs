@@ -1,0 +1,119 @@
+using System.Text;
+using FsCheck;
+using FsCheck.Xunit;
+using Microsoft.Extensions.Time.Testing;
+using Persona.Core.Events;
+using Persona.Core.Ingest;
+
+namespace Persona.Core.Tests;
+
+public sealed class EventParserTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly EventParser Parser = new(new EventTypes(["wishlist"]), new FakeTimeProvider(Now));
+
+    private static ParsedBatch<BehaviorEvent> Parse(string body) => Parser.ParseBody(Encoding.UTF8.GetBytes(body));
+
+    [Fact]
+    public void ParseBody_ValidArray_AcceptsAllFields()
+    {
+        var batch = Parse("""[{"eventId":"e1","type":"purchase","userId":"u1","sessionId":"s1","itemId":"i9","timestamp":"2026-05-01T10:00:00Z","price":12.5,"quantity":2,"currency":"eur","recommendationId":"r1","context":{"device":"mobile","channel":"app","page":"/p","campaign":"x","n":3}}]""");
+        var e = Assert.Single(batch.Accepted).Record;
+        Assert.Empty(batch.Rejected);
+        Assert.Equal((byte)EventType.Purchase, e.Type);
+        Assert.Equal(new DateTimeOffset(2026, 5, 1, 10, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(), e.TimestampMs);
+        Assert.Equal(12.5, e.Price);
+        Assert.Equal(2, e.Quantity);
+        Assert.Equal("EUR", e.Currency);
+        Assert.Equal("mobile", e.Context!.Device);
+        Assert.Equal("3", e.Context.Values!["n"]);
+    }
+
+    [Fact]
+    public void ParseBody_Ndjson_EpochMillisAndCustomType()
+    {
+        var batch = Parse("{\"eventId\":\"a\",\"type\":\"wishlist\",\"userId\":\"u\",\"timestamp\":1767225600000}\n\n{\"eventId\":\"b\",\"type\":\"search\",\"userId\":\"u\",\"timestamp\":1767225600001,\"text\":\"red lipstick\"}\n");
+        Assert.Equal(2, batch.Accepted.Count);
+        Assert.Equal("wishlist", Parser is null ? null : new EventTypes(["wishlist"]).NameOf(batch.Accepted[0].Record.Type));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"view","userId":"u","itemId":"i","timestamp":1}""", "eventId: missing")]
+    [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i"}""", "timestamp: missing")]
+    [InlineData("""{"eventId":"e","type":"rate","userId":"u","itemId":"i","timestamp":1,"rating":7}""", "rating: 7 is outside 1..5")]
+    [InlineData("""{"eventId":"e","type":"rate","userId":"u","itemId":"i","timestamp":1}""", "rating: missing (required for rate events)")]
+    [InlineData("""{"eventId":"e","type":"teleport","userId":"u","timestamp":1}""", "type: 'teleport' is not a known event type")]
+    [InlineData("""{"eventId":"e","type":"view","userId":"u","timestamp":1}""", "itemId: missing")]
+    [InlineData("""{"eventId":"e","type":"view","userId":42.5,"itemId":"i","timestamp":1}""", "userId: must be a string, not a number")]
+    [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":"yesterday"}""", "timestamp: 'yesterday' is not an ISO-8601 time")]
+    [InlineData("""{"eventId":"e","type":"purchase","userId":"u","itemId":"i","timestamp":1,"price":1e400}""", "price: 1e400 is not a finite number")]
+    [InlineData("""{"eventId":"e","type":"purchase","userId":"u","itemId":"i","timestamp":1,"price":-3}""", "price: -3 is outside 0..1000000000")]
+    [InlineData("""{"eventId":"e","type":"purchase","userId":"u","itemId":"i","timestamp":1,"quantity":1.5}""", "quantity: 1.5 is not an integer")]
+    [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":99999999999999999999}""", "timestamp: 99999999999999999999 is not an integer of epoch milliseconds")]
+    [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":"2030-01-01T00:00:00Z"}""", "timestamp: 2030-01-01T00:00:00.0000000+00:00 is more than a day in the future")]
+    [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1,"context":"web"}""", "context: must be an object, not a string")]
+    [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1,"currency":"euro"}""", "currency: longer than 3 characters")]
+    [InlineData("""[1]""", "record: must be an object, not a number")]
+    public void ParseBody_BrokenRule_RejectedWithFieldAndRule(string record, string expected)
+    {
+        var body = record.StartsWith('[') ? record : "[" + record + "]";
+        var batch = Parse(body);
+        Assert.Empty(batch.Accepted);
+        var error = Assert.Single(batch.Rejected);
+        Assert.Contains(error.Errors, m => m.StartsWith(expected, StringComparison.Ordinal));
+        Assert.Equal(record.StartsWith('[') ? "1" : record, batch.RejectedRaw[0]);
+    }
+
+    [Fact]
+    public void ParseBody_SeveralBrokenRules_OneMessageEach()
+    {
+        var batch = Parse("""[{"eventId":"e","type":"rate","userId":"","itemId":"i","rating":0}]""");
+        var errors = Assert.Single(batch.Rejected).Errors;
+        Assert.Equal(["userId: must not be empty", "timestamp: missing", "rating: 0 is outside 1..5"], errors);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("[{\"eventId\":")]
+    [InlineData("{\"a\":1}\n{broken")]
+    [InlineData("[1,2,,]")]
+    [InlineData("not json")]
+    public void ParseBody_Malformed_ThrowsMalformedBody(string body)
+    {
+        Assert.Throws<MalformedBodyException>(() => Parse(body));
+    }
+
+    [Fact]
+    public void ParseBody_InvalidUtf8_ThrowsMalformedBody()
+    {
+        byte[] body = [.. "[{\"eventId\":\""u8, 0xC3, 0x28, .. "\"}]"u8];
+        Assert.Throws<MalformedBodyException>(() => Parser.ParseBody(body));
+    }
+
+    [Property(MaxTest = 300)]
+    public bool ParseBody_ArbitraryBytes_NeverThrowsAnythingElse(byte[] bytes)
+    {
+        try
+        {
+            var batch = Parser.ParseBody(bytes);
+            return batch.Total >= 0;
+        }
+        catch (MalformedBodyException)
+        {
+            return true;
+        }
+    }
+
+    [Property(MaxTest = 300)]
+    public bool ParseBody_ArbitraryStringsInFields_NeverThrows(NonNull<string> a, NonNull<string> b, int n)
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(new object[]
+        {
+            new { eventId = a.Get, type = b.Get, userId = a.Get, itemId = b.Get, timestamp = n, rating = n, price = n },
+            new { eventId = n, type = "view", userId = b.Get, itemId = n, timestamp = a.Get },
+        });
+        var batch = Parse(json);
+        return batch.Total == 2;
+    }
+}
