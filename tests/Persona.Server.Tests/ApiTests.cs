@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Persona.Server.Tests;
+
+public sealed class ApiTests
+{
+    [Fact]
+    public async Task GetProfile_AfterEvents_ReflectsThemWithExplain()
+    {
+        await using var server = await TestServer.StartAsync();
+        var items = """[{"itemId":"lip","categoryPath":["Beauty","Makeup","Lips"],"brand":"Acme","price":12,"tags":["red"]},{"itemId":"tv","categoryPath":"Electronics > TV","brand":"Zen","price":400}]""";
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync(new Uri("/v1/items", UriKind.Relative), new StringContent(items, Encoding.UTF8, "application/json"))).StatusCode);
+        var t = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds();
+        var events = $$$"""
+            {"eventId":"a1","type":"view","userId":"alice","itemId":"lip","timestamp":{{{t}}},"context":{"device":"mobile"}}
+            {"eventId":"a2","type":"cart_add","userId":"alice","itemId":"lip","timestamp":{{{t + 1000}}}}
+            {"eventId":"a3","type":"purchase","userId":"alice","itemId":"lip","timestamp":{{{t + 2000}}},"price":12,"quantity":2}
+            {"eventId":"a4","type":"view","userId":"alice","itemId":"tv","timestamp":{{{t + 3000}}}}
+            """;
+        var posted = await server.Client.PostAsync(new Uri("/v1/events", UriKind.Relative), new StringContent(events, Encoding.UTF8, "application/x-ndjson"));
+        var result = await posted.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(4, result.GetProperty("accepted").GetInt32());
+
+        var profile = await server.Client.GetFromJsonAsync<JsonElement>(new Uri("/v1/users/alice/profile?explain=true", UriKind.Relative));
+        Assert.Equal(4, profile.GetProperty("eventCount").GetInt64());
+        Assert.Equal("category:Beauty", profile.GetProperty("interests").GetProperty("categories")[0].GetProperty("feature").GetString());
+        Assert.Equal(24, profile.GetProperty("rfm").GetProperty("monetary").GetDouble());
+        Assert.Equal(1, profile.GetProperty("devices").GetProperty("mobile").GetInt64());
+        Assert.Equal("tv", profile.GetProperty("recentItems")[0].GetProperty("itemId").GetString());
+        var beauty = profile.GetProperty("explain").EnumerateArray().Single(x => x.GetProperty("feature").GetString() == "category:Beauty");
+        Assert.Equal("a3", beauty.GetProperty("events")[0].GetProperty("eventId").GetString());
+
+        var missing = await server.Client.GetAsync(new Uri("/v1/users/nobody/profile", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Metrics_AfterTraffic_PrometheusTextWithCounters()
+    {
+        await using var server = await TestServer.StartAsync();
+        var t = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await server.Client.PostAsync(new Uri("/v1/events", UriKind.Relative), new StringContent($$"""[{"eventId":"m1","type":"search","userId":"u","timestamp":{{t}},"text":"shoes"}]""", Encoding.UTF8, "application/json"));
+        await server.Client.GetAsync(new Uri("/v1/users/u/profile", UriKind.Relative));
+        var text = await server.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains("persona_events_total{result=\"accepted\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("persona_profile_update_seconds_count 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("persona_profile_read_seconds_count 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("persona_profiles_in_memory 1\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenApi_Document_ListsEndpoints()
+    {
+        await using var server = await TestServer.StartAsync();
+        var doc = await server.Client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        Assert.Contains("/v1/events", doc, StringComparison.Ordinal);
+        Assert.Contains("/v1/users/{userId}/profile", doc, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+
+namespace Persona.Server.Tests;
+
+/// <summary>A real Persona service on a free loopback port, in process, with its own data directory.</summary>
+internal sealed class TestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestServer(WebApplication app, string dataDir, Uri baseUri)
+    {
+        _app = app;
+        DataDir = dataDir;
+        Client = new HttpClient { BaseAddress = baseUri };
+    }
+
+    public string DataDir { get; }
+
+    public HttpClient Client { get; }
+
+    public static async Task<TestServer> StartAsync(long maxBodyBytes = 8 * 1024 * 1024)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "persona-test-" + Guid.NewGuid().ToString("N"));
+        var uri = new Uri($"http://127.0.0.1:{FreePort()}");
+        var app = PersonaApp.Create(new ServerOptions { DataDirectory = dir, Urls = uri.ToString().TrimEnd('/'), MaxBodyBytes = maxBodyBytes, MaxBatchRecords = 5_000 });
+        await app.StartAsync();
+        return new TestServer(app, dir, uri);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(DataDir, recursive: true);
+    }
+}
