@@ -15,10 +15,12 @@ namespace Persona.Storage.RocksDb;
 
 /// <summary>
 /// The embedded default store, on RocksDB in-process. Accepted events are appended to a durable log
-/// (with their dedupe keys and per-user index, in one atomic write batch, fsynced before the batch is
-/// acknowledged) and then applied to cached profiles. Checkpoints write the dirty profiles together with
-/// the log position they reflect, atomically; each profile also records the last log position applied to
-/// it, so recovery replays the log after the checkpoint and applies every event exactly once.
+/// (one atomic write batch per request, fsynced before the batch is acknowledged) and applied to cached
+/// profiles. Each log record also holds the log position of the same user's previous event, so a user's
+/// history is a chain through the log and needs no second index. Checkpoints write the dirty profiles
+/// together with the log position they reflect, atomically; each profile also records the last log
+/// position applied to it, so recovery replays the log after the checkpoint and applies every event
+/// exactly once. Event ids are deduplicated exactly by an in-memory index rebuilt from the log on open.
 /// </summary>
 public sealed class EmbeddedProfileStore : IProfileStore
 {
@@ -29,8 +31,6 @@ public sealed class EmbeddedProfileStore : IProfileStore
     private readonly ILogger _logger;
     private readonly RocksDbSharp.RocksDb _db;
     private readonly ColumnFamilyHandle _events;
-    private readonly ColumnFamilyHandle _dedupe;
-    private readonly ColumnFamilyHandle _byUser;
     private readonly ColumnFamilyHandle _profiles;
     private readonly ColumnFamilyHandle _items;
     private readonly ColumnFamilyHandle _users;
@@ -42,6 +42,8 @@ public sealed class EmbeddedProfileStore : IProfileStore
     private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.Ordinal);
     private readonly List<CacheEntry> _dirty = [];
     private readonly BinaryWriterBuffer _buffer = new(4096);
+    private readonly DedupeIndex _eventIds = new();
+    private readonly KeyFilter _userIds = new(1 << 18);
     private long _seq;
     private long _checkpointSeq;
     private long _deadLetterSeq;
@@ -50,6 +52,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
     private long _lastCheckpointTicks;
     private long _newestEventMs;
     private bool _disposed;
+    private Exception? _failure;
 
     private EmbeddedProfileStore(EmbeddedStoreOptions options, ProfileEngine engine, TimeProvider clock, ILogger logger)
     {
@@ -66,8 +69,6 @@ public sealed class EmbeddedProfileStore : IProfileStore
         var families = new ColumnFamilies
         {
             { "events", Cf(64 << 20) },
-            { "dedupe", Cf(32 << 20) },
-            { "byuser", Cf(32 << 20) },
             { "profiles", Cf(64 << 20) },
             { "items", Cf(8 << 20) },
             { "users", Cf(8 << 20) },
@@ -81,8 +82,6 @@ public sealed class EmbeddedProfileStore : IProfileStore
             .SetMaxBackgroundCompactions(2);
         _db = RocksDbSharp.RocksDb.Open(db, options.DataDirectory, families);
         _events = _db.GetColumnFamily("events");
-        _dedupe = _db.GetColumnFamily("dedupe");
-        _byUser = _db.GetColumnFamily("byuser");
         _profiles = _db.GetColumnFamily("profiles");
         _items = _db.GetColumnFamily("items");
         _users = _db.GetColumnFamily("users");
@@ -128,7 +127,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
             var deadRaw = new List<(RecordError, string)>(batch.Rejected.Select((r, i) => (r, batch.RejectedRaw[i])));
             var horizon = _options.Retention > TimeSpan.Zero ? _clock.GetUtcNow().ToUnixTimeMilliseconds() - (long)_options.Retention.TotalMilliseconds : long.MinValue;
             var inBatch = new HashSet<string>(StringComparer.Ordinal);
-            var toApply = new List<(long Seq, BehaviorEvent Event)>(batch.Accepted.Count);
+            var toApply = new List<(long Seq, BehaviorEvent Event, CacheEntry Entry)>(batch.Accepted.Count);
             var duplicates = 0;
             using var wb = new WriteBatch();
             foreach (var (index, e) in batch.Accepted)
@@ -141,32 +140,44 @@ public sealed class EmbeddedProfileStore : IProfileStore
                     continue;
                 }
 
-                var idKey = Keys.Utf8(e.EventId);
-                if (!inBatch.Add(e.EventId) || _db.HasKey(idKey, _dedupe))
+                if (!inBatch.Add(e.EventId) || _eventIds.Contains(e.EventId, EventIdAt))
                 {
                     duplicates++;
                     continue;
                 }
 
                 var seq = _seq + toApply.Count + 1;
-                var seqKey = Keys.Seq(seq);
+                var entry = GetOrLoad(e.UserId);
                 _buffer.Clear();
+                _buffer.WriteVarInt(entry.LastLoggedSeq);
                 EventCodec.Write(e, _buffer);
-                wb.Put(seqKey, _buffer.WrittenSpan, _events);
-                wb.Put(idKey, seqKey, _dedupe);
-                wb.Put(Keys.UserEvent(e.UserId, seq), ReadOnlySpan<byte>.Empty, _byUser);
-                toApply.Add((seq, e));
+                entry.LastLoggedSeq = seq;
+                wb.Put(Keys.Seq(seq), _buffer.WrittenSpan, _events);
+                toApply.Add((seq, e, entry));
             }
 
             AddDeadLetters(wb, deadRaw);
-            if (wb.Count() > 0)
+            ThrowIfFailed();
+
+            // The log write (fsync) runs while the events are applied; the batch is acknowledged only
+            // when both are done. Should the write fail, the in-memory profiles are ahead of the log:
+            // the store refuses further work and recovers from the log on the next open.
+            var write = wb.Count() == 0 ? Task.CompletedTask : Task.Run(() => _db.Write(wb, _syncWrite));
+            ApplyBatch(toApply);
+
+            try
             {
-                _db.Write(wb, _syncWrite);
+                write.GetAwaiter().GetResult();
+            }
+            catch (Exception ex)
+            {
+                _failure = ex;
+                throw new InvalidOperationException("the event log write failed; reopen the store to recover", ex);
             }
 
-            foreach (var (seq, e) in toApply)
+            foreach (var (seq, e, _) in toApply)
             {
-                ApplyLogged(seq, e);
+                _eventIds.Add(e.EventId, seq);
             }
 
             Interlocked.Exchange(ref _seq, _seq + toApply.Count);
@@ -227,7 +238,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
             }
         }
 
-        var bytes = _db.Get(Keys.Utf8(userId), _profiles);
+        var bytes = _userIds.MayContain(userId) ? _db.Get(Keys.Utf8(userId), _profiles) : null;
         return bytes is null ? null : read(ProfileCodec.Deserialize(bytes));
     }
 
@@ -239,24 +250,22 @@ public sealed class EmbeddedProfileStore : IProfileStore
 
     public IReadOnlyList<BehaviorEvent> History(string userId, int max = 10_000)
     {
-        var prefix = Keys.UserPrefix(userId);
+        // Follow the user's chain backwards from the newest event, then return it oldest first.
+        var seq = Read(userId, s => (object)s.AppliedSeq) is long last ? last : 0;
         var result = new List<BehaviorEvent>();
-        using var it = _db.NewIterator(_byUser);
-        for (it.Seek(prefix); it.Valid() && result.Count < max; it.Next())
+        while (seq > 0 && result.Count < max)
         {
-            var key = it.GetKeySpan();
-            if (key.Length != prefix.Length + 8 || !key.StartsWith(prefix))
+            var bytes = _db.Get(Keys.Seq(seq), _events);
+            if (bytes is null)
             {
-                break;
+                break; // compacted away by retention
             }
 
-            var bytes = _db.Get(key[prefix.Length..].ToArray(), _events);
-            if (bytes is not null)
-            {
-                result.Add(EventCodec.Deserialize(bytes));
-            }
+            var e = ReadLogRecord(bytes, out seq);
+            result.Add(e);
         }
 
+        result.Reverse();
         return result;
     }
 
@@ -298,21 +307,21 @@ public sealed class EmbeddedProfileStore : IProfileStore
             var horizon = _clock.GetUtcNow() - _options.Retention;
             var horizonMs = horizon.ToUnixTimeMilliseconds();
             long deleted = 0;
+            var removed = new List<(string Id, long Seq)>();
             using var wb = new WriteBatch();
             using (var it = _db.NewIterator(_events))
             {
                 for (it.SeekToFirst(); it.Valid(); it.Next())
                 {
                     var seq = Keys.ReadSeq(it.GetKeySpan());
-                    var e = EventCodec.Deserialize(it.GetValueSpan());
+                    var e = ReadLogRecord(it.GetValueSpan(), out _);
                     if (seq > _checkpointSeq || e.TimestampMs >= horizonMs)
                     {
                         break; // the log is in arrival order: stop at the first event still retained
                     }
 
                     wb.Delete(Keys.Seq(seq), _events);
-                    wb.Delete(Keys.Utf8(e.EventId), _dedupe);
-                    wb.Delete(Keys.UserEvent(e.UserId, seq), _byUser);
+                    removed.Add((e.EventId, seq));
                     deleted++;
                 }
             }
@@ -320,6 +329,11 @@ public sealed class EmbeddedProfileStore : IProfileStore
             if (deleted > 0)
             {
                 _db.Write(wb, _syncWrite);
+                foreach (var (id, seq) in removed)
+                {
+                    _eventIds.Remove(id, seq);
+                }
+
                 _db.CompactRange((byte[]?)null, null, _events);
                 Log.Compacted(_logger, deleted, horizon);
             }
@@ -362,6 +376,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
         }
 
         Catalog.Upsert(items);
+        FillFilter(_profiles, _userIds);
         var cp = _db.Get(CheckpointKey, _meta);
         _checkpointSeq = cp is null ? 0 : Keys.ReadSeq(cp);
         using (var it = _db.NewIterator(_deadLetter))
@@ -370,22 +385,24 @@ public sealed class EmbeddedProfileStore : IProfileStore
             _deadLetterSeq = it.Valid() ? Keys.ReadSeq(it.GetKeySpan()) : 0;
         }
 
+        // One pass over the retained log: rebuild the dedupe index, replay what the checkpoint misses.
         long replayed = 0;
         _seq = _checkpointSeq;
         using (var it = _db.NewIterator(_events))
         {
-            for (it.Seek(Keys.Seq(_checkpointSeq + 1)); it.Valid(); it.Next())
+            for (it.SeekToFirst(); it.Valid(); it.Next())
             {
                 var seq = Keys.ReadSeq(it.GetKeySpan());
-                ApplyLogged(seq, EventCodec.Deserialize(it.GetValueSpan()));
-                _seq = seq;
-                replayed++;
-            }
-
-            if (replayed == 0)
-            {
-                it.SeekToLast();
-                _seq = Math.Max(_checkpointSeq, it.Valid() ? Keys.ReadSeq(it.GetKeySpan()) : 0);
+                var e = ReadLogRecord(it.GetValueSpan(), out _);
+                _eventIds.Add(e.EventId, seq);
+                _seq = Math.Max(_seq, seq);
+                if (seq > _checkpointSeq)
+                {
+                    var entry = GetOrLoad(e.UserId);
+                    entry.LastLoggedSeq = Math.Max(entry.LastLoggedSeq, seq);
+                    ApplyLogged(seq, e);
+                    replayed++;
+                }
             }
         }
 
@@ -399,10 +416,92 @@ public sealed class EmbeddedProfileStore : IProfileStore
         Log.Opened(_logger, _options.DataDirectory, _seq, _checkpointSeq, Catalog.Count);
     }
 
+    private static BehaviorEvent ReadLogRecord(ReadOnlySpan<byte> record, out long previousSeq)
+    {
+        var r = new BinaryReaderSpan(record);
+        previousSeq = r.ReadVarInt();
+        var headerLength = VarIntLength(record);
+        return EventCodec.Deserialize(record[headerLength..]);
+    }
+
+    private static int VarIntLength(ReadOnlySpan<byte> data)
+    {
+        var i = 0;
+        while (data[i] >= 0x80)
+        {
+            i++;
+        }
+
+        return i + 1;
+    }
+
+    private string? EventIdAt(long seq)
+    {
+        var bytes = _db.Get(Keys.Seq(seq), _events);
+        return bytes is null ? null : ReadLogRecord(bytes, out _).EventId;
+    }
+
+    private void FillFilter(ColumnFamilyHandle cf, KeyFilter filter)
+    {
+        using var it = _db.NewIterator(cf);
+        for (it.SeekToFirst(); it.Valid(); it.Next())
+        {
+            filter.Add(System.Text.Encoding.UTF8.GetString(it.GetKeySpan()));
+        }
+    }
+
+    /// <summary>
+    /// Applies a batch: users are independent, so with several cores the events are split by user into
+    /// partitions applied in parallel, each in log order.
+    /// </summary>
+    private void ApplyBatch(List<(long Seq, BehaviorEvent Event, CacheEntry Entry)> batch)
+    {
+        var partitions = batch.Count >= 2_048 ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        if (partitions == 1)
+        {
+            foreach (var (seq, e, entry) in batch)
+            {
+                ApplyTo(entry, seq, e);
+            }
+        }
+        else
+        {
+            Parallel.For(0, partitions, p =>
+            {
+                foreach (var (seq, e, entry) in batch)
+                {
+                    if ((uint)entry.Partition % (uint)partitions == p)
+                    {
+                        ApplyTo(entry, seq, e);
+                    }
+                }
+            });
+        }
+
+        var newest = _newestEventMs;
+        foreach (var (_, e, entry) in batch)
+        {
+            MarkDirty(entry);
+            newest = Math.Max(newest, e.TimestampMs);
+        }
+
+        Interlocked.Exchange(ref _newestEventMs, newest);
+    }
+
     /// <summary>Applies a logged event to its profile unless the profile already reflects that log position.</summary>
     private void ApplyLogged(long seq, BehaviorEvent e)
     {
         var entry = GetOrLoad(e.UserId);
+        ApplyTo(entry, seq, e);
+        MarkDirty(entry);
+        if (e.TimestampMs > _newestEventMs)
+        {
+            Interlocked.Exchange(ref _newestEventMs, e.TimestampMs);
+        }
+    }
+
+    private void ApplyTo(CacheEntry entry, long seq, BehaviorEvent e)
+    {
         lock (entry.State)
         {
             if (seq <= entry.State.AppliedSeq)
@@ -421,16 +520,14 @@ public sealed class EmbeddedProfileStore : IProfileStore
             Engine.Apply(entry.State, e, Catalog);
             entry.State.AppliedSeq = seq;
         }
+    }
 
+    private void MarkDirty(CacheEntry entry)
+    {
         if (!entry.Dirty)
         {
             entry.Dirty = true;
             _dirty.Add(entry);
-        }
-
-        if (e.TimestampMs > _newestEventMs)
-        {
-            Interlocked.Exchange(ref _newestEventMs, e.TimestampMs);
         }
     }
 
@@ -442,9 +539,14 @@ public sealed class EmbeddedProfileStore : IProfileStore
             return entry;
         }
 
-        var bytes = _db.Get(Keys.Utf8(userId), _profiles);
+        var bytes = _userIds.MayContain(userId) ? _db.Get(Keys.Utf8(userId), _profiles) : null;
         var state = bytes is null ? new ProfileState(userId) : ProfileCodec.Deserialize(bytes);
-        entry = new CacheEntry(state) { LastAccess = ++_accessClock };
+        if (bytes is null)
+        {
+            _userIds.Add(userId);
+        }
+
+        entry = new CacheEntry(state) { LastAccess = ++_accessClock, LastLoggedSeq = state.AppliedSeq };
         _cache[userId] = entry;
         return entry;
     }
@@ -514,6 +616,14 @@ public sealed class EmbeddedProfileStore : IProfileStore
         return evicted;
     }
 
+    private void ThrowIfFailed()
+    {
+        if (_failure is not null)
+        {
+            throw new InvalidOperationException("the event log write failed earlier; reopen the store to recover", _failure);
+        }
+    }
+
     private void AddDeadLetters(WriteBatch wb, IEnumerable<(RecordError Error, string Raw)> rejected)
     {
         var now = _clock.GetUtcNow();
@@ -533,5 +643,11 @@ public sealed class EmbeddedProfileStore : IProfileStore
         public long LastAccess { get; set; }
 
         public bool Dirty { get; set; }
+
+        /// <summary>Stable per user: which apply partition the user's events go to.</summary>
+        public int Partition { get; } = System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(state);
+
+        /// <summary>Log position of the user's newest logged event (the chain head).</summary>
+        public long LastLoggedSeq { get; set; }
     }
 }
