@@ -1,0 +1,142 @@
+using Microsoft.Extensions.Time.Testing;
+using Persona.Core.Catalog;
+using Persona.Core.Engine;
+using Persona.Core.Events;
+using Persona.Core.Ingest;
+using Persona.Core.Pipeline;
+using Persona.Core.Serialization;
+using Persona.Synthetic;
+
+namespace Persona.Storage.RocksDb.Tests;
+
+public sealed class EmbeddedProfileStoreTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "persona-store-" + Guid.NewGuid().ToString("N"));
+    private readonly ProfileEngine _engine = new(new EngineConfig());
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static ParsedBatch<T> Batch<T>(IEnumerable<T> records) => new([.. records.Select((r, i) => (i, r))], [], []);
+
+    private static (SyntheticShop Shop, List<BehaviorEvent> Events) Shop(DateTimeOffset start, int users = 200, int events = 20_000) =>
+        Shop(new ShopOptions { Seed = 3, Users = users, Items = 400, Events = events, Start = start, MeanSessionGap = TimeSpan.FromDays(1) });
+
+    private static (SyntheticShop Shop, List<BehaviorEvent> Events) Shop(ShopOptions options)
+    {
+        var shop = new SyntheticShop(options);
+        return (shop, shop.Events().ToList());
+    }
+
+    private Dictionary<string, byte[]> Reference(SyntheticShop shop, IEnumerable<BehaviorEvent> events)
+    {
+        var catalog = new CatalogIndex();
+        catalog.Upsert(shop.Catalog);
+        var reference = new InMemoryProfiles(_engine, catalog);
+        foreach (var e in events)
+        {
+            reference.Apply(e);
+        }
+
+        return reference.States.ToDictionary(p => p.Key, p => ProfileCodec.Serialize(p.Value));
+    }
+
+    private static byte[] Snapshot(EmbeddedProfileStore store, string user) =>
+        store.Read(user, s =>
+        {
+            var copy = s.Clone();
+            copy.AppliedSeq = 0;
+            return ProfileCodec.Serialize(copy);
+        })!;
+
+    [Fact]
+    public void Ingest_SmallCacheBudget_EvictsAndServesColdProfilesFromDisk()
+    {
+        var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-30));
+        var expected = Reference(shop, events);
+        using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir, MaxCachedProfiles = 20, CheckpointEveryEvents = 1_000 }, _engine);
+        store.UpsertItems(Batch(shop.Catalog));
+        foreach (var chunk in events.Chunk(500))
+        {
+            store.Ingest(Batch(chunk));
+        }
+
+        store.Checkpoint();
+        Assert.True(store.Stats.CachedProfiles <= 20, $"{store.Stats.CachedProfiles} profiles cached");
+        Assert.Equal(expected.Count, expected.Keys.Count(u => store.Read(u, s => s) is not null));
+        foreach (var (user, bytes) in expected)
+        {
+            Assert.Equal(bytes, Snapshot(store, user));
+        }
+    }
+
+    [Fact]
+    public void Ingest_ReopenedStore_DuplicatesStillRecognised()
+    {
+        var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-30), events: 3_000);
+        using (var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir }, _engine))
+        {
+            store.UpsertItems(Batch(shop.Catalog));
+            Assert.Equal(3_000, store.Ingest(Batch(events)).Accepted);
+        }
+
+        using var reopened = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir }, _engine);
+        var again = reopened.Ingest(Batch(events.Take(1_000).Concat(events.Take(10))));
+        Assert.Equal(0, again.Accepted);
+        Assert.Equal(1_010, again.Duplicate);
+        Assert.Equal(3_000, reopened.Stats.LogPosition);
+    }
+
+    [Fact]
+    public void History_UserChain_ReturnsTheUsersEventsInOrder()
+    {
+        var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-30), events: 5_000);
+        using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir }, _engine);
+        store.UpsertItems(Batch(shop.Catalog));
+        store.Ingest(Batch(events));
+        var user = events[100].UserId;
+        Assert.Equal(events.Where(e => e.UserId == user).Select(e => e.EventId), store.History(user).Select(e => e.EventId));
+        Assert.Empty(store.History("nobody"));
+    }
+
+    [Fact]
+    public void CompactRetention_OldEvents_RemovedProfilesKept()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero));
+        var (shop, events) = Shop(new ShopOptions { Seed = 4, Users = 50, Items = 200, Events = 4_000, Start = clock.GetUtcNow().AddDays(-60), MeanSessionGap = TimeSpan.FromHours(6) });
+        var options = new EmbeddedStoreOptions { DataDirectory = _dir, Retention = TimeSpan.FromDays(30) };
+        using var store = EmbeddedProfileStore.Open(options with { Retention = TimeSpan.Zero }, _engine, clock);
+        store.UpsertItems(Batch(shop.Catalog));
+        store.Ingest(Batch(events));
+        var before = events.Select(e => e.UserId).Distinct().ToDictionary(u => u, u => Snapshot(store, u));
+        store.Dispose();
+
+        using var retained = EmbeddedProfileStore.Open(options, _engine, clock);
+        var horizon = clock.GetUtcNow().AddDays(-30).ToUnixTimeMilliseconds();
+        var old = events.TakeWhile(e => e.TimestampMs < horizon).Count();
+        Assert.True(old > 0);
+        Assert.Equal(old, retained.CompactRetention());
+        foreach (var (user, bytes) in before)
+        {
+            Assert.Equal(bytes, Snapshot(retained, user));
+            Assert.All(retained.History(user), e => Assert.True(e.TimestampMs >= horizon));
+        }
+
+        var late = retained.Ingest(Batch([events[0] with { EventId = "late" }]));
+        Assert.Equal(1, late.Rejected);
+        Assert.StartsWith("timestamp: ", late.Errors[0].Errors[0], StringComparison.Ordinal);
+        Assert.Contains("older than the retention horizon (30 days)", late.Errors[0].Errors[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ingest_RejectedRecords_KeptInDeadLetterWithReasons()
+    {
+        using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir }, _engine);
+        var parser = new EventParser(_engine.Types, TimeProvider.System);
+        var result = store.Ingest(parser.ParseBody("""[{"eventId":"x","type":"rate","userId":"u","itemId":"i","timestamp":1,"rating":9}]"""u8.ToArray()));
+        Assert.Equal(1, result.Rejected);
+        var letter = Assert.Single(store.DeadLetters());
+        Assert.Equal("x", letter.Id);
+        Assert.Equal(["rating: 9 is outside 1..5"], letter.Errors);
+        Assert.Equal(1, store.Stats.DeadLetters);
+    }
+}
