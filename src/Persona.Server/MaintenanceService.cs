@@ -17,7 +17,7 @@ internal sealed class MaintenanceService(IProfileStore store, TimeProvider clock
                 continue;
             }
 
-            embedded.Checkpoint();
+            embedded.CheckpointIfDue();
             if (++ticks % 720 == 0)
             {
                 embedded.CompactRetention();

@@ -292,6 +292,19 @@ public sealed class EmbeddedProfileStore : IProfileStore
         }
     }
 
+    /// <summary>Checkpoints when the configured event count or interval has passed since the last one.</summary>
+    public void CheckpointIfDue()
+    {
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_dirty.Count > 0)
+            {
+                MaybeCheckpoint();
+            }
+        }
+    }
+
     /// <summary>Deletes raw events older than the retention horizon that a checkpoint already covers; returns how many.</summary>
     public long CompactRetention()
     {
@@ -565,16 +578,22 @@ public sealed class EmbeddedProfileStore : IProfileStore
     {
         using var wb = new WriteBatch();
         var written = _dirty.Count;
-        foreach (var entry in _dirty)
-        {
-            lock (entry.State)
-            {
-                _buffer.Clear();
-                ProfileCodec.Write(entry.State, _buffer);
-                wb.Put(Keys.Utf8(entry.State.UserId), _buffer.WrittenSpan, _profiles);
-            }
 
-            entry.Dirty = false;
+        // Serialise on every core, then insert in key order (sorted inserts into the memtable are cheaper).
+        _dirty.Sort((a, b) => string.CompareOrdinal(a.State.UserId, b.State.UserId));
+        var blobs = new byte[_dirty.Count][];
+        Parallel.For(0, _dirty.Count, i =>
+        {
+            var state = _dirty[i].State;
+            lock (state)
+            {
+                blobs[i] = ProfileCodec.Serialize(state);
+            }
+        });
+        for (var i = 0; i < _dirty.Count; i++)
+        {
+            wb.Put(Keys.Utf8(_dirty[i].State.UserId), blobs[i], _profiles);
+            _dirty[i].Dirty = false;
         }
 
         _dirty.Clear();

@@ -12,10 +12,10 @@ public sealed record EmbeddedStoreOptions
     public int MaxCachedProfiles { get; init; } = 1_000_000;
 
     /// <summary>Write a checkpoint (dirty profiles + log position) after this many applied events...</summary>
-    public int CheckpointEveryEvents { get; init; } = 500_000;
+    public int CheckpointEveryEvents { get; init; } = 1_000_000;
 
     /// <summary>...or after this long, whichever comes first.</summary>
-    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Raw events older than this (event time) are compacted away and refused at ingest; zero keeps them forever.</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.Zero;

@@ -56,6 +56,7 @@ internal static class BenchCommand
         var latencies = new long[stream.Length];
         var allocated0 = GC.GetAllocatedBytesForCurrentThread();
         var gcs0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var pause0 = GC.GetTotalPauseDuration();
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < stream.Length; i++)
         {
@@ -73,11 +74,17 @@ internal static class BenchCommand
 
         var engineSeconds = watch.Elapsed.TotalSeconds;
         var allocPerEvent = (GC.GetAllocatedBytesForCurrentThread() - allocated0) / (double)Math.Max(1, stream.Length);
+        var gcPause = (GC.GetTotalPauseDuration() - pause0).TotalSeconds;
         Say($"engine: {allocPerEvent:F1} bytes allocated per event; GCs gen0/1/2: {GC.CollectionCount(0) - gcs0.Item1}/{GC.CollectionCount(1) - gcs0.Item2}/{GC.CollectionCount(2) - gcs0.Item3}");
         Array.Sort(latencies);
         double Us(double q) => latencies.Length == 0 ? 0 : latencies[(int)Math.Min(latencies.Length - 1, q * latencies.Length)] * 1e6 / Stopwatch.Frequency;
         var sizes = states.Values.Select(s => ProfileCodec.Serialize(s).Length).Order().ToArray();
-        Say($"engine: {stream.Length / engineSeconds:N0} events/s, {states.Count:N0} profiles");
+        Say($"engine (1 thread): {stream.Length / engineSeconds:N0} events/s, {states.Count:N0} profiles");
+
+        // (a') the same engine on every core: users are independent, so the stream is split by user
+        // (as the cluster routes it) into one partition per core, each applied in order on its own thread.
+        var parallelSeconds = RunPartitioned(engine, catalog, stream, userCount);
+        Say($"engine ({Environment.ProcessorCount} threads): {stream.Length / parallelSeconds:N0} events/s");
 
         // (b) the durable pipeline: log append (fsync per batch) + dedupe + apply + checkpoints.
         var (accepted, pipelineSeconds) = engineOnly ? (0L, 1.0) : RunPipeline(shop, engine, stream, batchSize, dataDir);
@@ -86,12 +93,15 @@ internal static class BenchCommand
         {
             ["events"] = stream.LongLength,
             ["users"] = states.Count,
-            ["engine_events_per_sec"] = Math.Round(stream.Length / engineSeconds),
+            ["engine_events_per_sec"] = Math.Round(stream.Length / parallelSeconds),
+            ["engine_events_per_sec_1_thread"] = Math.Round(stream.Length / engineSeconds),
+            ["engine_threads"] = Environment.ProcessorCount,
             ["pipeline_events_per_sec"] = Math.Round(accepted / pipelineSeconds),
             ["update_p50_us"] = Math.Round(Us(0.50), 3),
             ["update_p99_us"] = Math.Round(Us(0.99), 3),
             ["update_p999_us"] = Math.Round(Us(0.999), 3),
             ["engine_alloc_bytes_per_event"] = Math.Round(allocPerEvent, 1),
+            ["engine_gc_pause_share"] = Math.Round(gcPause / engineSeconds, 3),
             ["bytes_per_profile"] = Math.Round(sizes.Average(), 1),
             ["bytes_per_profile_p50"] = sizes[sizes.Length / 2],
             ["bytes_per_profile_p99"] = sizes[(int)(sizes.Length * 0.99)],
@@ -101,6 +111,34 @@ internal static class BenchCommand
         };
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
+    }
+
+    private static double RunPartitioned(ProfileEngine engine, Persona.Core.Catalog.CatalogIndex catalog, BehaviorEvent[] stream, int userCount)
+    {
+        var partitions = Environment.ProcessorCount;
+        var parts = Enumerable.Range(0, partitions).Select(_ => new List<BehaviorEvent>(stream.Length / partitions + 1)).ToArray();
+        foreach (var e in stream)
+        {
+            parts[(int)(ProfileEngine.Tiebreak(e.UserId) % (ulong)partitions)].Add(e);
+        }
+
+        GC.Collect();
+        var watch = Stopwatch.StartNew();
+        Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = partitions }, p =>
+        {
+            var states = new Dictionary<string, ProfileState>(userCount / partitions, StringComparer.Ordinal);
+            foreach (var e in parts[p])
+            {
+                if (!states.TryGetValue(e.UserId, out var state))
+                {
+                    state = new ProfileState(e.UserId);
+                    states[e.UserId] = state;
+                }
+
+                engine.Apply(state, e, catalog);
+            }
+        });
+        return watch.Elapsed.TotalSeconds;
     }
 
     private static (long Accepted, double Seconds) RunPipeline(SyntheticShop shop, ProfileEngine engine, BehaviorEvent[] stream, int batchSize, string? dataDir)

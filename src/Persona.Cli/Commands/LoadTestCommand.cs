@@ -23,12 +23,14 @@ internal static class LoadTestCommand
         var batch = new Option<int>("--batch") { Description = "Events per POST", DefaultValueFactory = _ => 1_000 };
         var readers = new Option<int>("--readers") { Description = "Concurrent profile readers", DefaultValueFactory = _ => 2 };
         var users = new Option<int>("--users") { Description = "Synthetic users", DefaultValueFactory = _ => 50_000 };
-        var command = new Command("loadtest", "HTTP load run: ingest batches while reading profiles; prints JSON") { url, seconds, batch, readers, users };
-        command.SetAction((r, ct) => Run(new Uri(r.GetValue(url)!), Math.Clamp(r.GetValue(seconds), 1, 600), r.GetValue(batch), r.GetValue(readers), r.GetValue(users), ct));
+        var readRate = new Option<int>("--read-rate") { Description = "Profile reads per second, all readers together (0 = as fast as possible)", DefaultValueFactory = _ => 1_000 };
+        var ingestRate = new Option<int>("--events-per-sec") { Description = "Ingest rate target (0 = as fast as the service acknowledges)", DefaultValueFactory = _ => 0 };
+        var command = new Command("loadtest", "HTTP load run: ingest batches while reading profiles; prints JSON") { url, seconds, batch, readers, users, readRate, ingestRate };
+        command.SetAction((r, ct) => Run(new Uri(r.GetValue(url)!), Math.Clamp(r.GetValue(seconds), 1, 600), r.GetValue(batch), Math.Max(1, r.GetValue(readers)), r.GetValue(users), Math.Max(0, r.GetValue(readRate)), Math.Max(0, r.GetValue(ingestRate)), ct));
         return command;
     }
 
-    private static async Task<int> Run(Uri baseUri, int seconds, int batchSize, int readerCount, int userCount, CancellationToken ct)
+    private static async Task<int> Run(Uri baseUri, int seconds, int batchSize, int readerCount, int userCount, int readRate, int ingestRate, CancellationToken ct)
     {
         if (!baseUri.IsLoopback)
         {
@@ -57,8 +59,21 @@ internal static class LoadTestCommand
         {
             var rng = new Random(i);
             var local = new List<double>();
+            var interval = readRate == 0 ? 0 : readerCount * (double)Stopwatch.Frequency / readRate;
+            var next = (double)Stopwatch.GetTimestamp();
             while (!stop.IsCancellationRequested)
             {
+                if (interval > 0)
+                {
+                    // Open-loop pacing: reads are issued on schedule, whatever the latency of earlier ones.
+                    next += interval;
+                    var wait = (next - Stopwatch.GetTimestamp()) / Stopwatch.Frequency;
+                    if (wait > 0)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(wait), CancellationToken.None);
+                    }
+                }
+
                 string? user;
                 lock (seenLock)
                 {
@@ -86,8 +101,20 @@ internal static class LoadTestCommand
         var perUser = new Dictionary<string, long>(StringComparer.Ordinal);
         var watch = Stopwatch.StartNew();
         using var stream = shop.Events().GetEnumerator();
+        var batchInterval = ingestRate == 0 ? 0 : batchSize * (double)Stopwatch.Frequency / ingestRate;
+        var nextBatch = (double)Stopwatch.GetTimestamp();
         while (!stop.IsCancellationRequested)
         {
+            if (batchInterval > 0)
+            {
+                nextBatch += batchInterval;
+                var wait = (nextBatch - Stopwatch.GetTimestamp()) / Stopwatch.Frequency;
+                if (wait > 0)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(wait), CancellationToken.None);
+                }
+            }
+
             var chunk = new List<BehaviorEvent>(batchSize);
             while (chunk.Count < batchSize && stream.MoveNext())
             {
@@ -131,8 +158,10 @@ internal static class LoadTestCommand
         {
             ["seconds"] = Math.Round(elapsed, 1),
             ["batch"] = batchSize,
+            ["events_per_sec_target"] = ingestRate,
             ["events"] = events,
             ["events_per_sec"] = Math.Round(events / elapsed),
+            ["read_rate_target"] = readRate,
             ["reads"] = readLatencies.Count,
             ["read_p50_ms"] = Math.Round(P(readLatencies, 0.5), 3),
             ["read_p99_ms"] = Math.Round(P(readLatencies, 0.99), 3),

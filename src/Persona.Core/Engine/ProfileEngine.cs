@@ -396,27 +396,5 @@ public sealed class ProfileEngine
         state.CurrentSessionId = null;
     }
 
-    private void AddRecent(ProfileState state, RecentItem entry)
-    {
-        var list = state.Recent;
-        var i = list.Count;
-        while (i > 0 && Compare(list[i - 1], entry) > 0)
-        {
-            i--;
-        }
-
-        if (list.Count >= Config.RecentItems && i == 0)
-        {
-            return; // older than everything kept
-        }
-
-        list.Insert(i, entry);
-        if (list.Count > Config.RecentItems)
-        {
-            list.RemoveAt(0);
-        }
-    }
-
-    private static int Compare(RecentItem a, RecentItem b) =>
-        a.TimeMs != b.TimeMs ? a.TimeMs.CompareTo(b.TimeMs) : a.Tiebreak.CompareTo(b.Tiebreak);
+    private void AddRecent(ProfileState state, RecentItem entry) => state.Recent.Insert(entry, Config.RecentItems);
 }

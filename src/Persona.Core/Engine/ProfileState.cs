@@ -77,15 +77,17 @@ public sealed class ProfileState
 
     internal bool CurrentSessionPurchase { get; set; }
 
-    internal int[] HourOfDay { get; set; } = new int[24];
+#pragma warning disable SA1401, CA1051 // inline arrays are fields so they are updated in place
+    internal HourCounts HourOfDay;
 
-    internal int[] DayOfWeek { get; set; } = new int[7];
+    internal DayCounts DayOfWeek;
+#pragma warning restore SA1401, CA1051
 
     internal CountedLabels Devices { get; set; } = new();
 
     internal CountedLabels Channels { get; set; } = new();
 
-    internal List<RecentItem> Recent { get; } = [];
+    internal RecentRing Recent { get; private set; } = new();
 
     /// <summary>A deep copy.</summary>
     public ProfileState Clone()
@@ -121,13 +123,13 @@ public sealed class ProfileState
             CurrentSessionEvents = CurrentSessionEvents,
             CurrentSessionCart = CurrentSessionCart,
             CurrentSessionPurchase = CurrentSessionPurchase,
-            HourOfDay = (int[])HourOfDay.Clone(),
-            DayOfWeek = (int[])DayOfWeek.Clone(),
+            HourOfDay = HourOfDay,
+            DayOfWeek = DayOfWeek,
             Devices = Devices.Clone(),
             Channels = Channels.Clone(),
         };
         c.Types.AddRange(Types.Select(t => t.Clone()));
-        c.Recent.AddRange(Recent);
+        c.Recent = Recent.Clone();
         return c;
     }
 

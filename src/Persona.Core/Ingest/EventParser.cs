@@ -48,7 +48,7 @@ public sealed class EventParser
 
     public (BehaviorEvent? Event, RecordError? Error) ParseOne(JsonElement record, int index, long nowMs)
     {
-        var f = new FieldReader(record);
+        var f = new FieldReader(record, indexed: true);
         if (!f.IsObject)
         {
             return (null, new RecordError(index, null, [$"record: must be an object, not {FieldReader.Kind(record)}"]));
@@ -56,6 +56,7 @@ public sealed class EventParser
 
         var id = f.Id("eventId", required: true);
         byte type = 0;
+        var known = false;
         var typeName = f.Text("type", 64);
         if (typeName is null)
         {
@@ -64,14 +65,18 @@ public sealed class EventParser
                 f.Errors.Add("type: missing");
             }
         }
-        else if (!_types.TryGetCode(typeName.Trim().ToLowerInvariant(), out type))
+        else if (_types.TryGetCode(typeName, out type) || _types.TryGetCode(typeName.Trim().ToLowerInvariant(), out type))
+        {
+            known = true;
+        }
+        else
         {
             f.Errors.Add($"type: '{typeName}' is not a known event type ({string.Join(", ", _types.Names)})");
         }
 
         var user = f.Id("userId", required: true);
         var session = f.Id("sessionId", required: false);
-        var itemRequired = typeName is not null && _types.TryGetCode(typeName.Trim().ToLowerInvariant(), out var code) && EventTypes.RequiresItem(code);
+        var itemRequired = known && EventTypes.RequiresItem(type);
         var item = f.Id("itemId", required: itemRequired);
         var time = f.Time("timestamp", required: true, nowMs);
         var price = f.Number("price", 0, 1e9);

@@ -10,19 +10,37 @@ internal sealed class FieldReader
     public const int MaxTextLength = 4096;
 
     private readonly JsonElement _record;
+    private readonly Dictionary<string, JsonElement>? _fields;
 
-    public FieldReader(JsonElement record)
+    /// <summary>Reads one record; with <paramref name="indexed"/> the properties are enumerated once into a table.</summary>
+    public FieldReader(JsonElement record, bool indexed = false)
     {
         _record = record;
+        if (indexed && record.ValueKind == JsonValueKind.Object)
+        {
+            _fields = new Dictionary<string, JsonElement>(16, StringComparer.Ordinal);
+            foreach (var p in record.EnumerateObject())
+            {
+                _fields[p.Name] = p.Value; // a repeated name: the last one wins
+            }
+        }
     }
 
     public List<string> Errors { get; } = [];
 
     public bool IsObject => _record.ValueKind == JsonValueKind.Object;
 
-    public bool Has(string name) => _record.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+    public bool Has(string name) => Get(name) is not null;
 
-    public JsonElement? Get(string name) => _record.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+    public JsonElement? Get(string name)
+    {
+        if (_fields is not null)
+        {
+            return _fields.TryGetValue(name, out var f) && f.ValueKind != JsonValueKind.Null ? f : null;
+        }
+
+        return _record.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+    }
 
     /// <summary>An identifier: a non-empty string (or an integer, taken as its text) of at most 256 characters.</summary>
     public string? Id(string name, bool required)

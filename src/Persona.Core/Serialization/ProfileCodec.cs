@@ -185,7 +185,7 @@ public static class ProfileCodec
             var item = r.ReadString() ?? throw new FormatException("missing item id");
             var type = r.ReadByte();
             var time = baseMs + r.ReadVarInt();
-            s.Recent.Add(new RecentItem(item, type, time, r.ReadUInt64()));
+            s.Recent.Append(new RecentItem(item, type, time, r.ReadUInt64()));
         }
 
         return s;
@@ -234,7 +234,7 @@ public static class ProfileCodec
         var n = r.ReadCount(CountedLabels.Cap);
         for (var i = 0; i < n; i++)
         {
-            labels.Items.Add(new(r.ReadString() ?? string.Empty, r.ReadVarInt()));
+            labels.Restore(r.ReadString() ?? string.Empty, r.ReadVarInt());
         }
     }
 }
