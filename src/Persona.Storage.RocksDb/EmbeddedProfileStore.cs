@@ -41,7 +41,6 @@ public sealed class EmbeddedProfileStore : IProfileStore
     private readonly Lock _writeLock = new();
     private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.Ordinal);
     private readonly List<CacheEntry> _dirty = [];
-    private readonly BinaryWriterBuffer _buffer = new(4096);
     private readonly DedupeIndex _eventIds = new();
     private readonly KeyFilter _userIds = new(1 << 18);
     private long _seq;
@@ -62,9 +61,11 @@ public sealed class EmbeddedProfileStore : IProfileStore
         _logger = logger;
         Directory.CreateDirectory(options.DataDirectory);
         var table = new BlockBasedTableOptions().SetFilterPolicy(BloomFilterPolicy.Create(10, false)).SetWholeKeyFiltering(true);
+        // Several write buffers per family, so that bursts do not stall behind memtable flushes.
         ColumnFamilyOptions Cf(ulong writeBuffer) => new ColumnFamilyOptions()
             .SetBlockBasedTableFactory(table)
             .SetWriteBufferSize(writeBuffer)
+            .SetMaxWriteBufferNumber(6)
             .SetCompression(Compression.Lz4);
         var families = new ColumnFamilies
         {
@@ -127,9 +128,10 @@ public sealed class EmbeddedProfileStore : IProfileStore
             var deadRaw = new List<(RecordError, string)>(batch.Rejected.Select((r, i) => (r, batch.RejectedRaw[i])));
             var horizon = _options.Retention > TimeSpan.Zero ? _clock.GetUtcNow().ToUnixTimeMilliseconds() - (long)_options.Retention.TotalMilliseconds : long.MinValue;
             var inBatch = new HashSet<string>(StringComparer.Ordinal);
-            var toApply = new List<(long Seq, BehaviorEvent Event, CacheEntry Entry)>(batch.Accepted.Count);
+            var accepted = new List<(long Seq, BehaviorEvent Event)>(batch.Accepted.Count);
             var duplicates = 0;
-            using var wb = new WriteBatch();
+
+            // 1. Serial: retention horizon, deduplication, log positions.
             foreach (var (index, e) in batch.Accepted)
             {
                 if (e.TimestampMs < horizon)
@@ -146,24 +148,56 @@ public sealed class EmbeddedProfileStore : IProfileStore
                     continue;
                 }
 
-                var seq = _seq + toApply.Count + 1;
-                var entry = GetOrLoad(e.UserId);
-                _buffer.Clear();
-                _buffer.WriteVarInt(entry.LastLoggedSeq);
-                EventCodec.Write(e, _buffer);
-                entry.LastLoggedSeq = seq;
-                wb.Put(Keys.Seq(seq), _buffer.WrittenSpan, _events);
-                toApply.Add((seq, e, entry));
+                accepted.Add((_seq + accepted.Count + 1, e));
+            }
+
+            // 2. By user, on every core: load profiles, chain each event to the user's previous one, encode.
+            var n = accepted.Count;
+            var partitions = n >= 2_048 ? Math.Min(Environment.ProcessorCount, 8) : 1;
+            var partition = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                partition[i] = (accepted[i].Event.UserId.GetHashCode() & int.MaxValue) % partitions;
+            }
+
+            var entries = new CacheEntry[n];
+            var records = new byte[n][];
+            ForEachPartition(partitions, p =>
+            {
+                var buffer = new BinaryWriterBuffer(256);
+                for (var i = 0; i < n; i++)
+                {
+                    if (partition[i] != p)
+                    {
+                        continue;
+                    }
+
+                    var (seq, e) = accepted[i];
+                    var entry = GetOrLoad(e.UserId);
+                    buffer.Clear();
+                    buffer.WriteVarInt(entry.LastLoggedSeq);
+                    EventCodec.Write(e, buffer);
+                    entry.LastLoggedSeq = seq;
+                    entries[i] = entry;
+                    records[i] = buffer.ToArray();
+                }
+            });
+
+            // 3. One atomic write batch: the log records and the dead letters.
+            using var wb = new WriteBatch();
+            for (var i = 0; i < n; i++)
+            {
+                wb.Put(Keys.Seq(accepted[i].Seq), records[i], _events);
             }
 
             AddDeadLetters(wb, deadRaw);
             ThrowIfFailed();
 
-            // The log write (fsync) runs while the events are applied; the batch is acknowledged only
-            // when both are done. Should the write fail, the in-memory profiles are ahead of the log:
-            // the store refuses further work and recovers from the log on the next open.
+            // 4. The log write (fsync) runs while the events are applied, by user on every core; the batch
+            // is acknowledged only when both are done. Should the write fail, the in-memory profiles are
+            // ahead of the log: the store refuses further work and recovers from the log on the next open.
             var write = wb.Count() == 0 ? Task.CompletedTask : Task.Run(() => _db.Write(wb, _syncWrite));
-            ApplyBatch(toApply);
+            ApplyBatch(accepted, entries, partition, partitions);
 
             try
             {
@@ -175,7 +209,8 @@ public sealed class EmbeddedProfileStore : IProfileStore
                 throw new InvalidOperationException("the event log write failed; reopen the store to recover", ex);
             }
 
-            foreach (var (seq, e, _) in toApply)
+            var toApply = accepted;
+            foreach (var (seq, e) in toApply)
             {
                 _eventIds.Add(e.EventId, seq);
             }
@@ -467,38 +502,39 @@ public sealed class EmbeddedProfileStore : IProfileStore
     /// Applies a batch: users are independent, so with several cores the events are split by user into
     /// partitions applied in parallel, each in log order.
     /// </summary>
-    private void ApplyBatch(List<(long Seq, BehaviorEvent Event, CacheEntry Entry)> batch)
+    private void ApplyBatch(List<(long Seq, BehaviorEvent Event)> batch, CacheEntry[] entries, int[] partition, int partitions)
     {
-        var partitions = batch.Count >= 2_048 ? Math.Min(Environment.ProcessorCount, 8) : 1;
-        if (partitions == 1)
+        ForEachPartition(partitions, p =>
         {
-            foreach (var (seq, e, entry) in batch)
+            for (var i = 0; i < batch.Count; i++)
             {
-                ApplyTo(entry, seq, e);
-            }
-        }
-        else
-        {
-            Parallel.For(0, partitions, p =>
-            {
-                foreach (var (seq, e, entry) in batch)
+                if (partition[i] == p)
                 {
-                    if ((uint)entry.Partition % (uint)partitions == p)
-                    {
-                        ApplyTo(entry, seq, e);
-                    }
+                    ApplyTo(entries[i], batch[i].Seq, batch[i].Event);
                 }
-            });
-        }
+            }
+        });
 
         var newest = _newestEventMs;
-        foreach (var (_, e, entry) in batch)
+        for (var i = 0; i < batch.Count; i++)
         {
-            MarkDirty(entry);
-            newest = Math.Max(newest, e.TimestampMs);
+            MarkDirty(entries[i]);
+            newest = Math.Max(newest, batch[i].Event.TimestampMs);
         }
 
         Interlocked.Exchange(ref _newestEventMs, newest);
+    }
+
+    private static void ForEachPartition(int partitions, Action<int> body)
+    {
+        if (partitions == 1)
+        {
+            body(0);
+        }
+        else
+        {
+            Parallel.For(0, partitions, body);
+        }
     }
 
     /// <summary>Applies a logged event to its profile unless the profile already reflects that log position.</summary>
@@ -548,7 +584,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
     {
         if (_cache.TryGetValue(userId, out var entry))
         {
-            entry.LastAccess = ++_accessClock;
+            entry.LastAccess = Interlocked.Increment(ref _accessClock);
             return entry;
         }
 
@@ -559,7 +595,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
             _userIds.Add(userId);
         }
 
-        entry = new CacheEntry(state) { LastAccess = ++_accessClock, LastLoggedSeq = state.AppliedSeq };
+        entry = new CacheEntry(state) { LastAccess = Interlocked.Increment(ref _accessClock), LastLoggedSeq = state.AppliedSeq };
         _cache[userId] = entry;
         return entry;
     }
@@ -662,9 +698,6 @@ public sealed class EmbeddedProfileStore : IProfileStore
         public long LastAccess { get; set; }
 
         public bool Dirty { get; set; }
-
-        /// <summary>Stable per user: which apply partition the user's events go to.</summary>
-        public int Partition { get; } = System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(state);
 
         /// <summary>Log position of the user's newest logged event (the chain head).</summary>
         public long LastLoggedSeq { get; set; }

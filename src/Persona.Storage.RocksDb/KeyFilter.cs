@@ -6,31 +6,41 @@ namespace Persona.Storage.RocksDb;
 /// <summary>
 /// A scalable Bloom filter over string keys (1 % false positives per stage): answers "certainly absent"
 /// without touching disk, so lookups of new event ids and new users skip RocksDB. When a stage fills, a
-/// twice-as-large one is added. Single writer; readers may race benignly (a missed bit only costs a lookup).
+/// twice-as-large one is added. Safe for concurrent adds and reads (bits are set atomically).
 /// </summary>
 internal sealed class KeyFilter
 {
     private const int Hashes = 7;
+    private readonly Lock _grow = new();
     private volatile Stage[] _stages;
+    private long _count;
 
     public KeyFilter(long expected)
     {
         _stages = [new Stage(Math.Max(1 << 16, expected))];
     }
 
-    public long Count { get; private set; }
+    public long Count => Interlocked.Read(ref _count);
 
     public void Add(string key)
     {
         var stage = _stages[^1];
-        if (stage.Added >= stage.Capacity)
+        if (!stage.TryReserve())
         {
-            stage = new Stage(stage.Capacity * 2);
-            _stages = [.. _stages, stage]; // copy-on-add: readers see the old or the new array, both valid
+            lock (_grow)
+            {
+                if (ReferenceEquals(_stages[^1], stage))
+                {
+                    _stages = [.. _stages, new Stage(stage.Capacity * 2)]; // copy-on-add: readers see either array
+                }
+            }
+
+            stage = _stages[^1];
+            stage.TryReserve();
         }
 
         stage.Add(Hash(key));
-        Count++;
+        Interlocked.Increment(ref _count);
     }
 
     public bool MayContain(string key)
@@ -63,7 +73,9 @@ internal sealed class KeyFilter
 
         public long Capacity { get; }
 
-        public long Added { get; private set; }
+        private long _added;
+
+        public bool TryReserve() => Interlocked.Increment(ref _added) <= Capacity;
 
         public void Add(ulong h)
         {
@@ -71,10 +83,8 @@ internal sealed class KeyFilter
             for (var i = 0UL; i < Hashes; i++)
             {
                 var bit = (a + (i * b)) % _size;
-                _bits[bit >> 6] |= 1UL << (int)(bit & 63);
+                Interlocked.Or(ref _bits[bit >> 6], 1UL << (int)(bit & 63));
             }
-
-            Added++;
         }
 
         public bool MayContain(ulong h)

@@ -12,7 +12,7 @@ public sealed class CatalogIndex : ICatalogView
     private readonly ConcurrentDictionary<string, CatalogItem> _records = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ulong, string> _names = new();
     private readonly Dictionary<string, Dictionary<string, double>> _categoryPrices = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, double> _categoryMedians = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CategoryStats> _categories = new(StringComparer.Ordinal);
     private readonly Lock _writeLock = new();
 
     public int Count => _items.Count;
@@ -23,7 +23,7 @@ public sealed class CatalogIndex : ICatalogView
 
     public IEnumerable<CatalogItem> Records => _records.Values;
 
-    public double? CategoryMedianPrice(string category) => _categoryMedians.TryGetValue(category, out var m) ? m : null;
+    public double? CategoryMedianPrice(string category) => _categories.TryGetValue(category, out var c) ? c.MedianPrice : null;
 
     public string? FeatureName(ulong featureId) => _names.TryGetValue(featureId, out var n) ? n : null;
 
@@ -75,13 +75,13 @@ public sealed class CatalogIndex : ICatalogView
                 var prices = _categoryPrices[leaf].Values.ToArray();
                 if (prices.Length == 0)
                 {
-                    _categoryMedians.TryRemove(leaf, out _);
+                    Category(leaf).SetMedian(null);
                     continue;
                 }
 
                 Array.Sort(prices);
                 var mid = prices.Length / 2;
-                _categoryMedians[leaf] = prices.Length % 2 == 1 ? prices[mid] : (prices[mid - 1] + prices[mid]) / 2;
+                Category(leaf).SetMedian(prices.Length % 2 == 1 ? prices[mid] : (prices[mid - 1] + prices[mid]) / 2);
             }
 
             foreach (var item in batch)
@@ -90,6 +90,8 @@ public sealed class CatalogIndex : ICatalogView
             }
         }
     }
+
+    private CategoryStats Category(string path) => _categories.GetOrAdd(path, p => new CategoryStats(p));
 
     private ItemFeatures Compile(CatalogItem item)
     {
@@ -120,6 +122,6 @@ public sealed class CatalogIndex : ICatalogView
             features.Add(Register(FeatureKind.PriceBand, FeatureId.PriceBandName(item.Price.Value)));
         }
 
-        return new ItemFeatures([.. features], item.Price, item.CategoryPath.Count > 0 ? string.Join('/', item.CategoryPath) : null);
+        return new ItemFeatures([.. features], item.Price, item.CategoryPath.Count > 0 ? Category(string.Join('/', item.CategoryPath)) : null);
     }
 }

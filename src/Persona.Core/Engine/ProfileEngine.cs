@@ -137,7 +137,7 @@ public sealed class ProfileEngine
 
         var item = e.ItemId is null ? null : catalog.Find(e.ItemId);
         ApplyInterests(state, e, item);
-        ApplyMoney(state, e, item, catalog);
+        ApplyMoney(state, e, item);
         ApplySession(state, e);
         if (e.ItemId is not null && Config.RecentItems > 0 && e.Type != (byte)EventType.Impression)
         {
@@ -267,7 +267,7 @@ public sealed class ProfileEngine
         state.InterestRefMs = newRefMs;
     }
 
-    private static void ApplyMoney(ProfileState state, BehaviorEvent e, ItemFeatures? item, ICatalogView catalog)
+    private static void ApplyMoney(ProfileState state, BehaviorEvent e, ItemFeatures? item)
     {
         var price = e.Price ?? item?.Price;
         switch ((EventType)e.Type)
@@ -304,7 +304,7 @@ public sealed class ProfileEngine
         }
 
         if (e.Type is (byte)EventType.View or (byte)EventType.Click or (byte)EventType.CartAdd or (byte)EventType.Purchase
-            && price is > 0 && item?.Category is { } category && catalog.CategoryMedianPrice(category) is > 0 and var median)
+            && price is > 0 && item?.Category?.MedianPrice is > 0 and var median)
         {
             state.PriceLogRatioSum += Math.Log(price.Value / median);
             state.PriceLogRatioCount++;
