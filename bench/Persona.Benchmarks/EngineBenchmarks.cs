@@ -1,0 +1,53 @@
+using BenchmarkDotNet.Attributes;
+using Persona.Core.Catalog;
+using Persona.Core.Engine;
+using Persona.Core.Events;
+using Persona.Core.Serialization;
+using Persona.Synthetic;
+
+namespace Persona.Benchmarks;
+
+/// <summary>
+/// Micro-benchmarks of the engine's hot paths: applying events to warm profiles (cache-resident and
+/// cache-missing user counts), and encoding a profile. The end-to-end numbers come from <c>persona bench</c>.
+/// </summary>
+[MemoryDiagnoser]
+public class EngineBenchmarks
+{
+    private readonly ProfileEngine _engine = new(new EngineConfig());
+    private readonly CatalogIndex _catalog = new();
+    private BehaviorEvent[] _events = [];
+    private Dictionary<string, ProfileState> _states = [];
+
+    [Params(1_000, 200_000)]
+    public int Users { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var shop = new SyntheticShop(new ShopOptions { Users = Users, Events = 200_000, MeanSessionGap = TimeSpan.FromDays(20) });
+        _catalog.Upsert(shop.Catalog);
+        _events = [.. shop.Events()];
+        _states = [];
+        foreach (var e in _events)
+        {
+            if (!_states.ContainsKey(e.UserId))
+            {
+                _states[e.UserId] = new ProfileState(e.UserId);
+            }
+        }
+    }
+
+    /// <summary>Applies 200,000 events to existing profiles (per-operation time is per event).</summary>
+    [Benchmark(OperationsPerInvoke = 200_000)]
+    public void Apply()
+    {
+        foreach (var e in _events)
+        {
+            _engine.Apply(_states[e.UserId], e, _catalog);
+        }
+    }
+
+    [Benchmark]
+    public int SerializeProfile() => ProfileCodec.Serialize(_states[_events[^1].UserId]).Length;
+}

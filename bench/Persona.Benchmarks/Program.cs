@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Persona.Benchmarks.EngineBenchmarks).Assembly).Run(args);
