@@ -9,5 +9,6 @@ var root = new RootCommand("Persona: real-time user profiles for e-commerce")
     ProfileCommand.Create(),
     BenchCommand.Create(),
     LoadTestCommand.Create(),
+    EvaluateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,15 @@
+using Persona.Evaluation.Loaders;
+
+namespace Persona.Evaluation.Models;
+
+/// <summary>A recommender under evaluation: trained on the training part only, then asked to score every item.</summary>
+public interface ISequenceModel
+{
+    string Name { get; }
+
+    /// <summary>Trains on the users' training sequences (the protocol has already cut off what is held out).</summary>
+    void Fit(SequenceDataset dataset, IReadOnlyList<Interaction[]> training);
+
+    /// <summary>Scores all items for a user whose known history is <paramref name="history"/> (higher is better).</summary>
+    void Score(int user, ReadOnlySpan<Interaction> history, Span<float> scores);
+}

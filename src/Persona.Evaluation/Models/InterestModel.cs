@@ -1,0 +1,75 @@
+using Persona.Core.Catalog;
+using Persona.Core.Engine;
+using Persona.Core.Events;
+using Persona.Evaluation.Loaders;
+
+namespace Persona.Evaluation.Models;
+
+/// <summary>
+/// The engine's own profile as a recommender: the user's history is replayed through
+/// <see cref="ProfileEngine"/> (the same code as the service), and an item scores the sum of the user's
+/// decayed interest weights over the item's features (categories, brand, tags, price band) at the time of
+/// the last history event. Popularity breaks ties.
+/// </summary>
+public sealed class InterestModel : ISequenceModel
+{
+    private readonly ProfileEngine _engine = new(new EngineConfig { MaxInterests = 512 });
+    private readonly CatalogIndex _catalog = new();
+    private Dictionary<ulong, int[]> _itemsByFeature = [];
+    private float[] _popularity = [];
+    private SequenceDataset? _dataset;
+
+    public string Name => "interest";
+
+    public void Fit(SequenceDataset dataset, IReadOnlyList<Interaction[]> training)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(training);
+        _dataset = dataset;
+        _catalog.Upsert(dataset.Catalog);
+        _itemsByFeature = dataset.ItemIds
+            .SelectMany((id, item) => (_catalog.Find(id)?.Features ?? []).Select(f => (f, item)))
+            .GroupBy(p => p.f)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.item).ToArray());
+        _popularity = new float[dataset.Items];
+        foreach (var seq in training)
+        {
+            foreach (var x in seq)
+            {
+                _popularity[x.Item]++;
+            }
+        }
+    }
+
+    public void Score(int user, ReadOnlySpan<Interaction> history, Span<float> scores)
+    {
+        var dataset = _dataset ?? throw new InvalidOperationException("Fit first");
+        var state = new ProfileState(dataset.UserIds[user]);
+        for (var k = 0; k < history.Length; k++)
+        {
+            _engine.Apply(state, new BehaviorEvent
+            {
+                EventId = k.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Type = (byte)EventType.Purchase,
+                UserId = state.UserId,
+                ItemId = dataset.ItemIds[history[k].Item],
+                TimestampMs = history[k].TimeMs,
+            }, _catalog);
+        }
+
+        var now = history.Length == 0 ? 0 : history[^1].TimeMs;
+        var maxPop = _popularity.Max() + 1;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            scores[i] = _popularity[i] / maxPop * 1e-3f;
+        }
+
+        foreach (var (feature, weight) in _engine.Interests(state, now))
+        {
+            foreach (var item in _itemsByFeature.GetValueOrDefault(feature) ?? [])
+            {
+                scores[item] += (float)weight;
+            }
+        }
+    }
+}
