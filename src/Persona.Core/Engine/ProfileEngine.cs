@@ -236,12 +236,19 @@ public sealed class ProfileEngine
             return;
         }
 
-        // Full: evict the weakest feature (at time t) if the newcomer outweighs it.
+        // Full: evict the weakest feature (at time t) if the newcomer outweighs it. All entries share the
+        // reference time, so one decay factor per kind converts stored values to values at t.
+        Span<double> factor = stackalloc double[5];
+        for (var kind = 1; kind < factor.Length; kind++)
+        {
+            factor[kind] = Math.Pow(2, -(t - (double)state.InterestRefMs) / _halfLifeMs[kind]);
+        }
+
         var weakest = -1;
         var weakestValue = double.MaxValue;
         for (var i = 0; i < n; i++)
         {
-            var v = state.InterestValues[i] * Decay(FeatureId.KindOf(keys[i]), t - (double)state.InterestRefMs);
+            var v = state.InterestValues[i] * factor[(int)FeatureId.KindOf(keys[i])];
             if (v < weakestValue)
             {
                 weakestValue = v;
