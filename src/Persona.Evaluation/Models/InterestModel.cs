@@ -21,6 +21,9 @@ public sealed class InterestModel : ISequenceModel
 
     public string Name => "interest";
 
+    /// <summary>0: rank by interest match alone; &gt; 0: popularity × (Blend + match).</summary>
+    public float Blend { get; init; }
+
     public void Fit(SequenceDataset dataset, IReadOnlyList<Interaction[]> training)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -58,18 +61,29 @@ public sealed class InterestModel : ISequenceModel
         }
 
         var now = history.Length == 0 ? 0 : history[^1].TimeMs;
-        var maxPop = _popularity.Max() + 1;
-        for (var i = 0; i < scores.Length; i++)
-        {
-            scores[i] = _popularity[i] / maxPop * 1e-3f;
-        }
-
+        // Interest match in [0, 1] (share of the best-matching item's weight), blended with popularity:
+        // score = popularity × (Blend + match). Blend = 0 ranks by interest only (popularity breaks ties).
+        scores.Clear();
         foreach (var (feature, weight) in _engine.Interests(state, now))
         {
             foreach (var item in _itemsByFeature.GetValueOrDefault(feature) ?? [])
             {
                 scores[item] += (float)weight;
             }
+        }
+
+        var best = 0f;
+        foreach (var v in scores)
+        {
+            best = Math.Max(best, v);
+        }
+
+        var maxPop = _popularity.Max() + 1;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var match = best > 0 ? scores[i] / best : 0;
+            var pop = _popularity[i] / maxPop;
+            scores[i] = Blend > 0 ? pop * (Blend + match) : match + (pop * 1e-3f);
         }
     }
 }

@@ -19,6 +19,9 @@ public sealed class ItemKnnModel : ISequenceModel
 
     public int Recent { get; init; } = 5;
 
+    /// <summary>Weight history items by recency (1/distance from the newest); otherwise all count alike.</summary>
+    public bool RecencyWeighted { get; init; } = true;
+
     public void Fit(SequenceDataset dataset, IReadOnlyList<Interaction[]> training)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -65,7 +68,7 @@ public sealed class ItemKnnModel : ISequenceModel
         var start = Math.Max(0, history.Length - Recent);
         for (var h = start; h < history.Length; h++)
         {
-            var weight = 1f / (history.Length - h); // the newest history item counts most
+            var weight = RecencyWeighted ? 1f / (history.Length - h) : 1f; // the newest history item counts most
             foreach (var (item, sim) in _neighbours[history[h].Item])
             {
                 scores[item] += weight * sim;
