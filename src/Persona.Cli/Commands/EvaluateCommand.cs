@@ -17,20 +17,45 @@ internal static class EvaluateCommand
     {
         var dataset = new Option<string>("--dataset") { Description = "Dataset folder or main file", Required = true };
         var format = new Option<string>("--format") { Description = "Dataset format", DefaultValueFactory = _ => "s3rec" };
-        format.AcceptOnlyFromAmong("s3rec", "movielens");
+        format.AcceptOnlyFromAmong("s3rec", "movielens", "synthetic");
         var protocol = new Option<string>("--protocol") { Description = "Evaluation protocol", DefaultValueFactory = _ => "loo" };
-        protocol.AcceptOnlyFromAmong("loo", "ms-stratified");
+        protocol.AcceptOnlyFromAmong("loo", "ms-stratified", "freshness");
         var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), itemknn, interest", DefaultValueFactory = _ => "popularity" };
         model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "itemknn", "interest");
         var k = new Option<int>("--k") { Description = "Headline cut-off", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var negatives = new Option<int>("--negatives") { Description = "Sampled negatives (0 = full ranking)", DefaultValueFactory = _ => 0 };
         var blend = new Option<float>("--blend") { Description = "interest model: 0 ranks by interest match; > 0 multiplies popularity by (blend + match)", DefaultValueFactory = _ => 0f };
+        var users = new Option<int>("--users") { Description = "synthetic: users", DefaultValueFactory = _ => 2_000 };
+        var events = new Option<long>("--events") { Description = "synthetic: events", DefaultValueFactory = _ => 300_000 };
+        var refresh = new Option<double>("--refresh-hours") { Description = "freshness: refresh period of the periodic variant (event time)", DefaultValueFactory = _ => 24 };
+        var horizon = new Option<double>("--horizon-days") { Description = "synthetic: span over which change points and churn are planted", DefaultValueFactory = _ => 20 };
         var output = new Option<string>("--out") { Description = "Report path", DefaultValueFactory = _ => "report.json" };
-        var command = new Command("evaluate", "Evaluate a model on a real dataset with a published protocol") { dataset, format, protocol, model, k, seed, negatives, blend, output };
+        var command = new Command("evaluate", "Evaluate a model on a real dataset with a published protocol") { dataset, format, protocol, model, k, seed, negatives, blend, users, events, refresh, horizon, output };
         command.SetAction(r =>
         {
             var watch = Stopwatch.StartNew();
+            if (r.GetValue(protocol) == "freshness" || r.GetValue(format) == "synthetic")
+            {
+                if (r.GetValue(protocol) != "freshness" || r.GetValue(format) != "synthetic" || r.GetValue(model) != "interest")
+                {
+                    Console.Error.WriteLine("protocol: freshness runs on --format synthetic with --model interest (the engine's profiles)");
+                    return 2;
+                }
+
+                var shop = new Persona.Synthetic.SyntheticShop(new Persona.Synthetic.ShopOptions
+                {
+                    Seed = r.GetValue(seed),
+                    Users = r.GetValue(users),
+                    Events = r.GetValue(events),
+                    Items = 5_000,
+                    MeanSessionGap = TimeSpan.FromDays(1),
+                    Horizon = TimeSpan.FromDays(r.GetValue(horizon)),
+                });
+                var (fm, evaluated) = FreshnessProtocol.Run(shop, r.GetValue(k), refreshHours: r.GetValue(refresh));
+                return Write(new EvaluationReport($"synthetic(seed={r.GetValue(seed)},users={r.GetValue(users)},events={r.GetValue(events)})", "synthetic", "freshness", "interest", r.GetValue(k), evaluated, Math.Round(watch.Elapsed.TotalSeconds, 2), fm), r.GetValue(output)!);
+            }
+
             var data = r.GetValue(format) == "movielens" ? MovieLensLoader.Load(r.GetValue(dataset)!) : S3RecLoader.Load(r.GetValue(dataset)!);
             var stratified = r.GetValue(protocol) == "ms-stratified";
             ISequenceModel m = r.GetValue(model) switch
@@ -41,16 +66,24 @@ internal static class EvaluateCommand
                 "popularity-all" => new PopularityModel(leaky: true),
                 _ => new PopularityModel(),
             };
-            var (metrics, users) = stratified
+            var (metrics, evaluatedUsers) = stratified
                 ? StratifiedSplit.Run(data, m, r.GetValue(k), seed: r.GetValue(seed))
                 : LeaveOneOut.Run(data, m, r.GetValue(negatives), r.GetValue(seed));
             var protocolName = stratified ? "ms-stratified" : r.GetValue(negatives) > 0 ? $"loo-sampled-{r.GetValue(negatives)}" : "loo";
-            var report = new EvaluationReport(data.Name, r.GetValue(format)!, protocolName, m.Name, r.GetValue(k), users, Math.Round(watch.Elapsed.TotalSeconds, 2), metrics);
-            var path = r.GetValue(output)!;
+            return Write(new EvaluationReport(data.Name, r.GetValue(format)!, protocolName, m.Name, r.GetValue(k), evaluatedUsers, Math.Round(watch.Elapsed.TotalSeconds, 2), metrics), r.GetValue(output)!);
+        });
+        return command;
+    }
+
+    private static int Write(EvaluationReport report, string path)
+    {
+        var metrics = report.Metrics;
+        var users = report.UsersEvaluated;
+        {
             File.WriteAllText(path, JsonSerializer.Serialize(report, Json.Options));
             var md = new StringBuilder();
             md.AppendLine(CultureInfo.InvariantCulture, $"# {report.Dataset} · {report.Protocol} · {report.Model}").AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"{users} users evaluated in {report.Seconds} s.").AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"{users} evaluated in {report.Seconds} s.").AppendLine();
             md.AppendLine("| metric | value |").AppendLine("| --- | --- |");
             foreach (var (key, value) in metrics)
             {
@@ -60,7 +93,6 @@ internal static class EvaluateCommand
             File.WriteAllText(Path.ChangeExtension(path, ".md"), md.ToString());
             Console.WriteLine(JsonSerializer.Serialize(report));
             return 0;
-        });
-        return command;
+        }
     }
 }
