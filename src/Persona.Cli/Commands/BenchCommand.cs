@@ -108,6 +108,8 @@ internal static class BenchCommand
             ["pipeline_batch"] = batchSize,
             ["pipeline_fsync"] = true,
             ["cores"] = Environment.ProcessorCount,
+            ["gc_server"] = System.Runtime.GCSettings.IsServerGC,
+            ["gc_gen0size"] = Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "default",
         };
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
