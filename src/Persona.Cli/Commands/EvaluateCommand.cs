@@ -17,7 +17,7 @@ internal static class EvaluateCommand
     {
         var dataset = new Option<string>("--dataset") { Description = "Dataset folder or main file", Required = true };
         var format = new Option<string>("--format") { Description = "Dataset format", DefaultValueFactory = _ => "s3rec" };
-        format.AcceptOnlyFromAmong("s3rec", "movielens", "synthetic");
+        format.AcceptOnlyFromAmong("s3rec", "movielens", "sasrec", "yoochoose", "diginetica", "retailrocket", "otto", "synthetic");
         var protocol = new Option<string>("--protocol") { Description = "Evaluation protocol", DefaultValueFactory = _ => "loo" };
         protocol.AcceptOnlyFromAmong("loo", "ms-stratified", "freshness");
         var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), itemknn, interest", DefaultValueFactory = _ => "popularity" };
@@ -56,7 +56,7 @@ internal static class EvaluateCommand
                 return Write(new EvaluationReport($"synthetic(seed={r.GetValue(seed)},users={r.GetValue(users)},events={r.GetValue(events)})", "synthetic", "freshness", "interest", r.GetValue(k), evaluated, Math.Round(watch.Elapsed.TotalSeconds, 2), fm), r.GetValue(output)!);
             }
 
-            var data = r.GetValue(format) == "movielens" ? MovieLensLoader.Load(r.GetValue(dataset)!) : S3RecLoader.Load(r.GetValue(dataset)!);
+            var data = Datasets.LoadSequences(r.GetValue(format)!, r.GetValue(dataset)!);
             var stratified = r.GetValue(protocol) == "ms-stratified";
             ISequenceModel m = r.GetValue(model) switch
             {

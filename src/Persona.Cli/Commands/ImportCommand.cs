@@ -16,13 +16,51 @@ internal static class ImportCommand
     {
         var input = new Option<string>("--input") { Description = "File to import (.ndjson/.jsonl/.json or .csv)", Required = true };
         var format = new Option<string>("--format") { Description = "Input format", DefaultValueFactory = _ => "canonical" };
-        format.AcceptOnlyFromAmong("canonical");
+        format.AcceptOnlyFromAmong(["canonical", .. Persona.Evaluation.Loaders.Datasets.Formats]);
         var dataDir = CommonOptions.DataDir();
         var items = new Option<bool>("--items") { Description = "The file holds catalog items, not events" };
         var batch = new Option<int>("--batch") { Description = "Records per batch", DefaultValueFactory = _ => 10_000 };
         var command = new Command("import", "Import a file of canonical events or catalog items") { input, format, dataDir, items, batch };
-        command.SetAction(r => Run(r.GetValue(input)!, r.GetValue(dataDir)!, r.GetValue(items), Math.Max(1, r.GetValue(batch))));
+        command.SetAction(r => r.GetValue(format) == "canonical"
+            ? Run(r.GetValue(input)!, r.GetValue(dataDir)!, r.GetValue(items), Math.Max(1, r.GetValue(batch)))
+            : RunDataset(r.GetValue(format)!, r.GetValue(input)!, r.GetValue(dataDir)!, Math.Max(1, r.GetValue(batch))));
         return command;
+    }
+
+    /// <summary>A public dataset through its loader (streamed into the store in batches).</summary>
+    private static int RunDataset(string format, string path, string dataDir, int batchSize)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            Console.Error.WriteLine($"input: {path} does not exist");
+            return 2;
+        }
+
+        var engine = new ProfileEngine(new EngineConfig());
+        using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dataDir }, engine);
+        var watch = Stopwatch.StartNew();
+        var (events, catalog) = Persona.Evaluation.Loaders.Datasets.Stream(format, path);
+        if (catalog.Count > 0)
+        {
+            store.UpsertItems(new ParsedBatch<Persona.Core.Catalog.CatalogItem>([.. catalog.Select((c, i) => (i, c))], [], []));
+        }
+
+        long accepted = 0, duplicate = 0;
+        foreach (var chunk in events.Chunk(batchSize))
+        {
+            var result = store.Ingest(new ParsedBatch<Persona.Core.Events.BehaviorEvent>([.. chunk.Select((e, i) => (i, e))], [], []));
+            accepted += result.Accepted;
+            duplicate += result.Duplicate;
+        }
+
+        store.Checkpoint();
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("records").AddColumn(new TableColumn("count").RightAligned());
+        table.AddRow("catalog items", catalog.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("accepted", accepted.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("duplicate", duplicate.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("seconds", watch.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
+        AnsiConsole.Write(table);
+        return 0;
     }
 
     private static int Run(string path, string dataDir, bool items, int batchSize)

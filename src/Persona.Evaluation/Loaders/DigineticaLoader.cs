@@ -10,10 +10,10 @@ namespace Persona.Evaluation.Loaders;
 /// </summary>
 public static class DigineticaLoader
 {
-    public static EventDataset Load(string path)
+    /// <summary>Streams the events, line by line (memory independent of file size).</summary>
+    public static IEnumerable<BehaviorEvent> Read(string path)
     {
         var file = Directory.Exists(path) ? Directory.EnumerateFiles(path, "*train-item-views.csv").First() : path;
-        var events = new List<BehaviorEvent>();
         var n = 0;
         foreach (var line in File.ReadLines(file))
         {
@@ -32,9 +32,9 @@ public static class DigineticaLoader
 
             var user = f[1] == "NA" ? "s" + f[0] : f[1];
             var ms = new DateTimeOffset(date, TimeSpan.Zero).ToUnixTimeMilliseconds() + frame;
-            events.Add(EventDataset.Event($"dgn:{n}", EventType.View, user, f[0], f[2], ms));
+            yield return EventDataset.Event($"dgn:{n}", EventType.View, user, f[0], f[2], ms);
         }
-
-        return new EventDataset { Name = "diginetica", Events = events };
     }
+
+    public static EventDataset Load(string path) => new() { Name = "diginetica", Events = [.. Read(path)] };
 }

@@ -11,10 +11,10 @@ namespace Persona.Evaluation.Loaders;
 /// </summary>
 public static class OttoLoader
 {
-    public static EventDataset Load(string path)
+    /// <summary>Streams the events, line by line (memory independent of file size).</summary>
+    public static IEnumerable<BehaviorEvent> Read(string path)
     {
         var file = Directory.Exists(path) ? Directory.EnumerateFiles(path, "*.jsonl").First() : path;
-        var events = new List<BehaviorEvent>();
         var n = 0;
         foreach (var line in File.ReadLines(file))
         {
@@ -24,6 +24,7 @@ public static class OttoLoader
                 continue;
             }
 
+            var parsed = new List<BehaviorEvent>();
             try
             {
                 using var doc = JsonDocument.Parse(line);
@@ -39,15 +40,20 @@ public static class OttoLoader
                         var other => throw new LoaderException($"{Path.GetFileName(file)}:{n}: unknown event type '{other}'"),
                     };
                     var aid = e.GetProperty("aid").GetInt64().ToString(CultureInfo.InvariantCulture);
-                    events.Add(EventDataset.Event($"otto:{session}:{k++}", type, "s" + session, session, aid, e.GetProperty("ts").GetInt64()));
+                    parsed.Add(EventDataset.Event($"otto:{session}:{k++}", type, "s" + session, session, aid, e.GetProperty("ts").GetInt64()));
                 }
             }
             catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
             {
                 throw new LoaderException($"{Path.GetFileName(file)}:{n}: {ex.Message}", ex);
             }
-        }
 
-        return new EventDataset { Name = "otto", Events = events };
+            foreach (var e in parsed)
+            {
+                yield return e; // one session (one line) at a time
+            }
+        }
     }
+
+    public static EventDataset Load(string path) => new() { Name = "otto", Events = [.. Read(path)] };
 }

@@ -11,12 +11,12 @@ namespace Persona.Evaluation.Loaders;
 /// </summary>
 public static class RetailRocketLoader
 {
-    public static EventDataset Load(string path)
+    /// <summary>Streams the events, line by line (memory independent of file size).</summary>
+    public static IEnumerable<BehaviorEvent> Read(string path)
     {
         var file = Directory.Exists(path)
             ? Directory.EnumerateFiles(path, "events.csv").FirstOrDefault() ?? Directory.EnumerateFiles(path, "*.csv").First()
             : path;
-        var events = new List<BehaviorEvent>();
         var n = 0;
         var native = false;
         foreach (var line in File.ReadLines(file))
@@ -51,7 +51,7 @@ public static class RetailRocketLoader
                     throw new LoaderException($"{Path.GetFileName(file)}:{n}: expected 'timestamp,visitorid,view|addtocart|transaction,itemid,transactionid'");
                 }
 
-                events.Add(EventDataset.Event($"rr:{n}", type.Value, f[1], null, f[3], ms));
+                yield return EventDataset.Event($"rr:{n}", type.Value, f[1], null, f[3], ms);
             }
             else
             {
@@ -61,10 +61,10 @@ public static class RetailRocketLoader
                     throw new LoaderException($"{Path.GetFileName(file)}:{n}: expected 'timestamp<TAB>user_id<TAB>item_id<TAB>session_id'");
                 }
 
-                events.Add(EventDataset.Event($"rr:{n}", EventType.View, f[1], f[3], f[2], seconds * 1000));
+                yield return EventDataset.Event($"rr:{n}", EventType.View, f[1], f[3], f[2], seconds * 1000);
             }
         }
-
-        return new EventDataset { Name = "retailrocket", Events = events };
     }
+
+    public static EventDataset Load(string path) => new() { Name = "retailrocket", Events = [.. Read(path)] };
 }

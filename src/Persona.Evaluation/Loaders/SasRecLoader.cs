@@ -8,10 +8,10 @@ namespace Persona.Evaluation.Loaders;
 /// </summary>
 public static class SasRecLoader
 {
-    public static EventDataset Load(string path)
+    /// <summary>Streams the events, line by line (memory independent of file size).</summary>
+    public static IEnumerable<BehaviorEvent> Read(string path)
     {
         var file = Directory.Exists(path) ? Directory.EnumerateFiles(path, "*.txt").Order(StringComparer.Ordinal).First() : path;
-        var events = new List<BehaviorEvent>();
         var position = new Dictionary<string, int>(StringComparer.Ordinal);
         var n = 0;
         foreach (var line in File.ReadLines(file))
@@ -30,9 +30,9 @@ public static class SasRecLoader
 
             var k = position.GetValueOrDefault(f[0]);
             position[f[0]] = k + 1;
-            events.Add(EventDataset.Event($"sasrec:{n}", EventType.Purchase, f[0], null, f[1], S3RecLoader.Epoch.AddDays(k).ToUnixTimeMilliseconds()));
+            yield return EventDataset.Event($"sasrec:{n}", EventType.Purchase, f[0], null, f[1], S3RecLoader.Epoch.AddDays(k).ToUnixTimeMilliseconds());
         }
-
-        return new EventDataset { Name = Path.GetFileNameWithoutExtension(file), Events = events };
     }
+
+    public static EventDataset Load(string path) => new() { Name = Path.GetFileNameWithoutExtension(Directory.Exists(path) ? Directory.EnumerateFiles(path, "*.txt").Order(StringComparer.Ordinal).First() : path), Events = [.. Read(path)] };
 }

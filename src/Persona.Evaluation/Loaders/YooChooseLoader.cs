@@ -13,13 +13,12 @@ namespace Persona.Evaluation.Loaders;
 /// </summary>
 public static class YooChooseLoader
 {
-    public static EventDataset Load(string path)
+    /// <summary>Streams the events, line by line; a raw non-zero category travels in <c>context.category</c>.</summary>
+    public static IEnumerable<BehaviorEvent> Read(string path)
     {
         var file = Directory.Exists(path)
             ? Directory.EnumerateFiles(path, "*_train_full.txt").FirstOrDefault() ?? Directory.EnumerateFiles(path, "*.dat").First()
             : path;
-        var events = new List<BehaviorEvent>();
-        var categories = new Dictionary<string, string>(StringComparer.Ordinal);
         var n = 0;
         var raw = file.EndsWith(".dat", StringComparison.OrdinalIgnoreCase);
         foreach (var line in File.ReadLines(file))
@@ -31,6 +30,7 @@ public static class YooChooseLoader
             }
 
             string session, item;
+            string? category = null;
             long ms;
             if (raw)
             {
@@ -43,7 +43,7 @@ public static class YooChooseLoader
                 (session, item, ms) = (f[0], f[2], t.ToUnixTimeMilliseconds());
                 if (f[3] != "0")
                 {
-                    categories[item] = f[3];
+                    category = f[3];
                 }
             }
             else
@@ -57,14 +57,22 @@ public static class YooChooseLoader
                 (session, item, ms) = (f[0], f[1], (long)Math.Round(seconds * 1000));
             }
 
-            events.Add(EventDataset.Event($"{Path.GetFileNameWithoutExtension(file)}:{n}", EventType.View, "s" + session, session, item, ms));
+            var e = EventDataset.Event($"{Path.GetFileNameWithoutExtension(file)}:{n}", EventType.View, "s" + session, session, item, ms);
+            yield return category is null ? e : e with { Context = new EventContext { Values = new Dictionary<string, string> { ["category"] = category } } };
         }
+    }
 
+    public static EventDataset Load(string path)
+    {
+        var events = Read(path).ToList();
+        var file = Directory.Exists(path) ? events.FirstOrDefault()?.EventId.Split(':')[0] ?? "yoochoose" : Path.GetFileNameWithoutExtension(path);
         return new EventDataset
         {
-            Name = Path.GetFileNameWithoutExtension(file),
+            Name = file,
             Events = events,
-            Catalog = [.. categories.Select(c => new CatalogItem { ItemId = c.Key, CategoryPath = [c.Value] })],
+            Catalog = [.. events.Where(e => e.Context?.Values?.ContainsKey("category") == true)
+                .GroupBy(e => e.ItemId!, StringComparer.Ordinal)
+                .Select(g => new CatalogItem { ItemId = g.Key, CategoryPath = [g.Last().Context!.Values!["category"]] })],
         };
     }
 }

@@ -1,0 +1,56 @@
+namespace Persona.Evaluation.Loaders;
+
+/// <summary>Picks the loader for a format name (as on the command line).</summary>
+public static class Datasets
+{
+    public static IReadOnlyList<string> Formats { get; } = ["s3rec", "movielens", "sasrec", "yoochoose", "diginetica", "retailrocket", "otto"];
+
+    /// <summary>The dataset as canonical events (sequence formats get their synthesised times).</summary>
+    public static EventDataset LoadEvents(string format, string path) => format switch
+    {
+        "yoochoose" => YooChooseLoader.Load(path),
+        "diginetica" => DigineticaLoader.Load(path),
+        "retailrocket" => RetailRocketLoader.Load(path),
+        "otto" => OttoLoader.Load(path),
+        "sasrec" => SasRecLoader.Load(path),
+        "s3rec" or "movielens" => FromSequences(format == "s3rec" ? S3RecLoader.Load(path) : MovieLensLoader.Load(path), format == "s3rec" ? Core.Events.EventType.Purchase : Core.Events.EventType.Rate),
+        _ => throw new ArgumentException($"format: '{format}' is not one of {string.Join(", ", Formats)}", nameof(format)),
+    };
+
+    /// <summary>
+    /// Streams the events of a format (memory independent of file size for the event formats; the
+    /// sequence formats s3rec and movielens are read whole, then streamed) with the catalog it carries.
+    /// </summary>
+    public static (IEnumerable<Core.Events.BehaviorEvent> Events, IReadOnlyList<Core.Catalog.CatalogItem> Catalog) Stream(string format, string path) => format switch
+    {
+        "yoochoose" => (YooChooseLoader.Read(path), []),
+        "diginetica" => (DigineticaLoader.Read(path), []),
+        "retailrocket" => (RetailRocketLoader.Read(path), []),
+        "otto" => (OttoLoader.Read(path), []),
+        "sasrec" => (SasRecLoader.Read(path), []),
+        _ => LoadEvents(format, path) is var d ? (d.Events, d.Catalog) : default,
+    };
+
+    /// <summary>The dataset as per-user item sequences, for the ranking protocols.</summary>
+    public static SequenceDataset LoadSequences(string format, string path) => format switch
+    {
+        "s3rec" => S3RecLoader.Load(path),
+        "movielens" => MovieLensLoader.Load(path),
+        _ => LoadEvents(format, path).ToSequences(),
+    };
+
+    private static EventDataset FromSequences(SequenceDataset d, Core.Events.EventType type) => new()
+    {
+        Name = d.Name,
+        Catalog = d.Catalog,
+        Events = [.. d.Sequences.SelectMany(s => s).Select((x, i) => new Core.Events.BehaviorEvent
+        {
+            EventId = $"{d.Name}:{i}",
+            Type = (byte)type,
+            UserId = d.UserIds[x.User],
+            ItemId = d.ItemIds[x.Item],
+            TimestampMs = x.TimeMs,
+            Rating = type == Core.Events.EventType.Rate ? 4 : null,
+        })],
+    };
+}
