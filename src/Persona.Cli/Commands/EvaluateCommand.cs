@@ -19,7 +19,7 @@ internal static class EvaluateCommand
         var format = new Option<string>("--format") { Description = "Dataset format", DefaultValueFactory = _ => "s3rec" };
         format.AcceptOnlyFromAmong("s3rec", "movielens", "sasrec", "yoochoose", "diginetica", "retailrocket", "otto", "synthetic");
         var protocol = new Option<string>("--protocol") { Description = "Evaluation protocol", DefaultValueFactory = _ => "loo" };
-        protocol.AcceptOnlyFromAmong("loo", "ms-stratified", "freshness");
+        protocol.AcceptOnlyFromAmong("loo", "ms-stratified", "freshness", "interest");
         var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), itemknn, interest", DefaultValueFactory = _ => "popularity" };
         model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "itemknn", "interest");
         var k = new Option<int>("--k") { Description = "Headline cut-off", DefaultValueFactory = _ => 10 };
@@ -35,11 +35,11 @@ internal static class EvaluateCommand
         command.SetAction(r =>
         {
             var watch = Stopwatch.StartNew();
-            if (r.GetValue(protocol) == "freshness" || r.GetValue(format) == "synthetic")
+            if (r.GetValue(protocol) is "freshness" or "interest" || r.GetValue(format) == "synthetic")
             {
-                if (r.GetValue(protocol) != "freshness" || r.GetValue(format) != "synthetic" || r.GetValue(model) != "interest")
+                if (r.GetValue(protocol) is not ("freshness" or "interest") || r.GetValue(format) != "synthetic" || r.GetValue(model) != "interest")
                 {
-                    Console.Error.WriteLine("protocol: freshness runs on --format synthetic with --model interest (the engine's profiles)");
+                    Console.Error.WriteLine("protocol: freshness and interest run on --format synthetic with --model interest (the engine's profiles)");
                     return 2;
                 }
 
@@ -52,8 +52,10 @@ internal static class EvaluateCommand
                     MeanSessionGap = TimeSpan.FromDays(1),
                     Horizon = TimeSpan.FromDays(r.GetValue(horizon)),
                 });
-                var (fm, evaluated) = FreshnessProtocol.Run(shop, r.GetValue(k), refreshHours: r.GetValue(refresh));
-                return Write(new EvaluationReport($"synthetic(seed={r.GetValue(seed)},users={r.GetValue(users)},events={r.GetValue(events)})", "synthetic", "freshness", "interest", r.GetValue(k), evaluated, Math.Round(watch.Elapsed.TotalSeconds, 2), fm), r.GetValue(output)!);
+                var (fm, evaluated) = r.GetValue(protocol) == "interest"
+                    ? InterestAccuracyProtocol.Run(shop)
+                    : FreshnessProtocol.Run(shop, r.GetValue(k), refreshHours: r.GetValue(refresh));
+                return Write(new EvaluationReport($"synthetic(seed={r.GetValue(seed)},users={r.GetValue(users)},events={r.GetValue(events)})", "synthetic", r.GetValue(protocol)!, "interest", r.GetValue(k), evaluated, Math.Round(watch.Elapsed.TotalSeconds, 2), fm), r.GetValue(output)!);
             }
 
             var data = Datasets.LoadSequences(r.GetValue(format)!, r.GetValue(dataset)!);
