@@ -10,5 +10,6 @@ var root = new RootCommand("Persona: real-time user profiles for e-commerce")
     BenchCommand.Create(),
     LoadTestCommand.Create(),
     EvaluateCommand.Create(),
+    GenerateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
