@@ -223,39 +223,28 @@ public sealed class EmbeddedProfileStore : IProfileStore
         }
     }
 
-    public IngestResult UpsertItems(ParsedBatch<CatalogItem> batch)
+    public IngestResult UpsertItems(ParsedBatch<CatalogItem> batch) =>
+        Upsert(batch, _items, item => item.ItemId, accepted => Catalog.Upsert(accepted));
+
+    public IngestResult UpsertUsers(ParsedBatch<UserRecord> batch) =>
+        Upsert(batch, _users, user => user.UserId, _ => { });
+
+    /// <summary>Writes records as JSON under their id, with the batch's dead letters, in one durable write.</summary>
+    private IngestResult Upsert<T>(ParsedBatch<T> batch, ColumnFamilyHandle family, Func<T, string> id, Action<IEnumerable<T>> applied)
     {
         ArgumentNullException.ThrowIfNull(batch);
         lock (_writeLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var wb = new WriteBatch();
-            foreach (var (_, item) in batch.Accepted)
+            foreach (var (_, record) in batch.Accepted)
             {
-                wb.Put(Keys.Utf8(item.ItemId), JsonSerializer.SerializeToUtf8Bytes(item, Json), _items);
+                wb.Put(Keys.Utf8(id(record)), JsonSerializer.SerializeToUtf8Bytes(record, Json), family);
             }
 
             AddDeadLetters(wb, batch.Rejected.Select((r, i) => (r, batch.RejectedRaw[i])));
             _db.Write(wb, _syncWrite);
-            Catalog.Upsert(batch.Accepted.Select(a => a.Record));
-            return new IngestResult(batch.Accepted.Count, 0, batch.Rejected.Count, batch.Rejected);
-        }
-    }
-
-    public IngestResult UpsertUsers(ParsedBatch<UserRecord> batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        lock (_writeLock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using var wb = new WriteBatch();
-            foreach (var (_, user) in batch.Accepted)
-            {
-                wb.Put(Keys.Utf8(user.UserId), JsonSerializer.SerializeToUtf8Bytes(user, Json), _users);
-            }
-
-            AddDeadLetters(wb, batch.Rejected.Select((r, i) => (r, batch.RejectedRaw[i])));
-            _db.Write(wb, _syncWrite);
+            applied(batch.Accepted.Select(a => a.Record));
             return new IngestResult(batch.Accepted.Count, 0, batch.Rejected.Count, batch.Rejected);
         }
     }
