@@ -81,6 +81,12 @@ internal static class EvaluateCommand
     {
         var metrics = report.Metrics;
         var users = report.UsersEvaluated;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
         {
             File.WriteAllText(path, JsonSerializer.Serialize(report, Json.Options));
             var md = new StringBuilder();
@@ -93,6 +99,7 @@ internal static class EvaluateCommand
             }
 
             File.WriteAllText(Path.ChangeExtension(path, ".md"), md.ToString());
+            ReportPlot.Save(report, Path.ChangeExtension(path, ".png"));
             Console.WriteLine(JsonSerializer.Serialize(report));
             return 0;
         }
