@@ -53,3 +53,25 @@ public sealed class LeaveOneOutTests
         Assert.True(random["hr@10"] < pop["hr@10"] && pop["hr@10"] < knn["hr@10"]);
     }
 }
+
+public sealed class DecayedPopularityModelTests
+{
+    [Fact]
+    public void Score_OneHalfLifeOld_CountsHalf()
+    {
+        const long Day = 86_400_000;
+        var d = new SequenceDataset
+        {
+            Name = "toy",
+            Sequences = [[new Interaction(0, 0, 0), new Interaction(0, 1, Day)]],
+            UserIds = ["u0"],
+            ItemIds = ["a", "b"],
+            Catalog = [new CatalogItem { ItemId = "a" }, new CatalogItem { ItemId = "b" }],
+        };
+        var model = new DecayedPopularityModel(TimeSpan.FromDays(1));
+        model.Fit(d, d.Sequences);
+        var scores = new float[2];
+        model.Score(0, [], scores);
+        Assert.Equal([0.5f, 1f], scores);
+    }
+}

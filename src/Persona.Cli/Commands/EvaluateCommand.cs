@@ -20,8 +20,8 @@ internal static class EvaluateCommand
         format.AcceptOnlyFromAmong("s3rec", "movielens", "sasrec", "yoochoose", "diginetica", "retailrocket", "otto", "synthetic");
         var protocol = new Option<string>("--protocol") { Description = "Evaluation protocol", DefaultValueFactory = _ => "loo" };
         protocol.AcceptOnlyFromAmong("loo", "ms-stratified", "freshness", "interest");
-        var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), itemknn, interest", DefaultValueFactory = _ => "popularity" };
-        model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "itemknn", "interest");
+        var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), popularity-decayed, itemknn, interest", DefaultValueFactory = _ => "popularity" };
+        model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "popularity-decayed", "itemknn", "interest");
         var k = new Option<int>("--k") { Description = "Headline cut-off", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var negatives = new Option<int>("--negatives") { Description = "Sampled negatives (0 = full ranking)", DefaultValueFactory = _ => 0 };
@@ -30,8 +30,9 @@ internal static class EvaluateCommand
         var events = new Option<long>("--events") { Description = "synthetic: events", DefaultValueFactory = _ => 300_000 };
         var refresh = new Option<double>("--refresh-hours") { Description = "freshness: refresh period of the periodic variant (event time)", DefaultValueFactory = _ => 24 };
         var horizon = new Option<double>("--horizon-days") { Description = "synthetic: span over which change points and churn are planted", DefaultValueFactory = _ => 20 };
+        var halfLife = new Option<double>("--half-life-days") { Description = "popularity-decayed: half-life", DefaultValueFactory = _ => 30 };
         var output = new Option<string>("--out") { Description = "Report path", DefaultValueFactory = _ => "report.json" };
-        var command = new Command("evaluate", "Evaluate a model on a real dataset with a published protocol") { dataset, format, protocol, model, k, seed, negatives, blend, users, events, refresh, horizon, output };
+        var command = new Command("evaluate", "Evaluate a model on a real dataset with a published protocol") { dataset, format, protocol, model, k, seed, negatives, blend, users, events, refresh, horizon, halfLife, output };
         command.SetAction(r =>
         {
             var watch = Stopwatch.StartNew();
@@ -66,6 +67,7 @@ internal static class EvaluateCommand
                 "itemknn" => stratified ? new ItemKnnModel { Recent = int.MaxValue, RecencyWeighted = false, Neighbours = 200 } : new ItemKnnModel(),
                 "interest" => new InterestModel { Blend = r.GetValue(blend) },
                 "popularity-all" => new PopularityModel(leaky: true),
+                "popularity-decayed" => new DecayedPopularityModel(TimeSpan.FromDays(r.GetValue(halfLife))),
                 _ => new PopularityModel(),
             };
             var (metrics, evaluatedUsers) = stratified
