@@ -19,7 +19,7 @@ internal static class EvaluateCommand
         var format = new Option<string>("--format") { Description = "Dataset format", DefaultValueFactory = _ => "s3rec" };
         format.AcceptOnlyFromAmong("s3rec", "movielens", "sasrec", "yoochoose", "diginetica", "retailrocket", "otto", "synthetic");
         var protocol = new Option<string>("--protocol") { Description = "Evaluation protocol", DefaultValueFactory = _ => "loo" };
-        protocol.AcceptOnlyFromAmong("loo", "ms-stratified", "freshness", "interest");
+        protocol.AcceptOnlyFromAmong("loo", "ms-stratified", "prequential", "freshness", "interest");
         var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), popularity-decayed, itemknn, interest", DefaultValueFactory = _ => "popularity" };
         model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "popularity-decayed", "itemknn", "interest");
         var k = new Option<int>("--k") { Description = "Headline cut-off", DefaultValueFactory = _ => 10 };
@@ -57,6 +57,14 @@ internal static class EvaluateCommand
                     ? InterestAccuracyProtocol.Run(shop)
                     : FreshnessProtocol.Run(shop, r.GetValue(k), refreshHours: r.GetValue(refresh));
                 return Write(new EvaluationReport($"synthetic(seed={r.GetValue(seed)},users={r.GetValue(users)},events={r.GetValue(events)})", "synthetic", r.GetValue(protocol)!, "interest", r.GetValue(k), evaluated, Math.Round(watch.Elapsed.TotalSeconds, 2), fm), r.GetValue(output)!);
+            }
+
+            if (r.GetValue(protocol) == "prequential")
+            {
+                var loaded = Datasets.LoadEvents(r.GetValue(format)!, r.GetValue(dataset)!);
+                var ordered = loaded.Events.OrderBy(e => e.TimestampMs).ToList();
+                var (pm, count) = FreshnessProtocol.Run(ordered, loaded.Catalog, (long)(ordered.Count * 0.3), ["live", "popularity"], r.GetValue(k));
+                return Write(new EvaluationReport(loaded.Name, r.GetValue(format)!, "prequential", "interest", r.GetValue(k), count, Math.Round(watch.Elapsed.TotalSeconds, 2), pm), r.GetValue(output)!);
             }
 
             var data = Datasets.LoadSequences(r.GetValue(format)!, r.GetValue(dataset)!);

@@ -7,10 +7,11 @@ namespace Persona.Evaluation.Protocols;
 
 /// <summary>
 /// The value of real time, prequentially: events in time order; after a warm-up share, before each item
-/// event (view, cart add, purchase) every variant is asked for the user's top-K, scored on whether the
+/// event (view, click, cart add, purchase, rating) every variant is asked for the user's top-K, scored on whether the
 /// event's item is in it (HR@K, NDCG@K), and only then is the event applied. Variants differ only in
 /// which profile the recommendation sees: <c>live</c> (updated on every event), <c>frozen</c> (as of the
-/// end of the warm-up), and <c>periodic</c> (a copy refreshed every N hours of event time). All share the
+/// end of the warm-up), and <c>periodic</c> (a copy refreshed every N hours of event time); the general
+/// prequential run compares <c>live</c> with <c>popularity</c> (no profile). All share the
 /// same engine, ranker and online popularity. Metrics overall and per 7-day window of event time.
 /// </summary>
 public static class FreshnessProtocol
@@ -20,25 +21,47 @@ public static class FreshnessProtocol
     public static (SortedDictionary<string, double> Metrics, int Evaluated) Run(SyntheticShop shop, int k = 10, double warmup = 0.3, double refreshHours = 24)
     {
         ArgumentNullException.ThrowIfNull(shop);
+        return Run(shop.Events(), shop.Catalog, (long)(shop.Options.Events * warmup), Variants, k, refreshHours);
+    }
+
+    /// <summary>
+    /// The prequential loop over any time-ordered stream: <paramref name="variants"/> among live, frozen,
+    /// periodic and popularity (no profile: the most popular items).
+    /// </summary>
+    public static (SortedDictionary<string, double> Metrics, int Evaluated) Run(
+        IEnumerable<BehaviorEvent> stream, IReadOnlyList<CatalogItem> catalogItems, long warmupEvents, IReadOnlyList<string> variants, int k = 10, double refreshHours = 24)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(catalogItems);
+        ArgumentNullException.ThrowIfNull(variants);
         var engine = new ProfileEngine(new EngineConfig());
         var index = new CatalogIndex();
-        index.Upsert(shop.Catalog);
-        var ranker = new InterestRanker(engine, index, shop.Catalog);
-        var itemIndex = shop.Catalog.Select((c, i) => (c.ItemId, i)).ToDictionary(p => p.ItemId, p => p.i, StringComparer.Ordinal);
+        var catalog = catalogItems.ToList();
+        var itemIndex = catalog.Select((c, i) => (c.ItemId, i)).ToDictionary(p => p.ItemId, p => p.i, StringComparer.Ordinal);
+        foreach (var id in stream is IReadOnlyCollection<BehaviorEvent> known ? known.Where(e => e.ItemId is not null).Select(e => e.ItemId!).Distinct(StringComparer.Ordinal) : [])
+        {
+            if (!itemIndex.ContainsKey(id))
+            {
+                itemIndex[id] = catalog.Count;
+                catalog.Add(new CatalogItem { ItemId = id });
+            }
+        }
+
+        index.Upsert(catalog);
+        var ranker = new InterestRanker(engine, index, catalog);
         var live = new Dictionary<string, ProfileState>(StringComparer.Ordinal);
         Dictionary<string, ProfileState>? frozen = null;
         var periodic = new Dictionary<string, ProfileState>(StringComparer.Ordinal);
         var changed = new HashSet<string>(StringComparer.Ordinal);
         var refreshMs = (long)(refreshHours * 3_600_000);
-        var warmupEvents = (long)(shop.Options.Events * warmup);
         long seen = 0, nextRefresh = long.MinValue;
         var evaluated = 0;
         var hits = new Dictionary<(string Variant, int Window), (double Hr, double Ndcg, int N)>();
         long windowStart = 0;
-        foreach (var e in shop.Events())
+        foreach (var e in stream)
         {
             seen++;
-            if (seen % 20_000 == 0)
+            if (seen % 2_000 == 0 || seen == warmupEvents)
             {
                 ranker.Refresh();
             }
@@ -54,7 +77,7 @@ public static class FreshnessProtocol
                 nextRefresh = (nextRefresh == long.MinValue ? e.TimestampMs : nextRefresh) + refreshMs;
             }
 
-            var isItemEvent = e.ItemId is not null && e.Type is (byte)EventType.View or (byte)EventType.CartAdd or (byte)EventType.Purchase;
+            var isItemEvent = e.ItemId is not null && e.Type is (byte)EventType.View or (byte)EventType.Click or (byte)EventType.CartAdd or (byte)EventType.Purchase or (byte)EventType.Rate;
             if (seen > warmupEvents && isItemEvent && itemIndex.TryGetValue(e.ItemId!, out var target))
             {
                 if (frozen is null)
@@ -65,13 +88,14 @@ public static class FreshnessProtocol
 
                 var window = (int)((e.TimestampMs - windowStart) / (7 * 86_400_000L)) + 1;
                 evaluated++;
-                foreach (var variant in Variants)
+                foreach (var variant in variants)
                 {
                     var state = variant switch
                     {
                         "live" => live.GetValueOrDefault(e.UserId),
                         "frozen" => frozen.GetValueOrDefault(e.UserId),
-                        _ => periodic.GetValueOrDefault(e.UserId),
+                        "periodic" => periodic.GetValueOrDefault(e.UserId),
+                        _ => null,
                     };
                     var top = ranker.TopK(state, e.TimestampMs, k);
                     var rank = Array.IndexOf(top, target) + 1;
@@ -108,7 +132,7 @@ public static class FreshnessProtocol
             metrics[$"{prefix}.ndcg@{k}"] = Math.Round(ndcg / n, 6);
         }
 
-        foreach (var other in new[] { "frozen", periodicName })
+        foreach (var other in new[] { "frozen", periodicName }.Where(o => metrics.ContainsKey($"{o}.hr@{k}") && metrics.ContainsKey($"live.hr@{k}")))
         {
             foreach (var m in new[] { "hr", "ndcg" })
             {
