@@ -59,3 +59,34 @@ public sealed class MovieLensTests
         Assert.True(pop["ndcg@10"] < knn["ndcg@10"]);
     }
 }
+
+public sealed class MovieLensLatestTests
+{
+    [Fact]
+    public void Load_LatestCsvLayout_RatingsGenresAndTags()
+    {
+        var dir = Directory.CreateTempSubdirectory("persona-mll-").FullName;
+        try
+        {
+            File.WriteAllLines(Path.Combine(dir, "ratings.csv"), ["userId,movieId,rating,timestamp", "1,1,4.0,964982703", "1,3,4.5,964981247", "2,1,2.5,1445714835"]);
+            File.WriteAllLines(Path.Combine(dir, "movies.csv"), ["movieId,title,genres", "1,Toy Story (1995),Adventure|Animation|Children", "3,\"Grumpier Old Men, The (1995)\",Comedy|Romance"]);
+            File.WriteAllLines(Path.Combine(dir, "tags.csv"), ["userId,movieId,tag,timestamp", "2,1,Pixar,1445714994"]);
+            var d = MovieLensLoader.Load(dir);
+            Assert.Equal(2, d.Users);
+            Assert.Equal(2, d.Items);
+            Assert.Equal(3, d.Interactions);
+            Assert.Equal(["3", "1"], d.Sequences[0].Select(x => d.ItemIds[x.Item])); // user 1 in time order
+            var toy = d.Catalog[d.ItemIds.ToList().IndexOf("1")];
+            Assert.Equal(["Movies", "Adventure"], toy.CategoryPath);
+            Assert.Equal(["Adventure", "Animation", "Children", "pixar"], toy.Tags);
+            Assert.Equal("Grumpier Old Men, The (1995)", d.Catalog[d.ItemIds.ToList().IndexOf("3")].Title);
+
+            File.AppendAllLines(Path.Combine(dir, "ratings.csv"), ["3,1,nine,1445714835"]);
+            Assert.Contains("ratings.csv:5:", Assert.Throws<LoaderException>(() => MovieLensLoader.Load(dir)).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

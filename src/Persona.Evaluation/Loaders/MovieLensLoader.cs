@@ -9,7 +9,10 @@ namespace Persona.Evaluation.Loaders;
 /// rate events in time order per user; <c>u.item</c> (pipe-separated, ISO-8859-1, 19 genre flags named in
 /// <c>u.genre</c>) becomes catalog items with category <c>["Movies", first genre]</c> and every genre as a
 /// tag; <c>u.user</c> (age, gender, occupation, zip) is user data, read for counts. A malformed line is
-/// reported with its file and number.
+/// reported with its file and number. The ml-latest(-small) CSV layout is read too: <c>ratings.csv</c>
+/// (<c>userId,movieId,rating,timestamp</c>, half stars), <c>movies.csv</c> (<c>movieId,title,genres</c>
+/// with <c>|</c>-separated genres, titles quoted when they hold commas) and <c>tags.csv</c>
+/// (<c>userId,movieId,tag,timestamp</c>: tags become item tags).
 /// </summary>
 public static class MovieLensLoader
 {
@@ -19,7 +22,9 @@ public static class MovieLensLoader
         var data = Path.Combine(dir, "u.data");
         if (!File.Exists(data))
         {
-            throw new LoaderException($"dataset: no u.data in {dir}");
+            return File.Exists(Path.Combine(dir, "ratings.csv"))
+                ? LoadLatest(dir)
+                : throw new LoaderException($"dataset: neither u.data (ML-100K) nor ratings.csv (ml-latest) in {dir}");
         }
 
         var latin1 = Encoding.Latin1;
@@ -104,5 +109,136 @@ public static class MovieLensLoader
 
         var catalog = itemIds.Select(id => catalogById.TryGetValue(id, out var c) ? c : new CatalogItem { ItemId = id }).ToList();
         return new SequenceDataset { Name = "ml-100k", Sequences = sequences, UserIds = userIds, ItemIds = itemIds, Catalog = catalog };
+    }
+
+    private static SequenceDataset LoadLatest(string dir)
+    {
+        var tags = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var tagFile = Path.Combine(dir, "tags.csv");
+        if (File.Exists(tagFile))
+        {
+            foreach (var (f, _) in Csv(tagFile, 4))
+            {
+                if (!tags.TryGetValue(f[1], out var set))
+                {
+                    set = new HashSet<string>(StringComparer.Ordinal);
+                    tags[f[1]] = set;
+                }
+
+                set.Add(f[2].Trim().ToLowerInvariant());
+            }
+        }
+
+        var catalog = new Dictionary<string, CatalogItem>(StringComparer.Ordinal);
+        var moviesFile = Path.Combine(dir, "movies.csv");
+        if (File.Exists(moviesFile))
+        {
+            foreach (var (f, _) in Csv(moviesFile, 3))
+            {
+                var genres = f[2] == "(no genres listed)" ? [] : f[2].Split('|').ToList();
+                catalog[f[0]] = new CatalogItem
+                {
+                    ItemId = f[0],
+                    Title = f[1],
+                    CategoryPath = genres.Count > 0 ? ["Movies", genres[0]] : ["Movies"],
+                    Tags = [.. genres, .. tags.GetValueOrDefault(f[0]) ?? []],
+                };
+            }
+        }
+
+        var byUser = new Dictionary<string, List<(string Item, long Time)>>(StringComparer.Ordinal);
+        foreach (var (f, line) in Csv(Path.Combine(dir, "ratings.csv"), 4))
+        {
+            if (!double.TryParse(f[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var rating) || rating is < 0.5 or > 5
+                || !long.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            {
+                throw new LoaderException($"ratings.csv:{line}: expected 'userId,movieId,rating 0.5-5,unix seconds'");
+            }
+
+            if (!byUser.TryGetValue(f[0], out var list))
+            {
+                list = [];
+                byUser[f[0]] = list;
+            }
+
+            list.Add((f[1], seconds * 1000));
+        }
+
+        var userIds = byUser.Keys.OrderBy(u => long.Parse(u, CultureInfo.InvariantCulture)).ToList();
+        var itemIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var itemIds = new List<string>();
+        var sequences = userIds.Select((user, u) => byUser[user].OrderBy(x => x.Time).ThenBy(x => x.Item, StringComparer.Ordinal).Select(x =>
+        {
+            if (!itemIndex.TryGetValue(x.Item, out var i))
+            {
+                i = itemIds.Count;
+                itemIndex[x.Item] = i;
+                itemIds.Add(x.Item);
+            }
+
+            return new Interaction(u, i, x.Time);
+        }).ToArray()).ToList();
+        return new SequenceDataset
+        {
+            Name = Path.GetFileName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar)),
+            Sequences = sequences,
+            UserIds = userIds,
+            ItemIds = itemIds,
+            Catalog = [.. itemIds.Select(id => catalog.TryGetValue(id, out var c) ? c : new CatalogItem { ItemId = id })],
+        };
+    }
+
+    /// <summary>Rows of a headed CSV file with at least <paramref name="fields"/> fields (quotes allowed), with line numbers.</summary>
+    private static IEnumerable<(string[] Fields, int Line)> Csv(string path, int fields)
+    {
+        var n = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            n++;
+            if (n == 1 || line.Length == 0)
+            {
+                continue;
+            }
+
+            var f = SplitCsv(line);
+            if (f.Count < fields)
+            {
+                throw new LoaderException($"{Path.GetFileName(path)}:{n}: expected {fields} comma-separated fields, found {f.Count}");
+            }
+
+            yield return ([.. f], n);
+        }
+    }
+
+    private static List<string> SplitCsv(string line)
+    {
+        var cells = new List<string>();
+        var sb = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+            {
+                sb.Append('"');
+                i++;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == ',' && !quoted)
+            {
+                cells.Add(sb.ToString());
+                sb.Clear();
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        cells.Add(sb.ToString());
+        return cells;
     }
 }
