@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using Persona.Core.Ingest;
 
 namespace Persona.Cli.Commands;
 
@@ -15,12 +15,12 @@ internal sealed class CsvToJson
 
     public CsvToJson(string headerLine)
     {
-        _header = [.. Split(headerLine).Select(h => h.Trim())];
+        _header = [.. CsvLine.Split(headerLine).Select(h => h.Trim())];
     }
 
     public byte[] Convert(string line)
     {
-        var cells = Split(line);
+        var cells = CsvLine.Split(line);
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream))
         {
@@ -65,49 +65,5 @@ internal sealed class CsvToJson
         }
 
         return stream.ToArray();
-    }
-
-    /// <summary>RFC 4180 fields of one line (quotes, doubled quotes inside).</summary>
-    public static List<string> Split(string line)
-    {
-        var cells = new List<string>();
-        var sb = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    sb.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    sb.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                cells.Add(sb.ToString());
-                sb.Clear();
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        cells.Add(sb.ToString());
-        return cells;
     }
 }

@@ -200,7 +200,7 @@ public static class MovieLensLoader
                 continue;
             }
 
-            var f = SplitCsv(line);
+            var f = Persona.Core.Ingest.CsvLine.Split(line);
             if (f.Count < fields)
             {
                 throw new LoaderException($"{Path.GetFileName(path)}:{n}: expected {fields} comma-separated fields, found {f.Count}");
@@ -208,37 +208,5 @@ public static class MovieLensLoader
 
             yield return ([.. f], n);
         }
-    }
-
-    private static List<string> SplitCsv(string line)
-    {
-        var cells = new List<string>();
-        var sb = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-            {
-                sb.Append('"');
-                i++;
-            }
-            else if (c == '"')
-            {
-                quoted = !quoted;
-            }
-            else if (c == ',' && !quoted)
-            {
-                cells.Add(sb.ToString());
-                sb.Clear();
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        cells.Add(sb.ToString());
-        return cells;
     }
 }
