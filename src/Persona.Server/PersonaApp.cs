@@ -15,6 +15,10 @@ public static class PersonaApp
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        // Ingestion blocks a pool thread per batch (durable write + parallel apply); with few cores the pool
+        // would otherwise grow slowly and profile reads would queue behind it.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);

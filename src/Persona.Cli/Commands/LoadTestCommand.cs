@@ -24,13 +24,14 @@ internal static class LoadTestCommand
         var readers = new Option<int>("--readers") { Description = "Concurrent profile readers", DefaultValueFactory = _ => 2 };
         var users = new Option<int>("--users") { Description = "Synthetic users", DefaultValueFactory = _ => 50_000 };
         var readRate = new Option<int>("--read-rate") { Description = "Profile reads per second, all readers together (0 = as fast as possible)", DefaultValueFactory = _ => 1_000 };
+        var warmup = new Option<int>("--warmup-seconds") { Description = "Run this long before measuring (JIT, caches); the duration comes after it", DefaultValueFactory = _ => 3 };
         var ingestRate = new Option<int>("--events-per-sec") { Description = "Ingest rate target (0 = as fast as the service acknowledges)", DefaultValueFactory = _ => 0 };
-        var command = new Command("loadtest", "HTTP load run: ingest batches while reading profiles; prints JSON") { url, seconds, batch, readers, users, readRate, ingestRate };
-        command.SetAction((r, ct) => Run(new Uri(r.GetValue(url)!), Math.Clamp(r.GetValue(seconds), 1, 600), r.GetValue(batch), Math.Max(1, r.GetValue(readers)), r.GetValue(users), Math.Max(0, r.GetValue(readRate)), Math.Max(0, r.GetValue(ingestRate)), ct));
+        var command = new Command("loadtest", "HTTP load run: ingest batches while reading profiles; prints JSON") { url, seconds, batch, readers, users, readRate, ingestRate, warmup };
+        command.SetAction((r, ct) => Run(new Uri(r.GetValue(url)!), Math.Clamp(r.GetValue(seconds), 1, 600), r.GetValue(batch), Math.Max(1, r.GetValue(readers)), r.GetValue(users), Math.Max(0, r.GetValue(readRate)), Math.Max(0, r.GetValue(ingestRate)), Math.Max(0, r.GetValue(warmup)), ct));
         return command;
     }
 
-    private static async Task<int> Run(Uri baseUri, int seconds, int batchSize, int readerCount, int userCount, int readRate, int ingestRate, CancellationToken ct)
+    private static async Task<int> Run(Uri baseUri, int seconds, int batchSize, int readerCount, int userCount, int readRate, int ingestRate, int warmupSeconds, CancellationToken ct)
     {
         if (!baseUri.IsLoopback)
         {
@@ -54,7 +55,9 @@ internal static class LoadTestCommand
         var freshness = new List<double>();
         long events = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        stop.CancelAfter(TimeSpan.FromSeconds(seconds));
+        stop.CancelAfter(TimeSpan.FromSeconds(warmupSeconds + seconds));
+        var measureFrom = Stopwatch.GetTimestamp() + (long)(warmupSeconds * (double)Stopwatch.Frequency);
+        bool Measuring() => Stopwatch.GetTimestamp() >= measureFrom;
         var readerTasks = Enumerable.Range(0, readerCount).Select(i => Task.Run(async () =>
         {
             var rng = new Random(i);
@@ -89,7 +92,10 @@ internal static class LoadTestCommand
                 var t0 = Stopwatch.GetTimestamp();
                 using var response = await http.GetAsync(new Uri($"/v1/users/{user}/profile", UriKind.Relative), CancellationToken.None);
                 await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
-                local.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                if (Measuring())
+                {
+                    local.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                }
             }
 
             lock (readLatencies)
@@ -99,7 +105,7 @@ internal static class LoadTestCommand
         })).ToArray();
 
         var perUser = new Dictionary<string, long>(StringComparer.Ordinal);
-        var watch = Stopwatch.StartNew();
+
         using var stream = shop.Events().GetEnumerator();
         var batchInterval = ingestRate == 0 ? 0 : batchSize * (double)Stopwatch.Frequency / ingestRate;
         var nextBatch = (double)Stopwatch.GetTimestamp();
@@ -126,7 +132,12 @@ internal static class LoadTestCommand
             using var response = await http.PostAsync(new Uri("/v1/events", UriKind.Relative), body, CancellationToken.None);
             response.EnsureSuccessStatusCode();
             var acked = Stopwatch.GetTimestamp();
-            events += chunk.Count;
+            var measuring = Measuring();
+            if (measuring)
+            {
+                events += chunk.Count;
+            }
+
             foreach (var e in chunk)
             {
                 perUser[e.UserId] = perUser.GetValueOrDefault(e.UserId) + 1;
@@ -140,7 +151,11 @@ internal static class LoadTestCommand
                 var profile = await http.GetFromJsonAsync<JsonElement>(new Uri($"/v1/users/{last}/profile", UriKind.Relative), CancellationToken.None);
                 if (profile.GetProperty("eventCount").GetInt64() >= expected)
                 {
-                    freshness.Add(Stopwatch.GetElapsedTime(acked).TotalMilliseconds);
+                    if (measuring)
+                    {
+                        freshness.Add(Stopwatch.GetElapsedTime(acked).TotalMilliseconds);
+                    }
+
                     break;
                 }
             }
@@ -151,7 +166,7 @@ internal static class LoadTestCommand
             }
         }
 
-        var elapsed = watch.Elapsed.TotalSeconds;
+        var elapsed = Math.Max(0.001, (Stopwatch.GetTimestamp() - measureFrom) / (double)Stopwatch.Frequency);
         await Task.WhenAll(readerTasks);
         double P(List<double> xs, double q) => xs.Count == 0 ? 0 : xs.Order().ElementAt((int)Math.Min(xs.Count - 1, q * xs.Count));
         var result = new Dictionary<string, object>
