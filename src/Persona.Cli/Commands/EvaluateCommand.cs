@@ -17,7 +17,7 @@ internal static class EvaluateCommand
     {
         var dataset = new Option<string>("--dataset") { Description = "Dataset folder or main file", Required = true };
         var format = new Option<string>("--format") { Description = "Dataset format", DefaultValueFactory = _ => "s3rec" };
-        format.AcceptOnlyFromAmong("s3rec", "movielens", "sasrec", "yoochoose", "diginetica", "retailrocket", "otto", "synthetic");
+        format.AcceptOnlyFromAmong([.. Datasets.Formats, "synthetic"]);
         var protocol = new Option<string>("--protocol") { Description = "Evaluation protocol", DefaultValueFactory = _ => "loo" };
         protocol.AcceptOnlyFromAmong("loo", "ms-stratified", "prequential", "freshness", "interest");
         var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), popularity-decayed, itemknn, interest", DefaultValueFactory = _ => "popularity" };
@@ -36,11 +36,23 @@ internal static class EvaluateCommand
         command.SetAction(r =>
         {
             var watch = Stopwatch.StartNew();
-            if (r.GetValue(protocol) is "freshness" or "interest" || r.GetValue(format) == "synthetic")
+            if (r.GetValue(protocol) is "freshness" or "interest" && r.GetValue(model) != "interest")
             {
-                if (r.GetValue(protocol) is not ("freshness" or "interest") || r.GetValue(format) != "synthetic" || r.GetValue(model) != "interest")
+                Console.Error.WriteLine("protocol: freshness and interest evaluate the engine's profiles: use --model interest");
+                return 2;
+            }
+
+            if (r.GetValue(protocol) == "interest" && r.GetValue(format) != "synthetic")
+            {
+                Console.Error.WriteLine("protocol: interest needs planted ground truth: use --format synthetic");
+                return 2;
+            }
+
+            if (r.GetValue(format) == "synthetic")
+            {
+                if (r.GetValue(protocol) is not ("freshness" or "interest"))
                 {
-                    Console.Error.WriteLine("protocol: freshness and interest run on --format synthetic with --model interest (the engine's profiles)");
+                    Console.Error.WriteLine("format: synthetic runs the freshness and interest protocols");
                     return 2;
                 }
 
@@ -59,12 +71,13 @@ internal static class EvaluateCommand
                 return Write(new EvaluationReport($"synthetic(seed={r.GetValue(seed)},users={r.GetValue(users)},events={r.GetValue(events)})", "synthetic", r.GetValue(protocol)!, "interest", r.GetValue(k), evaluated, Math.Round(watch.Elapsed.TotalSeconds, 2), fm), r.GetValue(output)!);
             }
 
-            if (r.GetValue(protocol) == "prequential")
+            if (r.GetValue(protocol) is "prequential" or "freshness")
             {
                 var loaded = Datasets.LoadEvents(r.GetValue(format)!, r.GetValue(dataset)!);
                 var ordered = loaded.Events.OrderBy(e => e.TimestampMs).ToList();
-                var (pm, count) = FreshnessProtocol.Run(ordered, loaded.Catalog, (long)(ordered.Count * 0.3), ["live", "popularity"], r.GetValue(k));
-                return Write(new EvaluationReport(loaded.Name, r.GetValue(format)!, "prequential", "interest", r.GetValue(k), count, Math.Round(watch.Elapsed.TotalSeconds, 2), pm), r.GetValue(output)!);
+                string[] variants = r.GetValue(protocol) == "freshness" ? ["live", "frozen", "periodic"] : ["live", "popularity"];
+                var (pm, count) = FreshnessProtocol.Run(ordered, loaded.Catalog, (long)(ordered.Count * 0.3), variants, r.GetValue(k), r.GetValue(refresh));
+                return Write(new EvaluationReport(loaded.Name, r.GetValue(format)!, r.GetValue(protocol)!, "interest", r.GetValue(k), count, Math.Round(watch.Elapsed.TotalSeconds, 2), pm), r.GetValue(output)!);
             }
 
             var data = Datasets.LoadSequences(r.GetValue(format)!, r.GetValue(dataset)!);

@@ -1,20 +1,20 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Persona.Core.Engine;
 using Persona.Core.Ingest;
+using Persona.Evaluation.Loaders;
 using Persona.Storage.RocksDb;
 using Spectre.Console;
 
 namespace Persona.Cli.Commands;
 
-/// <summary><c>persona import</c>: canonical NDJSON or CSV events into the embedded store, in batches.</summary>
+/// <summary><c>persona import</c>: canonical NDJSON, CSV or Parquet events into the embedded store, in batches.</summary>
 internal static class ImportCommand
 {
     public static Command Create()
     {
-        var input = new Option<string>("--input") { Description = "File to import (.ndjson/.jsonl/.json or .csv)", Required = true };
+        var input = new Option<string>("--input") { Description = "File to import (.ndjson/.jsonl/.json, .csv or .parquet)", Required = true };
         var format = new Option<string>("--format") { Description = "Input format", DefaultValueFactory = _ => "canonical" };
         format.AcceptOnlyFromAmong(["canonical", .. Persona.Evaluation.Loaders.Datasets.Formats]);
         var dataDir = CommonOptions.DataDir();
@@ -74,19 +74,15 @@ internal static class ImportCommand
         var engine = new ProfileEngine(new EngineConfig());
         var parser = new EventParser(engine.Types, TimeProvider.System);
         using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dataDir }, engine);
-        long accepted = 0, duplicate = 0, rejected = 0, lines = 0;
+        long accepted = 0, duplicate = 0, rejected = 0;
         var firstErrors = new List<string>();
         var watch = Stopwatch.StartNew();
-        var csv = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
-        var total = new FileInfo(path).Length;
+        var unit = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? "row" : "line";
 
         void Import(ProgressTask? task)
         {
-            using var stream = File.OpenRead(path);
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            var converter = csv ? new CsvToJson(reader.ReadLine() ?? string.Empty) : null;
             var pending = new List<JsonElement>(batchSize);
-            var pendingLines = new List<long>(batchSize);
+            var pendingRows = new List<long>(batchSize);
             void Flush()
             {
                 if (pending.Count == 0)
@@ -102,36 +98,32 @@ internal static class ImportCommand
                 rejected += result.Rejected;
                 foreach (var e in result.Errors.Take(Math.Max(0, 10 - firstErrors.Count)))
                 {
-                    firstErrors.Add($"line {pendingLines[e.Index]}: {string.Join("; ", e.Errors)}");
+                    firstErrors.Add($"{unit} {pendingRows[e.Index]}: {string.Join("; ", e.Errors)}");
                 }
 
                 pending.Clear();
-                pendingLines.Clear();
-                task?.Value(stream.Position);
+                pendingRows.Clear();
             }
 
-            string? line;
-            while ((line = reader.ReadLine()) is not null)
+            foreach (var record in CanonicalLoader.ReadRecords(path, share => task?.Value(share * 100)))
             {
-                lines++;
-                if (string.IsNullOrWhiteSpace(line))
-                {
-                    continue;
-                }
-
                 try
                 {
-                    var bytes = converter is null ? Encoding.UTF8.GetBytes(line) : converter.Convert(line);
-                    using var doc = JsonDocument.Parse(bytes);
+                    if (record.Error is not null)
+                    {
+                        throw new JsonException(record.Error);
+                    }
+
+                    using var doc = JsonDocument.Parse(record.Json);
                     pending.Add(doc.RootElement.Clone());
-                    pendingLines.Add(lines + (csv ? 1 : 0));
+                    pendingRows.Add(record.Position);
                 }
                 catch (JsonException ex)
                 {
                     rejected++;
                     if (firstErrors.Count < 10)
                     {
-                        firstErrors.Add($"line {lines + (csv ? 1 : 0)}: invalid JSON: {ex.Message}");
+                        firstErrors.Add($"{unit} {record.Position}: invalid record: {ex.Message}");
                     }
                 }
 
@@ -142,12 +134,13 @@ internal static class ImportCommand
             }
 
             Flush();
+            task?.Value(100);
             store.Checkpoint();
         }
 
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {
-            AnsiConsole.Progress().Start(ctx => Import(ctx.AddTask($"importing {Path.GetFileName(path)}", maxValue: total)));
+            AnsiConsole.Progress().Start(ctx => Import(ctx.AddTask($"importing {Path.GetFileName(path)}", maxValue: 100)));
         }
         else
         {

@@ -3,11 +3,12 @@ namespace Persona.Evaluation.Loaders;
 /// <summary>Picks the loader for a format name (as on the command line).</summary>
 public static class Datasets
 {
-    public static IReadOnlyList<string> Formats { get; } = ["s3rec", "movielens", "sasrec", "yoochoose", "diginetica", "retailrocket", "otto"];
+    public static IReadOnlyList<string> Formats { get; } = ["canonical", "s3rec", "movielens", "sasrec", "yoochoose", "diginetica", "retailrocket", "otto"];
 
     /// <summary>The dataset as canonical events (sequence formats get their synthesised times).</summary>
     public static EventDataset LoadEvents(string format, string path) => format switch
     {
+        "canonical" => CanonicalLoader.Load(path),
         "yoochoose" => YooChooseLoader.Load(path),
         "diginetica" => DigineticaLoader.Load(path),
         "retailrocket" => RetailRocketLoader.Load(path),
@@ -23,9 +24,10 @@ public static class Datasets
     /// </summary>
     public static (IEnumerable<Core.Events.BehaviorEvent> Events, IReadOnlyList<Core.Catalog.CatalogItem> Catalog) Stream(string format, string path) => format switch
     {
+        "canonical" => (CanonicalLoader.Read(path), CanonicalLoader.ReadCatalog(path)),
         "yoochoose" => (YooChooseLoader.Read(path), []),
         "diginetica" => (DigineticaLoader.Read(path), []),
-        "retailrocket" => (RetailRocketLoader.Read(path), []),
+        "retailrocket" => (RetailRocketLoader.Read(path), RetailRocketLoader.Catalog(path)),
         "otto" => (OttoLoader.Read(path), []),
         "sasrec" => (SasRecLoader.Read(path), []),
         _ => LoadEvents(format, path) is var d ? (d.Events, d.Catalog) : default,

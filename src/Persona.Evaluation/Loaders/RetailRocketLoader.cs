@@ -7,7 +7,7 @@ namespace Persona.Evaluation.Loaders;
 /// RetailRocket. Native <c>events.csv</c> (<c>timestamp,visitorid,event,itemid,transactionid</c>, ms;
 /// view / addtocart / transaction → view / cart_add / purchase) or session-rec's prepared TSV
 /// (<c>timestamp user_id item_id session_id</c>, Unix seconds, no event type: every row a view).
-/// The layout is recognised from the header.
+/// The layout is recognised from the header. A folder may also hold the catalog files (<see cref="RetailRocketCatalog"/>).
 /// </summary>
 public static class RetailRocketLoader
 {
@@ -66,5 +66,10 @@ public static class RetailRocketLoader
         }
     }
 
-    public static EventDataset Load(string path) => new() { Name = "retailrocket", Events = [.. Read(path)] };
+    /// <summary>The events, with the catalog when the folder holds <c>item_properties*.csv</c> (see <see cref="RetailRocketCatalog"/>).</summary>
+    public static EventDataset Load(string path) => new() { Name = "retailrocket", Events = [.. Read(path)], Catalog = Catalog(path) };
+
+    /// <summary>The catalog beside the events, or none.</summary>
+    public static IReadOnlyList<Core.Catalog.CatalogItem> Catalog(string path) =>
+        RetailRocketCatalog.Present(path) ? RetailRocketCatalog.Load(path) : [];
 }

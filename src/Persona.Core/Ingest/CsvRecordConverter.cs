@@ -1,23 +1,24 @@
 using System.Globalization;
 using System.Text.Json;
-using Persona.Core.Ingest;
 
-namespace Persona.Cli.Commands;
+namespace Persona.Core.Ingest;
 
 /// <summary>
 /// Turns canonical CSV rows (header = canonical field names; <c>context.X</c> columns fill the context
-/// object) into JSON objects, so CSV goes through exactly the same validation as JSON.
+/// object; <c>tags</c> is <c>|</c>-separated; <c>categoryPath</c> is <c>A&gt;B&gt;C</c> or <c>A/B/C</c>) into JSON
+/// objects, so CSV goes through exactly the same validation as JSON.
 /// </summary>
-internal sealed class CsvToJson
+public sealed class CsvRecordConverter
 {
     private static readonly HashSet<string> Numeric = ["price", "quantity", "rating"];
     private readonly string[] _header;
 
-    public CsvToJson(string headerLine)
+    public CsvRecordConverter(string headerLine)
     {
         _header = [.. CsvLine.Split(headerLine).Select(h => h.Trim())];
     }
 
+    /// <summary>The row as a UTF-8 JSON object (empty cells are left out).</summary>
     public byte[] Convert(string line)
     {
         var cells = CsvLine.Split(line);
@@ -37,6 +38,16 @@ internal sealed class CsvToJson
                 if (name.StartsWith("context.", StringComparison.Ordinal))
                 {
                     context.Add((name[8..], value));
+                }
+                else if (name == "tags")
+                {
+                    w.WriteStartArray(name);
+                    foreach (var tag in value.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        w.WriteStringValue(tag);
+                    }
+
+                    w.WriteEndArray();
                 }
                 else if ((Numeric.Contains(name) || (name == "timestamp" && value.All(char.IsAsciiDigit)))
                     && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
