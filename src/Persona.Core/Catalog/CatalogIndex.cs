@@ -122,6 +122,6 @@ public sealed class CatalogIndex : ICatalogView
             features.Add(Register(FeatureKind.PriceBand, FeatureId.PriceBandName(item.Price.Value)));
         }
 
-        return new ItemFeatures([.. features], item.Price, item.CategoryPath.Count > 0 ? Category(string.Join('/', item.CategoryPath)) : null);
+        return new ItemFeatures([.. features], item.Price, item.CategoryPath.Count > 0 ? Category(string.Join('/', item.CategoryPath)) : null) { ItemId = item.ItemId };
     }
 }

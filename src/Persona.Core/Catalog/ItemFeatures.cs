@@ -4,4 +4,8 @@ namespace Persona.Core.Catalog;
 /// <param name="Features">Feature ids: category path nodes (ancestors included), brand, tags, price band.</param>
 /// <param name="Price">The catalog price, if any.</param>
 /// <param name="Category">The item's full category, with its median price, if any.</param>
-public sealed record ItemFeatures(ulong[] Features, double? Price, CategoryStats? Category);
+public sealed record ItemFeatures(ulong[] Features, double? Price, CategoryStats? Category)
+{
+    /// <summary>The item id (one shared instance per catalog item).</summary>
+    public string? ItemId { get; init; }
+}

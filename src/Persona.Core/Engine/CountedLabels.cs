@@ -1,48 +1,57 @@
 namespace Persona.Core.Engine;
 
-/// <summary>A small label → count table (devices, channels), capped in size; allocates nothing until used.</summary>
-internal sealed class CountedLabels
+/// <summary>
+/// A small label → count table (devices, channels), capped in size; a struct held in a field of its
+/// profile, with one array that is allocated on first use.
+/// </summary>
+internal struct CountedLabels
 {
     public const int Cap = 8;
-    private List<KeyValuePair<string, long>>? _items;
+    private KeyValuePair<string, long>[]? _items;
+    private int _count;
 
-    public IReadOnlyList<KeyValuePair<string, long>> Items => _items ?? (IReadOnlyList<KeyValuePair<string, long>>)[];
+    public readonly int Count => _count;
+
+    public readonly KeyValuePair<string, long> this[int index] => _items![index];
+
+    public readonly IEnumerable<KeyValuePair<string, long>> Items => _items is null ? [] : _items.Take(_count);
 
     public void Add(string label)
     {
-        _items ??= new(2);
-        for (var i = 0; i < _items.Count; i++)
+        var items = _items ??= new KeyValuePair<string, long>[2];
+        for (var i = 0; i < _count; i++)
         {
-            if (_items[i].Key == label)
+            if (items[i].Key == label)
             {
-                _items[i] = new(label, _items[i].Value + 1);
+                items[i] = new(items[i].Key, items[i].Value + 1);
                 return;
             }
         }
 
-        if (_items.Count < Cap)
+        if (_count < Cap)
         {
-            _items.Add(new(label, 1));
+            Append(label, 1);
         }
         else
         {
             // The table is full: count the overflow under "other" (the last slot).
-            var last = _items.Count - 1;
-            _items[last] = new("other", _items[last].Value + 1);
+            var last = _count - 1;
+            items[last] = new("other", items[last].Value + 1);
         }
     }
 
     /// <summary>Restores an entry (decoding).</summary>
-    public void Restore(string label, long count) => (_items ??= new(2)).Add(new(label, count));
+    public void Restore(string label, long count) => Append(label, count);
 
-    public CountedLabels Clone()
+    public readonly CountedLabels Clone() => this with { _items = (KeyValuePair<string, long>[]?)_items?.Clone() };
+
+    private void Append(string label, long count)
     {
-        var c = new CountedLabels();
-        foreach (var (k, v) in Items)
+        if (_items is null || _count == _items.Length)
         {
-            c.Restore(k, v);
+            Array.Resize(ref _items, Math.Min(Cap, Math.Max(2, _count * 2)));
         }
 
-        return c;
+        _items[_count++] = new(label, count);
     }
 }

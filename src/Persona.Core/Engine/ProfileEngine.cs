@@ -103,14 +103,17 @@ public sealed class ProfileEngine
             state.LastSeenMs = t;
         }
 
-        var stats = state.FindType(e.Type);
-        if (stats is null)
+        var slot = state.GetOrAddType(e.Type);
+        ref var stats = ref state.TypeSlots[slot];
+        stats.Count++;
+        if (t > stats.LastMs)
         {
-            stats = new TypeStats(e.Type);
-            state.Types.Add(stats);
+            stats.LastMs = t;
         }
 
-        stats.Add(t);
+        state.AddToWindow(slot, TypeSlot.Fine, t);
+        state.AddToWindow(slot, TypeSlot.Hourly, t);
+        state.AddToWindow(slot, TypeSlot.Daily, t);
 
         // UTC hour of day and day of week (1970-01-01 was a Thursday, day 4 with Sunday = 0).
         var days = Math.DivRem(t, 86_400_000L, out var msOfDay);
@@ -141,7 +144,8 @@ public sealed class ProfileEngine
         ApplySession(state, e);
         if (e.ItemId is not null && Config.RecentItems > 0 && e.Type != (byte)EventType.Impression)
         {
-            AddRecent(state, new RecentItem(e.ItemId, e.Type, t, Tiebreak(e.EventId)));
+            // The catalog's instance of the item id, so that profiles share one string per item.
+            AddRecent(state, new RecentItem(item?.ItemId ?? e.ItemId, e.Type, t, Tiebreak(e.EventId)));
         }
     }
 
@@ -153,9 +157,9 @@ public sealed class ProfileEngine
     {
         for (var i = 0; i < state.InterestCount; i++)
         {
-            var key = state.InterestKeys[i];
-            var w = state.InterestValues[i] * Decay(FeatureId.KindOf(key), nowMs - (double)state.InterestRefMs);
-            yield return (key, Math.Max(0, w));
+            var entry = state.Interests[i];
+            var w = entry.Value * Decay(FeatureId.KindOf(entry.Key), nowMs - (double)state.InterestRefMs);
+            yield return (entry.Key, Math.Max(0, w));
         }
     }
 
@@ -210,28 +214,26 @@ public sealed class ProfileEngine
 
     private void AddInterest(ProfileState state, ulong feature, double weight, double scaled, long t)
     {
-        var keys = state.InterestKeys;
+        var entries = state.Interests;
         var n = state.InterestCount;
         for (var i = 0; i < n; i++)
         {
-            if (keys[i] == feature)
+            if (entries[i].Key == feature)
             {
-                state.InterestValues[i] += scaled;
+                entries[i].Value += scaled;
                 return;
             }
         }
 
         if (n < Config.MaxInterests)
         {
-            if (n == keys.Length)
+            if (n == entries.Length)
             {
-                var size = Math.Min(Config.MaxInterests, Math.Max(8, n * 2));
-                state.InterestKeys = keys = [.. keys, .. new ulong[size - n]];
-                state.InterestValues = [.. state.InterestValues, .. new double[size - n]];
+                Array.Resize(ref state.Interests, Math.Min(Config.MaxInterests, Math.Max(8, n * 2)));
+                entries = state.Interests;
             }
 
-            keys[n] = feature;
-            state.InterestValues[n] = scaled;
+            entries[n] = new InterestEntry { Key = feature, Value = scaled };
             state.InterestCount = n + 1;
             return;
         }
@@ -248,7 +250,7 @@ public sealed class ProfileEngine
         var weakestValue = double.MaxValue;
         for (var i = 0; i < n; i++)
         {
-            var v = state.InterestValues[i] * factor[(int)FeatureId.KindOf(keys[i])];
+            var v = entries[i].Value * factor[(int)FeatureId.KindOf(entries[i].Key)];
             if (v < weakestValue)
             {
                 weakestValue = v;
@@ -258,8 +260,7 @@ public sealed class ProfileEngine
 
         if (weight > weakestValue)
         {
-            keys[weakest] = feature;
-            state.InterestValues[weakest] = scaled;
+            entries[weakest] = new InterestEntry { Key = feature, Value = scaled };
         }
     }
 
@@ -268,7 +269,8 @@ public sealed class ProfileEngine
         var shift = newRefMs - (double)state.InterestRefMs;
         for (var i = 0; i < state.InterestCount; i++)
         {
-            state.InterestValues[i] *= Decay(FeatureId.KindOf(state.InterestKeys[i]), shift);
+            ref var entry = ref state.Interests[i];
+            entry.Value *= Decay(FeatureId.KindOf(entry.Key), shift);
         }
 
         state.InterestRefMs = newRefMs;

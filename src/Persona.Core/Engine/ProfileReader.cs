@@ -58,24 +58,25 @@ public sealed class ProfileReader
     {
         ArgumentNullException.ThrowIfNull(state);
         var counters = new SortedDictionary<string, CounterView>(StringComparer.Ordinal);
-        foreach (var t in state.Types)
+        for (var i = 0; i < state.TypeCount; i++)
         {
+            var t = state.TypeSlots[i];
             counters[_engine.Types.NameOf(t.Type)] = new CounterView(
                 t.Count,
-                t.Fine.Sum(nowMs, 12),
-                t.Hourly.Sum(nowMs, 24),
-                t.Daily.Sum(nowMs, 7),
-                t.Daily.Sum(nowMs, 30),
+                state.WindowSum(i, TypeSlot.Fine, nowMs, 12),
+                state.WindowSum(i, TypeSlot.Hourly, nowMs, 24),
+                state.WindowSum(i, TypeSlot.Daily, nowMs, 7),
+                state.WindowSum(i, TypeSlot.Daily, nowMs, 30),
                 DateTimeOffset.FromUnixTimeMilliseconds(t.LastMs));
         }
 
         var purchases = state.FindType((byte)EventType.Purchase);
         var views = state.FindType((byte)EventType.View);
-        var orders = purchases?.Count ?? 0;
+        var orders = purchases < 0 ? 0 : state.TypeSlots[purchases].Count;
         var rfm = new RfmView(
-            purchases is null ? null : Math.Round((nowMs - purchases.LastMs) / 86_400_000.0, 4),
+            purchases < 0 ? null : Math.Round((nowMs - state.TypeSlots[purchases].LastMs) / 86_400_000.0, 4),
             orders,
-            purchases?.Daily.Sum(nowMs, 30) ?? 0,
+            purchases < 0 ? 0 : state.WindowSum(purchases, TypeSlot.Daily, nowMs, 30),
             Math.Round(state.Monetary, 4),
             orders > 0 ? Math.Round(state.Monetary / orders, 4) : null,
             state.Units);
@@ -97,7 +98,7 @@ public sealed class ProfileReader
             finished > 0 ? Math.Round(bounces / (double)finished, 4) : 0,
             openClosed ? null : state.CurrentSessionId);
 
-        var viewCount = views?.Count ?? 0;
+        var viewCount = views < 0 ? 0 : state.TypeSlots[views].Count;
         return new ProfileView
         {
             UserId = state.UserId,

@@ -4,8 +4,32 @@ namespace Persona.Core.Engine;
 /// The per-user state the engine keeps. Its size is bounded by configuration, never by the length of
 /// the user's history. Mutated only by <see cref="ProfileEngine"/>; read through <see cref="Views.ProfileView"/>.
 /// </summary>
+/// <remarks>
+/// Laid out flat for the hot path: scalars inline, and a handful of arrays of structs (interests, type slots,
+/// the windowed counters' pairs of every type in one array, the recent ring, two label tables), so that a new
+/// profile costs about seven small objects and an update touches few cache lines.
+/// </remarks>
 public sealed class ProfileState
 {
+#pragma warning disable SA1401, CA1051 // struct fields, updated in place
+    internal InterestEntry[] Interests = [];
+
+    internal TypeSlot[] TypeSlots = [];
+
+    /// <summary>(bucket, count) pairs of every counter of every type; each counter owns a segment.</summary>
+    internal int[] WindowPairs = [];
+
+    internal HourCounts HourOfDay;
+
+    internal DayCounts DayOfWeek;
+
+    internal CountedLabels Devices;
+
+    internal CountedLabels Channels;
+
+    internal RecentRing Recent;
+#pragma warning restore SA1401, CA1051
+
     public ProfileState(string userId)
     {
         UserId = userId;
@@ -25,13 +49,9 @@ public sealed class ProfileState
     // Interests: value = sum of weight * 2^((t - InterestRefMs) / halfLife(kind)).
     internal long InterestRefMs { get; set; } = long.MinValue;
 
-    internal ulong[] InterestKeys { get; set; } = [];
-
-    internal double[] InterestValues { get; set; } = [];
-
     internal int InterestCount { get; set; }
 
-    internal List<TypeStats> Types { get; } = [];
+    internal int TypeCount { get; set; }
 
     // Money and funnel.
     internal double Monetary { get; set; }
@@ -77,72 +97,186 @@ public sealed class ProfileState
 
     internal bool CurrentSessionPurchase { get; set; }
 
-#pragma warning disable SA1401, CA1051 // inline arrays are fields so they are updated in place
-    internal HourCounts HourOfDay;
-
-    internal DayCounts DayOfWeek;
-#pragma warning restore SA1401, CA1051
-
-    internal CountedLabels Devices { get; set; } = new();
-
-    internal CountedLabels Channels { get; set; } = new();
-
-    internal RecentRing Recent { get; private set; } = new();
-
     /// <summary>A deep copy.</summary>
     public ProfileState Clone()
     {
-        var c = new ProfileState(UserId)
-        {
-            AppliedSeq = AppliedSeq,
-            EventCount = EventCount,
-            FirstSeenMs = FirstSeenMs,
-            LastSeenMs = LastSeenMs,
-            InterestRefMs = InterestRefMs,
-            InterestKeys = (ulong[])InterestKeys.Clone(),
-            InterestValues = (double[])InterestValues.Clone(),
-            InterestCount = InterestCount,
-            Monetary = Monetary,
-            Units = Units,
-            PriceLogRatioSum = PriceLogRatioSum,
-            PriceLogRatioCount = PriceLogRatioCount,
-            RecoClicks = RecoClicks,
-            RecoPurchases = RecoPurchases,
-            RatingSum = RatingSum,
-            RatingCount = RatingCount,
-            SessionCount = SessionCount,
-            ClosedSessionEvents = ClosedSessionEvents,
-            ClosedSessionDurationMs = ClosedSessionDurationMs,
-            ClosedSessions = ClosedSessions,
-            Bounces = Bounces,
-            CartSessions = CartSessions,
-            AbandonedCartSessions = AbandonedCartSessions,
-            CurrentSessionId = CurrentSessionId,
-            CurrentSessionStartMs = CurrentSessionStartMs,
-            CurrentSessionLastMs = CurrentSessionLastMs,
-            CurrentSessionEvents = CurrentSessionEvents,
-            CurrentSessionCart = CurrentSessionCart,
-            CurrentSessionPurchase = CurrentSessionPurchase,
-            HourOfDay = HourOfDay,
-            DayOfWeek = DayOfWeek,
-            Devices = Devices.Clone(),
-            Channels = Channels.Clone(),
-        };
-        c.Types.AddRange(Types.Select(t => t.Clone()));
+        var c = (ProfileState)MemberwiseClone();
+        c.Interests = (InterestEntry[])Interests.Clone();
+        c.TypeSlots = (TypeSlot[])TypeSlots.Clone();
+        c.WindowPairs = (int[])WindowPairs.Clone();
+        c.Devices = Devices.Clone();
+        c.Channels = Channels.Clone();
         c.Recent = Recent.Clone();
         return c;
     }
 
-    internal TypeStats? FindType(byte type)
+    /// <summary>The slot index of an event type, or -1.</summary>
+    internal int FindType(byte type)
     {
-        foreach (var t in Types)
+        var slots = TypeSlots;
+        for (var i = 0; i < TypeCount; i++)
         {
-            if (t.Type == type)
+            if (slots[i].Type == type)
             {
-                return t;
+                return i;
             }
         }
 
-        return null;
+        return -1;
+    }
+
+    /// <summary>The slot of an event type, added (with empty counters) if new.</summary>
+    internal int GetOrAddType(byte type)
+    {
+        var i = FindType(type);
+        if (i >= 0)
+        {
+            return i;
+        }
+
+        if (TypeCount == TypeSlots.Length)
+        {
+            Array.Resize(ref TypeSlots, Math.Max(2, TypeCount * 2));
+        }
+
+        i = TypeCount++;
+        TypeSlots[i] = new TypeSlot { Type = type, LastMs = long.MinValue };
+        Reserve(i, -1, 2);
+        return i;
+    }
+
+    /// <summary>Counts one event at <paramref name="timeMs"/> in counter <paramref name="counter"/> of slot <paramref name="slot"/>.</summary>
+    internal void AddToWindow(int slot, int counter, long timeMs, int count = 1)
+    {
+        var bucket = TypeSlot.Bucket(timeMs, counter);
+        var keep = TypeSlot.Keep(counter);
+        ref var seg = ref TypeSlots[slot].Counters[counter];
+        var p = WindowPairs;
+        var n = seg.Length;
+        var at = 2 * seg.Start;
+        if (n > 0)
+        {
+            var newestAt = at + (2 * (n - 1));
+            var newest = p[newestAt];
+            if (bucket == newest)
+            {
+                p[newestAt + 1] += count;
+                return;
+            }
+
+            if (bucket <= newest - keep)
+            {
+                return; // older than the kept range: already expired
+            }
+        }
+
+        var i = n - 1;
+        while (i >= 0 && p[at + (2 * i)] > bucket)
+        {
+            i--;
+        }
+
+        if (i >= 0 && p[at + (2 * i)] == bucket)
+        {
+            p[at + (2 * i) + 1] += count;
+            return;
+        }
+
+        if (n == seg.Capacity)
+        {
+            Reserve(slot, counter, Math.Min(keep + 1, Math.Max(2, n * 2)));
+            p = WindowPairs;
+            at = 2 * seg.Start;
+        }
+
+        i++;
+        Array.Copy(p, at + (2 * i), p, at + (2 * (i + 1)), 2 * (n - i));
+        p[at + (2 * i)] = bucket;
+        p[at + (2 * i) + 1] = count;
+        n++;
+
+        // Drop the buckets the newest one pushed out of the kept range.
+        var last = p[at + (2 * (n - 1))];
+        var drop = 0;
+        while (drop < n && p[at + (2 * drop)] <= last - keep)
+        {
+            drop++;
+        }
+
+        if (drop > 0)
+        {
+            Array.Copy(p, at + (2 * drop), p, at, 2 * (n - drop));
+            n -= drop;
+        }
+
+        seg.Length = n;
+    }
+
+    /// <summary>Events in the <paramref name="buckets"/> buckets of a counter ending with the one holding <paramref name="nowMs"/>.</summary>
+    internal long WindowSum(int slot, int counter, long nowMs, int buckets)
+    {
+        var seg = TypeSlots[slot].Counters[counter];
+        var current = TypeSlot.Bucket(nowMs, counter);
+        long sum = 0;
+        for (var i = seg.Length - 1; i >= 0; i--)
+        {
+            var b = WindowPairs[2 * (seg.Start + i)];
+            if (b > current)
+            {
+                continue;
+            }
+
+            if (b <= current - buckets)
+            {
+                break;
+            }
+
+            sum += WindowPairs[(2 * (seg.Start + i)) + 1];
+        }
+
+        return sum;
+    }
+
+    /// <summary>The (bucket, count) pairs of a counter, ascending.</summary>
+    internal ReadOnlySpan<int> WindowPairsOf(int slot, int counter)
+    {
+        var seg = TypeSlots[slot].Counters[counter];
+        return WindowPairs.AsSpan(2 * seg.Start, 2 * seg.Length);
+    }
+
+    /// <summary>
+    /// Gives one counter (or, with <paramref name="counter"/> -1, all three of a slot) room for
+    /// <paramref name="capacity"/> pairs by rebuilding the shared array with every segment packed.
+    /// </summary>
+    private void Reserve(int slot, int counter, int capacity)
+    {
+        var total = 0;
+        for (var s = 0; s < TypeCount; s++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                total += s == slot && (c == counter || counter < 0) ? capacity : TypeSlots[s].Counters[c].Capacity;
+            }
+        }
+
+        var pairs = new int[2 * total];
+        var next = 0;
+        for (var s = 0; s < TypeCount; s++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                ref var seg = ref TypeSlots[s].Counters[c];
+                WindowPairs.AsSpan(2 * seg.Start, 2 * seg.Length).CopyTo(pairs.AsSpan(2 * next));
+                seg.Start = next;
+                if (s == slot && (c == counter || counter < 0))
+                {
+                    seg.Capacity = capacity;
+                }
+
+                next += seg.Capacity;
+            }
+        }
+
+        WindowPairs = pairs;
     }
 }

@@ -4,16 +4,17 @@ namespace Persona.Core.Engine;
 
 /// <summary>
 /// The recent item sequence: the newest <c>max</c> item events by (time, tiebreak), oldest first, in a
-/// ring buffer so that appending the newest event and dropping the oldest costs O(1).
+/// ring buffer so that appending the newest event and dropping the oldest costs O(1). A struct held in a
+/// field of its profile.
 /// </summary>
-internal sealed class RecentRing : IReadOnlyList<RecentItem>
+internal struct RecentRing : IReadOnlyList<RecentItem>
 {
-    private RecentItem[] _items = [];
+    private RecentItem[]? _items;
     private int _start;
 
-    public int Count { get; private set; }
+    public int Count { readonly get; private set; }
 
-    public RecentItem this[int index] => _items[(_start + index) % _items.Length];
+    public readonly RecentItem this[int index] => _items![(_start + index) % _items.Length];
 
     /// <summary>Inserts in order; when full, the oldest entry goes (or the newcomer, if it is the oldest).</summary>
     public void Insert(RecentItem item, int max)
@@ -24,6 +25,7 @@ internal sealed class RecentRing : IReadOnlyList<RecentItem>
             i--;
         }
 
+        var capacity = _items?.Length ?? 0;
         if (Count >= max)
         {
             if (i == 0)
@@ -31,48 +33,42 @@ internal sealed class RecentRing : IReadOnlyList<RecentItem>
                 return; // older than everything kept
             }
 
-            _start = (_start + 1) % _items.Length;
+            _start = (_start + 1) % capacity;
             Count--;
             i--;
         }
-        else if (Count == _items.Length)
+        else if (Count == capacity)
         {
-            Grow(Math.Min(max, Math.Max(4, _items.Length * 2)));
+            Grow(Math.Min(max, Math.Max(4, capacity * 2)));
+            capacity = _items!.Length;
         }
 
+        var items = _items!;
         for (var j = Count; j > i; j--)
         {
-            _items[(_start + j) % _items.Length] = this[j - 1];
+            items[(_start + j) % capacity] = this[j - 1];
         }
 
-        _items[(_start + i) % _items.Length] = item;
+        items[(_start + i) % capacity] = item;
         Count++;
     }
 
     /// <summary>Appends an entry known to be the newest (decoding).</summary>
     public void Append(RecentItem item)
     {
-        if (Count == _items.Length)
+        var capacity = _items?.Length ?? 0;
+        if (Count == capacity)
         {
-            Grow(Math.Max(4, _items.Length * 2));
+            Grow(Math.Max(4, capacity * 2));
         }
 
-        _items[(_start + Count) % _items.Length] = item;
+        _items![(_start + Count) % _items.Length] = item;
         Count++;
     }
 
-    public RecentRing Clone()
-    {
-        var c = new RecentRing();
-        foreach (var item in this)
-        {
-            c.Append(item);
-        }
+    public readonly RecentRing Clone() => this with { _items = (RecentItem[]?)_items?.Clone() };
 
-        return c;
-    }
-
-    public IEnumerator<RecentItem> GetEnumerator()
+    public readonly IEnumerator<RecentItem> GetEnumerator()
     {
         for (var i = 0; i < Count; i++)
         {
@@ -80,7 +76,7 @@ internal sealed class RecentRing : IReadOnlyList<RecentItem>
         }
     }
 
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    readonly IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     private static int Compare(RecentItem a, RecentItem b) =>
         a.TimeMs != b.TimeMs ? a.TimeMs.CompareTo(b.TimeMs) : a.Tiebreak.CompareTo(b.Tiebreak);

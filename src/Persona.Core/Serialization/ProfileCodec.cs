@@ -26,19 +26,21 @@ public static class ProfileCodec
         w.WriteVarUInt((ulong)s.InterestCount);
         for (var i = 0; i < s.InterestCount; i++)
         {
-            w.WriteUInt64(s.InterestKeys[i]);
-            w.WriteDouble(s.InterestValues[i]);
+            w.WriteUInt64(s.Interests[i].Key);
+            w.WriteDouble(s.Interests[i].Value);
         }
 
-        w.WriteVarUInt((ulong)s.Types.Count);
-        foreach (var t in s.Types)
+        w.WriteVarUInt((ulong)s.TypeCount);
+        for (var i = 0; i < s.TypeCount; i++)
         {
+            var t = s.TypeSlots[i];
             w.WriteByte(t.Type);
             w.WriteVarInt(t.Count);
             w.WriteVarInt(t.LastMs - baseMs);
-            WriteCounter(t.Fine, w);
-            WriteCounter(t.Hourly, w);
-            WriteCounter(t.Daily, w);
+            for (var c = 0; c < 3; c++)
+            {
+                WriteCounter(s.WindowPairsOf(i, c), w);
+            }
         }
 
         w.WriteDouble(s.Monetary);
@@ -120,25 +122,32 @@ public static class ProfileCodec
         var refDelta = r.ReadVarInt();
         var n = r.ReadCount(4096);
         s.InterestRefMs = n == 0 ? long.MinValue : baseMs + refDelta;
-        s.InterestKeys = new ulong[n];
-        s.InterestValues = new double[n];
+        s.Interests = new InterestEntry[n];
         for (var i = 0; i < n; i++)
         {
-            s.InterestKeys[i] = r.ReadUInt64();
-            s.InterestValues[i] = r.ReadDouble();
+            s.Interests[i] = new InterestEntry { Key = r.ReadUInt64(), Value = r.ReadDouble() };
         }
 
         s.InterestCount = n;
         var types = r.ReadCount(256);
+        s.TypeSlots = new TypeSlot[types];
+        s.TypeCount = types;
+        var pairs = new List<int>();
         for (var i = 0; i < types; i++)
         {
-            var t = new TypeStats(r.ReadByte()) { Count = r.ReadVarInt() };
+            ref var t = ref s.TypeSlots[i];
+            t.Type = r.ReadByte();
+            t.Count = r.ReadVarInt();
             t.LastMs = baseMs + r.ReadVarInt();
-            ReadCounter(ref t.Fine, ref r);
-            ReadCounter(ref t.Hourly, ref r);
-            ReadCounter(ref t.Daily, ref r);
-            s.Types.Add(t);
+            for (var c = 0; c < 3; c++)
+            {
+                ref var seg = ref t.Counters[c];
+                seg.Start = pairs.Count / 2;
+                seg.Length = seg.Capacity = ReadCounter(pairs, TypeSlot.Keep(c), ref r);
+            }
         }
+
+        s.WindowPairs = [.. pairs];
 
         s.Monetary = r.ReadDouble();
         s.Units = r.ReadVarInt();
@@ -177,8 +186,8 @@ public static class ProfileCodec
             s.DayOfWeek[i] = (int)r.ReadVarInt();
         }
 
-        ReadLabels(s.Devices, ref r);
-        ReadLabels(s.Channels, ref r);
+        ReadLabels(ref s.Devices, ref r);
+        ReadLabels(ref s.Channels, ref r);
         var recent = r.ReadCount(1000);
         for (var i = 0; i < recent; i++)
         {
@@ -191,45 +200,44 @@ public static class ProfileCodec
         return s;
     }
 
-    private static void WriteCounter(in WindowCounter c, BinaryWriterBuffer w)
+    private static void WriteCounter(ReadOnlySpan<int> pairs, BinaryWriterBuffer w)
     {
-        w.WriteVarUInt((ulong)c.Length);
+        w.WriteVarUInt((ulong)(pairs.Length / 2));
         var prev = 0L;
-        for (var i = 0; i < c.Length; i++)
+        for (var i = 0; i < pairs.Length; i += 2)
         {
-            w.WriteVarInt(c.BucketAt(i) - prev);
-            prev = c.BucketAt(i);
-            w.WriteVarInt(c.CountAt(i));
+            w.WriteVarInt(pairs[i] - prev);
+            prev = pairs[i];
+            w.WriteVarInt(pairs[i + 1]);
         }
     }
 
-    private static void ReadCounter(ref WindowCounter c, ref BinaryReaderSpan r)
+    /// <summary>Reads one counter's pairs onto <paramref name="pairs"/>; returns how many.</summary>
+    private static int ReadCounter(List<int> pairs, int keep, ref BinaryReaderSpan r)
     {
-        var n = r.ReadCount(c.Keep + 1);
-        var buckets = new int[n];
-        var counts = new int[n];
+        var n = r.ReadCount(keep + 1);
         var prev = 0L;
         for (var i = 0; i < n; i++)
         {
             prev += r.ReadVarInt();
-            buckets[i] = (int)prev;
-            counts[i] = (int)r.ReadVarInt();
+            pairs.Add((int)prev);
+            pairs.Add((int)r.ReadVarInt());
         }
 
-        c.Load(buckets, counts);
+        return n;
     }
 
-    private static void WriteLabels(CountedLabels labels, BinaryWriterBuffer w)
+    private static void WriteLabels(in CountedLabels labels, BinaryWriterBuffer w)
     {
-        w.WriteVarUInt((ulong)labels.Items.Count);
-        foreach (var (k, v) in labels.Items)
+        w.WriteVarUInt((ulong)labels.Count);
+        for (var i = 0; i < labels.Count; i++)
         {
-            w.WriteString(k);
-            w.WriteVarInt(v);
+            w.WriteString(labels[i].Key);
+            w.WriteVarInt(labels[i].Value);
         }
     }
 
-    private static void ReadLabels(CountedLabels labels, ref BinaryReaderSpan r)
+    private static void ReadLabels(ref CountedLabels labels, ref BinaryReaderSpan r)
     {
         var n = r.ReadCount(CountedLabels.Cap);
         for (var i = 0; i < n; i++)
