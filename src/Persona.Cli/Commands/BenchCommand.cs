@@ -16,6 +16,7 @@ namespace Persona.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
+
     public static Command Create()
     {
         var events = new Option<long>("--events") { Description = "Events to replay", DefaultValueFactory = _ => 1_000_000 };
@@ -51,7 +52,7 @@ internal static class BenchCommand
         catalog.Upsert(shop.Catalog);
 
         // (a) the pure engine: apply every event to its user's state, timing each update.
-        GC.Collect();
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         Dictionary<string, ProfileState>? states = new(userCount, StringComparer.Ordinal);
         var latencies = new long[stream.Length];
         var allocated0 = GC.GetAllocatedBytesForCurrentThread();
@@ -80,13 +81,16 @@ internal static class BenchCommand
         double Us(double q) => latencies.Length == 0 ? 0 : latencies[(int)Math.Min(latencies.Length - 1, q * latencies.Length)] * 1e6 / Stopwatch.Frequency;
         var sizes = states.Values.Select(s => ProfileCodec.Serialize(s).Length).Order().ToArray();
         var profileCount = states.Count;
+        var heapPerProfile = (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / (double)Math.Max(1, profileCount);
+        GC.KeepAlive(states);
+        Say($"engine: {heapPerProfile:F0} bytes of heap per profile in memory");
         Say($"engine (1 thread): {stream.Length / engineSeconds:N0} events/s, {profileCount:N0} profiles");
         states = null; // the next run starts from an empty heap of profiles, as this one did
 
         // (a') the same engine on every core: users are independent, so the stream is split by user
         // (as the cluster routes it) into one partition per core, each applied in order on its own thread.
-        var parallelSeconds = RunPartitioned(engine, catalog, stream, userCount);
-        Say($"engine ({Environment.ProcessorCount} threads): {stream.Length / parallelSeconds:N0} events/s");
+        var (parallelSeconds, parallelGcShare) = RunPartitioned(engine, catalog, stream, userCount);
+        Say($"engine ({Environment.ProcessorCount} threads): {stream.Length / parallelSeconds:N0} events/s, GC pauses {parallelGcShare:P0} of the time");
 
         // (b) the durable pipeline: log append (fsync per batch) + dedupe + apply + checkpoints.
         var (accepted, pipelineSeconds) = engineOnly ? (0L, 1.0) : RunPipeline(shop, engine, stream, batchSize, dataDir);
@@ -103,7 +107,9 @@ internal static class BenchCommand
             ["update_p99_us"] = Math.Round(Us(0.99), 3),
             ["update_p999_us"] = Math.Round(Us(0.999), 3),
             ["engine_alloc_bytes_per_event"] = Math.Round(allocPerEvent, 1),
-            ["engine_gc_pause_share"] = Math.Round(gcPause / engineSeconds, 3),
+            ["engine_gc_pause_share"] = Math.Round(parallelGcShare, 3),
+            ["engine_gc_pause_share_1_thread"] = Math.Round(gcPause / engineSeconds, 3),
+            ["engine_heap_bytes_per_profile"] = Math.Round(heapPerProfile),
             ["bytes_per_profile"] = Math.Round(sizes.Average(), 1),
             ["bytes_per_profile_p50"] = sizes[sizes.Length / 2],
             ["bytes_per_profile_p99"] = sizes[(int)(sizes.Length * 0.99)],
@@ -117,7 +123,7 @@ internal static class BenchCommand
         return 0;
     }
 
-    private static double RunPartitioned(ProfileEngine engine, Persona.Core.Catalog.CatalogIndex catalog, BehaviorEvent[] stream, int userCount)
+    private static (double Seconds, double GcPauseShare) RunPartitioned(ProfileEngine engine, Persona.Core.Catalog.CatalogIndex catalog, BehaviorEvent[] stream, int userCount)
     {
         var partitions = Environment.ProcessorCount;
         var parts = Enumerable.Range(0, partitions).Select(_ => new List<BehaviorEvent>(stream.Length / partitions + 1)).ToArray();
@@ -127,6 +133,7 @@ internal static class BenchCommand
         }
 
         GC.Collect();
+        var pause0 = GC.GetTotalPauseDuration();
         var watch = Stopwatch.StartNew();
         Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = partitions }, p =>
         {
@@ -142,7 +149,9 @@ internal static class BenchCommand
                 engine.Apply(state, e, catalog);
             }
         });
-        return watch.Elapsed.TotalSeconds;
+        var seconds = watch.Elapsed.TotalSeconds;
+        var share = (GC.GetTotalPauseDuration() - pause0).TotalSeconds / seconds;
+        return (seconds, share);
     }
 
     private static (long Accepted, double Seconds) RunPipeline(SyntheticShop shop, ProfileEngine engine, BehaviorEvent[] stream, int batchSize, string? dataDir)

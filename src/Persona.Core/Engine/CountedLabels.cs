@@ -1,57 +1,92 @@
 namespace Persona.Core.Engine;
 
 /// <summary>
-/// A small label → count table (devices, channels), capped in size; a struct held in a field of its
-/// profile, with one array that is allocated on first use.
+/// Small label → count tables (device and channel mix), one per kind, capped at <see cref="Cap"/> labels
+/// per kind, all in one array that is allocated on first use; a struct held in a field of its profile.
 /// </summary>
 internal struct CountedLabels
 {
     public const int Cap = 8;
-    private KeyValuePair<string, long>[]? _items;
+    public const byte Device = 0;
+    public const byte Channel = 1;
+    private Entry[]? _items;
     private int _count;
 
-    public readonly int Count => _count;
-
-    public readonly KeyValuePair<string, long> this[int index] => _items![index];
-
-    public readonly IEnumerable<KeyValuePair<string, long>> Items => _items is null ? [] : _items.Take(_count);
-
-    public void Add(string label)
+    public readonly IEnumerable<KeyValuePair<string, long>> Items(byte kind)
     {
-        var items = _items ??= new KeyValuePair<string, long>[2];
         for (var i = 0; i < _count; i++)
         {
-            if (items[i].Key == label)
+            if (_items![i].Kind == kind)
             {
-                items[i] = new(items[i].Key, items[i].Value + 1);
-                return;
+                yield return new(_items[i].Label, _items[i].Count);
             }
         }
+    }
 
-        if (_count < Cap)
+    public readonly int CountOf(byte kind)
+    {
+        var n = 0;
+        for (var i = 0; i < _count; i++)
         {
-            Append(label, 1);
+            n += _items![i].Kind == kind ? 1 : 0;
+        }
+
+        return n;
+    }
+
+    public void Add(byte kind, string label)
+    {
+        var items = _items;
+        var ofKind = 0;
+        var last = -1;
+        for (var i = 0; i < _count; i++)
+        {
+            if (items![i].Kind != kind)
+            {
+                continue;
+            }
+
+            if (items[i].Label == label)
+            {
+                items[i].Count++;
+                return;
+            }
+
+            ofKind++;
+            last = i;
+        }
+
+        if (ofKind < Cap)
+        {
+            Append(kind, label, 1);
         }
         else
         {
-            // The table is full: count the overflow under "other" (the last slot).
-            var last = _count - 1;
-            items[last] = new("other", items[last].Value + 1);
+            // The kind's table is full: count the overflow under "other" (its last slot).
+            items![last].Label = "other";
+            items[last].Count++;
         }
     }
 
     /// <summary>Restores an entry (decoding).</summary>
-    public void Restore(string label, long count) => Append(label, count);
+    public void Restore(byte kind, string label, long count) => Append(kind, label, count);
 
-    public readonly CountedLabels Clone() => this with { _items = (KeyValuePair<string, long>[]?)_items?.Clone() };
+    public readonly CountedLabels Clone() => this with { _items = (Entry[]?)_items?.Clone() };
 
-    private void Append(string label, long count)
+    private void Append(byte kind, string label, long count)
     {
         if (_items is null || _count == _items.Length)
         {
-            Array.Resize(ref _items, Math.Min(Cap, Math.Max(2, _count * 2)));
+            Array.Resize(ref _items, Math.Min(2 * Cap, Math.Max(2, _count * 2)));
         }
 
-        _items[_count++] = new(label, count);
+        _items[_count++] = new Entry { Label = label, Count = count, Kind = kind };
+    }
+
+    private struct Entry
+    {
+        public string Label;
+        public long Count;
+        public byte Kind;
     }
 }

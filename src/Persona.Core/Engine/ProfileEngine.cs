@@ -129,12 +129,12 @@ public sealed class ProfileEngine
         {
             if (ctx.Device is { Length: > 0 } device)
             {
-                state.Devices.Add(device);
+                state.Labels.Add(CountedLabels.Device, device);
             }
 
             if (ctx.Channel is { Length: > 0 } channel)
             {
-                state.Channels.Add(channel);
+                state.Labels.Add(CountedLabels.Channel, channel);
             }
         }
 

@@ -6,8 +6,8 @@ namespace Persona.Core.Engine;
 /// </summary>
 /// <remarks>
 /// Laid out flat for the hot path: scalars inline, and a handful of arrays of structs (interests, type slots,
-/// the windowed counters' pairs of every type in one array, the recent ring, two label tables), so that a new
-/// profile costs about seven small objects and an update touches few cache lines.
+/// the windowed counters' pairs of every type in one array, the recent ring, the label table), so that a new
+/// profile costs six small objects and an update touches few cache lines.
 /// </remarks>
 public sealed class ProfileState
 {
@@ -23,9 +23,8 @@ public sealed class ProfileState
 
     internal DayCounts DayOfWeek;
 
-    internal CountedLabels Devices;
-
-    internal CountedLabels Channels;
+    /// <summary>Device and channel mix.</summary>
+    internal CountedLabels Labels;
 
     internal RecentRing Recent;
 #pragma warning restore SA1401, CA1051
@@ -104,8 +103,7 @@ public sealed class ProfileState
         c.Interests = (InterestEntry[])Interests.Clone();
         c.TypeSlots = (TypeSlot[])TypeSlots.Clone();
         c.WindowPairs = (int[])WindowPairs.Clone();
-        c.Devices = Devices.Clone();
-        c.Channels = Channels.Clone();
+        c.Labels = Labels.Clone();
         c.Recent = Recent.Clone();
         return c;
     }
@@ -136,7 +134,7 @@ public sealed class ProfileState
 
         if (TypeCount == TypeSlots.Length)
         {
-            Array.Resize(ref TypeSlots, Math.Max(2, TypeCount * 2));
+            Array.Resize(ref TypeSlots, Math.Max(1, TypeCount * 2));
         }
 
         i = TypeCount++;

@@ -13,10 +13,10 @@ internal struct TypeSlot
     public const int Hourly = 1;
     public const int Daily = 2;
 
-    public byte Type;
     public long Count;
     public long LastMs;
     public CounterSegments Counters;
+    public byte Type;
 
     /// <summary>Bucket width of each counter.</summary>
     public static long WidthMs(int counter) => counter switch { Fine => 5 * 60_000L, Hourly => 3_600_000L, _ => 86_400_000L };

@@ -78,8 +78,8 @@ public static class ProfileCodec
             w.WriteVarInt(d);
         }
 
-        WriteLabels(s.Devices, w);
-        WriteLabels(s.Channels, w);
+        WriteLabels(s.Labels, CountedLabels.Device, w);
+        WriteLabels(s.Labels, CountedLabels.Channel, w);
 
         w.WriteVarUInt((ulong)s.Recent.Count);
         foreach (var r in s.Recent)
@@ -186,8 +186,8 @@ public static class ProfileCodec
             s.DayOfWeek[i] = (int)r.ReadVarInt();
         }
 
-        ReadLabels(ref s.Devices, ref r);
-        ReadLabels(ref s.Channels, ref r);
+        ReadLabels(ref s.Labels, CountedLabels.Device, ref r);
+        ReadLabels(ref s.Labels, CountedLabels.Channel, ref r);
         var recent = r.ReadCount(1000);
         for (var i = 0; i < recent; i++)
         {
@@ -227,22 +227,22 @@ public static class ProfileCodec
         return n;
     }
 
-    private static void WriteLabels(in CountedLabels labels, BinaryWriterBuffer w)
+    private static void WriteLabels(in CountedLabels labels, byte kind, BinaryWriterBuffer w)
     {
-        w.WriteVarUInt((ulong)labels.Count);
-        for (var i = 0; i < labels.Count; i++)
+        w.WriteVarUInt((ulong)labels.CountOf(kind));
+        foreach (var (label, count) in labels.Items(kind))
         {
-            w.WriteString(labels[i].Key);
-            w.WriteVarInt(labels[i].Value);
+            w.WriteString(label);
+            w.WriteVarInt(count);
         }
     }
 
-    private static void ReadLabels(ref CountedLabels labels, ref BinaryReaderSpan r)
+    private static void ReadLabels(ref CountedLabels labels, byte kind, ref BinaryReaderSpan r)
     {
         var n = r.ReadCount(CountedLabels.Cap);
         for (var i = 0; i < n; i++)
         {
-            labels.Restore(r.ReadString() ?? string.Empty, r.ReadVarInt());
+            labels.Restore(kind, r.ReadString() ?? string.Empty, r.ReadVarInt());
         }
     }
 }
