@@ -127,33 +127,62 @@ public sealed class EmbeddedProfileStore : IProfileStore
             var errors = new List<RecordError>(batch.Rejected);
             var deadRaw = new List<(RecordError, string)>(batch.Rejected.Select((r, i) => (r, batch.RejectedRaw[i])));
             var horizon = _options.Retention > TimeSpan.Zero ? _clock.GetUtcNow().ToUnixTimeMilliseconds() - (long)_options.Retention.TotalMilliseconds : long.MinValue;
-            var inBatch = new HashSet<string>(StringComparer.Ordinal);
-            var accepted = new List<(long Seq, BehaviorEvent Event)>(batch.Accepted.Count);
-            var duplicates = 0;
+            var input = batch.Accepted;
+            var partitions = input.Count >= 2_048 ? Math.Min(Environment.ProcessorCount, 8) : 1;
 
-            // 1. Serial: retention horizon, deduplication, log positions.
-            foreach (var (index, e) in batch.Accepted)
+            // 1. Deduplication on every core: fingerprints by slice, then checks by fingerprint shard (an id
+            // and its repeats in the batch meet in one shard; the index is only read here).
+            var fingerprints = new ulong[input.Count];
+            var duplicate = new bool[input.Count];
+            ForEachPartition(partitions, p =>
             {
+                var (lo, hi) = Slice(input.Count, partitions, p);
+                for (var i = lo; i < hi; i++)
+                {
+                    fingerprints[i] = DedupeIndex.Fingerprint(input[i].Record.EventId);
+                }
+            });
+            ForEachPartition(partitions, p =>
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                for (var i = 0; i < input.Count; i++)
+                {
+                    if (DedupeIndex.ShardOf(fingerprints[i]) % partitions == p)
+                    {
+                        var e = input[i].Record;
+                        duplicate[i] = e.TimestampMs >= horizon && (!seen.Add(e.EventId) || _eventIds.Contains(fingerprints[i], e.EventId, EventIdAt));
+                    }
+                }
+            });
+
+            // Serial: retention horizon and log positions, in batch order.
+            var accepted = new List<(long Seq, BehaviorEvent Event)>(input.Count);
+            var acceptedFingerprints = new List<ulong>(input.Count);
+            var duplicates = 0;
+            for (var i = 0; i < input.Count; i++)
+            {
+                var (index, e) = input[i];
                 if (e.TimestampMs < horizon)
                 {
                     var error = new RecordError(index, e.EventId, [$"timestamp: {DateTimeOffset.FromUnixTimeMilliseconds(e.TimestampMs):O} is older than the retention horizon ({_options.Retention.TotalDays:0.#} days)"]);
                     errors.Add(error);
                     deadRaw.Add((error, Encoding(e)));
-                    continue;
                 }
-
-                if (!inBatch.Add(e.EventId) || _eventIds.Contains(e.EventId, EventIdAt))
+                else if (duplicate[i])
                 {
                     duplicates++;
-                    continue;
                 }
-
-                accepted.Add((_seq + accepted.Count + 1, e));
+                else
+                {
+                    accepted.Add((_seq + accepted.Count + 1, e));
+                    acceptedFingerprints.Add(fingerprints[i]);
+                }
             }
 
-            // 2. By user, on every core: load profiles, chain each event to the user's previous one, encode.
+            // 2. By user, on every core: load profiles, chain each event to the user's previous one, encode
+            // into one buffer per partition.
             var n = accepted.Count;
-            var partitions = n >= 2_048 ? Math.Min(Environment.ProcessorCount, 8) : 1;
+            partitions = n >= 2_048 ? Math.Min(Environment.ProcessorCount, 8) : 1;
             var partition = new int[n];
             for (var i = 0; i < n; i++)
             {
@@ -161,10 +190,13 @@ public sealed class EmbeddedProfileStore : IProfileStore
             }
 
             var entries = new CacheEntry[n];
-            var records = new byte[n][];
+            var offsets = new int[n];
+            var lengths = new int[n];
+            var buffers = new BinaryWriterBuffer[partitions];
+            var tick = Interlocked.Increment(ref _accessClock);
             ForEachPartition(partitions, p =>
             {
-                var buffer = new BinaryWriterBuffer(256);
+                var buffer = buffers[p] = new BinaryWriterBuffer(Math.Max(1024, 96 * n / partitions));
                 for (var i = 0; i < n; i++)
                 {
                     if (partition[i] != p)
@@ -173,21 +205,23 @@ public sealed class EmbeddedProfileStore : IProfileStore
                     }
 
                     var (seq, e) = accepted[i];
-                    var entry = GetOrLoad(e.UserId);
-                    buffer.Clear();
+                    var entry = GetOrLoad(e.UserId, tick);
+                    offsets[i] = buffer.Length;
                     buffer.WriteVarInt(entry.LastLoggedSeq);
                     EventCodec.Write(e, buffer);
+                    lengths[i] = buffer.Length - offsets[i];
                     entry.LastLoggedSeq = seq;
                     entries[i] = entry;
-                    records[i] = buffer.ToArray();
                 }
             });
 
             // 3. One atomic write batch: the log records and the dead letters.
             using var wb = new WriteBatch();
+            Span<byte> key = stackalloc byte[8];
             for (var i = 0; i < n; i++)
             {
-                wb.Put(Keys.Seq(accepted[i].Seq), records[i], _events);
+                System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(key, accepted[i].Seq);
+                wb.Put(key, buffers[partition[i]].WrittenSpan.Slice(offsets[i], lengths[i]), _events);
             }
 
             AddDeadLetters(wb, deadRaw);
@@ -209,17 +243,23 @@ public sealed class EmbeddedProfileStore : IProfileStore
                 throw new InvalidOperationException("the event log write failed; reopen the store to recover", ex);
             }
 
-            var toApply = accepted;
-            foreach (var (seq, e) in toApply)
+            // The dedupe index learns the batch, by shard on every core.
+            ForEachPartition(partitions, p =>
             {
-                _eventIds.Add(e.EventId, seq);
-            }
+                for (var i = 0; i < n; i++)
+                {
+                    if (DedupeIndex.ShardOf(acceptedFingerprints[i]) % partitions == p)
+                    {
+                        _eventIds.Add(acceptedFingerprints[i], accepted[i].Seq);
+                    }
+                }
+            });
 
-            Interlocked.Exchange(ref _seq, _seq + toApply.Count);
-            _sinceCheckpoint += toApply.Count;
+            Interlocked.Exchange(ref _seq, _seq + n);
+            _sinceCheckpoint += n;
             MaybeCheckpoint();
             errors.Sort((a, b) => a.Index.CompareTo(b.Index));
-            return new IngestResult(toApply.Count, duplicates, errors.Count, errors);
+            return new IngestResult(n, duplicates, errors.Count, errors);
         }
     }
 
@@ -514,6 +554,26 @@ public sealed class EmbeddedProfileStore : IProfileStore
         Interlocked.Exchange(ref _newestEventMs, newest);
     }
 
+    /// <summary>The slice (of <paramref name="parts"/> over <paramref name="count"/> items) holding index <paramref name="i"/>.</summary>
+    private static int Partition(int i, int count, int parts)
+    {
+        var p = (int)((long)i * parts / count);
+        while (Slice(count, parts, p).Hi <= i)
+        {
+            p++;
+        }
+
+        while (Slice(count, parts, p).Lo > i)
+        {
+            p--;
+        }
+
+        return p;
+    }
+
+    /// <summary>The index range [lo, hi) of slice <paramref name="p"/> of <paramref name="count"/> items cut in <paramref name="parts"/>.</summary>
+    private static (int Lo, int Hi) Slice(int count, int parts, int p) => ((int)((long)count * p / parts), (int)((long)count * (p + 1) / parts));
+
     private static void ForEachPartition(int partitions, Action<int> body)
     {
         if (partitions == 1)
@@ -569,11 +629,14 @@ public sealed class EmbeddedProfileStore : IProfileStore
         }
     }
 
-    private CacheEntry GetOrLoad(string userId)
+    private CacheEntry GetOrLoad(string userId) => GetOrLoad(userId, Interlocked.Increment(ref _accessClock));
+
+    /// <summary>The cached entry of a user, loaded from its checkpoint (or new); <paramref name="tick"/> is its access time.</summary>
+    private CacheEntry GetOrLoad(string userId, long tick)
     {
         if (_cache.TryGetValue(userId, out var entry))
         {
-            entry.LastAccess = Interlocked.Increment(ref _accessClock);
+            entry.LastAccess = tick;
             return entry;
         }
 
@@ -584,7 +647,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
             _userIds.Add(userId);
         }
 
-        entry = new CacheEntry(state) { LastAccess = Interlocked.Increment(ref _accessClock), LastLoggedSeq = state.AppliedSeq };
+        entry = new CacheEntry(state) { LastAccess = tick, LastLoggedSeq = state.AppliedSeq };
         _cache[userId] = entry;
         return entry;
     }
@@ -604,20 +667,51 @@ public sealed class EmbeddedProfileStore : IProfileStore
         using var wb = new WriteBatch();
         var written = _dirty.Count;
 
-        // Serialise on every core, then insert in key order (sorted inserts into the memtable are cheaper).
-        _dirty.Sort((a, b) => string.CompareOrdinal(a.State.UserId, b.State.UserId));
-        var blobs = new byte[_dirty.Count][];
-        Parallel.For(0, _dirty.Count, i =>
+        // Serialise on every core into one buffer per slice (no array per profile), then insert roughly in
+        // key order (by an 8-byte key prefix; sorted inserts into the memtable are cheaper).
+        var parts = written >= 4_096 ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        var buffers = new BinaryWriterBuffer[parts];
+        var offsets = new int[written];
+        var lengths = new int[written];
+        var prefixes = new ulong[written];
+        ForEachPartition(parts, p =>
         {
-            var state = _dirty[i].State;
-            lock (state)
+            var (lo, hi) = Slice(written, parts, p);
+            var buffer = buffers[p] = new BinaryWriterBuffer(Math.Max(1024, 600 * (hi - lo)));
+            Span<byte> head = stackalloc byte[8];
+            for (var i = lo; i < hi; i++)
             {
-                blobs[i] = ProfileCodec.Serialize(state);
+                var state = _dirty[i].State;
+                offsets[i] = buffer.Length;
+                lock (state)
+                {
+                    ProfileCodec.Write(state, buffer);
+                }
+
+                lengths[i] = buffer.Length - offsets[i];
+                head.Clear();
+                System.Text.Encoding.UTF8.GetBytes(state.UserId.AsSpan(0, Math.Min(8, state.UserId.Length)), head);
+                prefixes[i] = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(head);
             }
         });
-        for (var i = 0; i < _dirty.Count; i++)
+        var order = new int[written];
+        for (var i = 0; i < written; i++)
         {
-            wb.Put(Keys.Utf8(_dirty[i].State.UserId), blobs[i], _profiles);
+            order[i] = i;
+        }
+
+        Array.Sort(prefixes, order);
+        var key = new byte[1024];
+        foreach (var i in order)
+        {
+            var userId = _dirty[i].State.UserId;
+            if (System.Text.Encoding.UTF8.GetMaxByteCount(userId.Length) > key.Length)
+            {
+                key = new byte[System.Text.Encoding.UTF8.GetMaxByteCount(userId.Length)];
+            }
+
+            var keyLength = System.Text.Encoding.UTF8.GetBytes(userId, key);
+            wb.Put(key.AsSpan(0, keyLength), buffers[Partition(i, written, parts)].WrittenSpan.Slice(offsets[i], lengths[i]), _profiles);
             _dirty[i].Dirty = false;
         }
 

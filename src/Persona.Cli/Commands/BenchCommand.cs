@@ -27,12 +27,13 @@ internal static class BenchCommand
         var json = new Option<bool>("--json") { Description = "Print only the JSON result" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory for the durable run (default: a fresh temporary one, deleted after)" };
         var engineOnly = new Option<bool>("--engine-only") { Description = "Skip the durable pipeline run" };
-        var command = new Command("bench", "Measure engine and durable pipeline throughput, update latency and profile size") { events, users, items, batch, seed, json, dataDir, engineOnly };
-        command.SetAction(r => Run(r.GetValue(events), r.GetValue(users), r.GetValue(items), r.GetValue(batch), r.GetValue(seed), r.GetValue(json), r.GetValue(dataDir), r.GetValue(engineOnly)));
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Events between checkpoints of the durable run", DefaultValueFactory = _ => new EmbeddedStoreOptions { DataDirectory = "." }.CheckpointEveryEvents };
+        var command = new Command("bench", "Measure engine and durable pipeline throughput, update latency and profile size") { events, users, items, batch, seed, json, dataDir, engineOnly, checkpointEvery };
+        command.SetAction(r => Run(r.GetValue(events), r.GetValue(users), r.GetValue(items), r.GetValue(batch), r.GetValue(seed), r.GetValue(json), r.GetValue(dataDir), r.GetValue(engineOnly), r.GetValue(checkpointEvery)));
         return command;
     }
 
-    private static int Run(long eventCount, int userCount, int itemCount, int batchSize, int seed, bool jsonOnly, string? dataDir, bool engineOnly)
+    private static int Run(long eventCount, int userCount, int itemCount, int batchSize, int seed, bool jsonOnly, string? dataDir, bool engineOnly, int checkpointEvery)
     {
         void Say(string s)
         {
@@ -93,7 +94,7 @@ internal static class BenchCommand
         Say($"engine ({Environment.ProcessorCount} threads): {stream.Length / parallelSeconds:N0} events/s, GC pauses {parallelGcShare:P0} of the time");
 
         // (b) the durable pipeline: log append (fsync per batch) + dedupe + apply + checkpoints.
-        var (accepted, pipelineSeconds) = engineOnly ? (0L, 1.0) : RunPipeline(shop, engine, stream, batchSize, dataDir);
+        var (accepted, pipelineSeconds) = engineOnly ? (0L, 1.0) : RunPipeline(shop, engine, stream, batchSize, dataDir, checkpointEvery);
         Say($"pipeline: {accepted / pipelineSeconds:N0} events/s");
         var result = new Dictionary<string, object>
         {
@@ -114,6 +115,7 @@ internal static class BenchCommand
             ["bytes_per_profile_p50"] = sizes[sizes.Length / 2],
             ["bytes_per_profile_p99"] = sizes[(int)(sizes.Length * 0.99)],
             ["pipeline_batch"] = batchSize,
+            ["pipeline_checkpoint_every"] = checkpointEvery,
             ["pipeline_fsync"] = true,
             ["cores"] = Environment.ProcessorCount,
             ["gc_server"] = System.Runtime.GCSettings.IsServerGC,
@@ -154,12 +156,12 @@ internal static class BenchCommand
         return (seconds, share);
     }
 
-    private static (long Accepted, double Seconds) RunPipeline(SyntheticShop shop, ProfileEngine engine, BehaviorEvent[] stream, int batchSize, string? dataDir)
+    private static (long Accepted, double Seconds) RunPipeline(SyntheticShop shop, ProfileEngine engine, BehaviorEvent[] stream, int batchSize, string? dataDir, int checkpointEvery)
     {
         var dir = dataDir ?? Path.Combine(Path.GetTempPath(), "persona-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dir }, engine);
+            using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dir, CheckpointEveryEvents = checkpointEvery }, engine);
             store.UpsertItems(new ParsedBatch<Persona.Core.Catalog.CatalogItem>([.. shop.Catalog.Select((c, i) => (i, c))], [], []));
             GC.Collect();
             long accepted = 0;
