@@ -39,9 +39,14 @@ public sealed class EmbeddedProfileStore : IProfileStore
     private readonly WriteOptions _syncWrite;
     private readonly WriteOptions _plainWrite;
     private readonly Lock _writeLock = new();
-    private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CacheEntry> _cache;
     private readonly List<CacheEntry> _dirty = [];
+    private const int CheckpointChunk = 16_384;
     private readonly DedupeIndex _eventIds = new();
+
+    // Serialisation buffers reused across batches and checkpoints (used only under the write lock).
+    private readonly List<BinaryWriterBuffer> _logBuffers = [];
+    private readonly List<BinaryWriterBuffer> _checkpointBuffers = [];
     private readonly KeyFilter _userIds = new(1 << 18);
     private long _seq;
     private long _checkpointSeq;
@@ -59,6 +64,9 @@ public sealed class EmbeddedProfileStore : IProfileStore
         Engine = engine;
         _clock = clock;
         _logger = logger;
+
+        // Sized for the cache budget up front: growing a table of a million entries rehashes all of them.
+        _cache = new(Environment.ProcessorCount, Math.Min(options.MaxCachedProfiles, 1 << 20), StringComparer.Ordinal);
         Directory.CreateDirectory(options.DataDirectory);
         var table = new BlockBasedTableOptions().SetFilterPolicy(BloomFilterPolicy.Create(10, false)).SetWholeKeyFiltering(true);
         // Several write buffers per family, so that bursts do not stall behind memtable flushes.
@@ -192,11 +200,17 @@ public sealed class EmbeddedProfileStore : IProfileStore
             var entries = new CacheEntry[n];
             var offsets = new int[n];
             var lengths = new int[n];
-            var buffers = new BinaryWriterBuffer[partitions];
+            while (_logBuffers.Count < partitions)
+            {
+                _logBuffers.Add(new BinaryWriterBuffer(64 * 1024));
+            }
+
+            var buffers = _logBuffers;
             var tick = Interlocked.Increment(ref _accessClock);
             ForEachPartition(partitions, p =>
             {
-                var buffer = buffers[p] = new BinaryWriterBuffer(Math.Max(1024, 96 * n / partitions));
+                var buffer = buffers[p];
+                buffer.Clear();
                 for (var i = 0; i < n; i++)
                 {
                     if (partition[i] != p)
@@ -656,7 +670,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
     {
         if (_sinceCheckpoint >= _options.CheckpointEveryEvents
             || _clock.GetElapsedTime(_lastCheckpointTicks) >= _options.CheckpointInterval
-            || _cache.Count > _options.MaxCachedProfiles + _options.CheckpointEveryEvents)
+            || _cache.Count > _options.MaxCachedProfiles + Math.Max(1_000, _options.MaxCachedProfiles / 8))
         {
             CheckpointLocked();
         }
@@ -667,52 +681,63 @@ public sealed class EmbeddedProfileStore : IProfileStore
         using var wb = new WriteBatch();
         var written = _dirty.Count;
 
-        // Serialise on every core into one buffer per slice (no array per profile), then insert roughly in
-        // key order (by an 8-byte key prefix; sorted inserts into the memtable are cheaper).
-        var parts = written >= 4_096 ? Math.Min(Environment.ProcessorCount, 8) : 1;
-        var buffers = new BinaryWriterBuffer[parts];
-        var offsets = new int[written];
-        var lengths = new int[written];
-        var prefixes = new ulong[written];
-        ForEachPartition(parts, p =>
+        // In chunks: serialise on every core into reused buffers (no array per profile, nothing on the large
+        // object heap), then insert the chunk roughly in key order (by an 8-byte key prefix; sorted inserts
+        // into the memtable are cheaper). One write batch holds every chunk and the checkpoint position.
+        var chunk = Math.Min(written, CheckpointChunk);
+        var parts = chunk >= 4_096 ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        while (_checkpointBuffers.Count < parts)
         {
-            var (lo, hi) = Slice(written, parts, p);
-            var buffer = buffers[p] = new BinaryWriterBuffer(Math.Max(1024, 600 * (hi - lo)));
-            Span<byte> head = stackalloc byte[8];
-            for (var i = lo; i < hi; i++)
-            {
-                var state = _dirty[i].State;
-                offsets[i] = buffer.Length;
-                lock (state)
-                {
-                    ProfileCodec.Write(state, buffer);
-                }
-
-                lengths[i] = buffer.Length - offsets[i];
-                head.Clear();
-                System.Text.Encoding.UTF8.GetBytes(state.UserId.AsSpan(0, Math.Min(8, state.UserId.Length)), head);
-                prefixes[i] = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(head);
-            }
-        });
-        var order = new int[written];
-        for (var i = 0; i < written; i++)
-        {
-            order[i] = i;
+            _checkpointBuffers.Add(new BinaryWriterBuffer(64 * 1024));
         }
 
-        Array.Sort(prefixes, order);
+        var offsets = new int[chunk];
+        var lengths = new int[chunk];
+        var prefixes = new ulong[chunk];
+        var order = new int[chunk];
         var key = new byte[1024];
-        foreach (var i in order)
+        for (var from = 0; from < written; from += chunk)
         {
-            var userId = _dirty[i].State.UserId;
-            if (System.Text.Encoding.UTF8.GetMaxByteCount(userId.Length) > key.Length)
+            var count = Math.Min(chunk, written - from);
+            var start = from;
+            ForEachPartition(parts, p =>
             {
-                key = new byte[System.Text.Encoding.UTF8.GetMaxByteCount(userId.Length)];
-            }
+                var (lo, hi) = Slice(count, parts, p);
+                var buffer = _checkpointBuffers[p];
+                buffer.Clear();
+                Span<byte> head = stackalloc byte[8];
+                for (var j = lo; j < hi; j++)
+                {
+                    var state = _dirty[start + j].State;
+                    offsets[j] = buffer.Length;
+                    lock (state)
+                    {
+                        ProfileCodec.Write(state, buffer);
+                    }
 
-            var keyLength = System.Text.Encoding.UTF8.GetBytes(userId, key);
-            wb.Put(key.AsSpan(0, keyLength), buffers[Partition(i, written, parts)].WrittenSpan.Slice(offsets[i], lengths[i]), _profiles);
-            _dirty[i].Dirty = false;
+                    lengths[j] = buffer.Length - offsets[j];
+                    head.Clear();
+                    System.Text.Encoding.UTF8.GetBytes(state.UserId.AsSpan(0, Math.Min(8, state.UserId.Length)), head);
+                    prefixes[j] = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(head);
+                    order[j] = j;
+                }
+            });
+
+            Array.Sort(prefixes, order, 0, count);
+            for (var k = 0; k < count; k++)
+            {
+                var j = order[k];
+                var entry = _dirty[start + j];
+                var userId = entry.State.UserId;
+                if (System.Text.Encoding.UTF8.GetMaxByteCount(userId.Length) > key.Length)
+                {
+                    key = new byte[System.Text.Encoding.UTF8.GetMaxByteCount(userId.Length)];
+                }
+
+                var keyLength = System.Text.Encoding.UTF8.GetBytes(userId, key);
+                wb.Put(key.AsSpan(0, keyLength), _checkpointBuffers[Partition(j, count, parts)].WrittenSpan.Slice(offsets[j], lengths[j]), _profiles);
+                entry.Dirty = false;
+            }
         }
 
         _dirty.Clear();

@@ -12,7 +12,7 @@ public sealed record EmbeddedStoreOptions
     public int MaxCachedProfiles { get; init; } = 1_000_000;
 
     /// <summary>Write a checkpoint (dirty profiles + log position) after this many applied events...</summary>
-    public int CheckpointEveryEvents { get; init; } = 1_000_000;
+    public int CheckpointEveryEvents { get; init; } = 5_000_000;
 
     /// <summary>...or after this long, whichever comes first.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(30);
