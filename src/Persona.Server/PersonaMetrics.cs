@@ -50,6 +50,11 @@ public sealed class PersonaMetrics
         Gauge(sb, "persona_checkpoint_position", "Log position covered by the last checkpoint.", stats.CheckpointPosition);
         Gauge(sb, "persona_dead_letters", "Rejected records kept in the dead letter store.", stats.DeadLetters);
         Gauge(sb, "persona_freshness_lag_seconds", "Wall clock minus the newest event time applied.", stats.NewestEventTimeMs == 0 ? 0 : (nowMs - stats.NewestEventTimeMs) / 1000.0);
+        Counter(sb, "persona_gc_collections_total", "Garbage collections of the service process, by generation.", [("generation=\"0\"", GC.CollectionCount(0)), ("generation=\"1\"", GC.CollectionCount(1)), ("generation=\"2\"", GC.CollectionCount(2))]);
+        Gauge(sb, "persona_gc_pause_seconds_total", "Time the service process spent paused by garbage collections.", GC.GetTotalPauseDuration().TotalSeconds);
+        Gauge(sb, "persona_gc_heap_bytes", "Managed heap size after the last collection.", GC.GetGCMemoryInfo().HeapSizeBytes);
+        Gauge(sb, "persona_threadpool_threads", "Thread pool threads.", ThreadPool.ThreadCount);
+        Gauge(sb, "persona_threadpool_queue_length", "Work items waiting for a pool thread.", ThreadPool.PendingWorkItemCount);
         return sb.ToString();
     }
 

@@ -20,7 +20,7 @@ public sealed class EventParser
     }
 
     /// <summary>Parses a body (JSON array or NDJSON); throws <see cref="MalformedBodyException"/> if it is not well-formed.</summary>
-    public ParsedBatch<BehaviorEvent> ParseBody(ReadOnlyMemory<byte> body) => Parse(JsonRecords.Split(body));
+    public ParsedBatch<BehaviorEvent> ParseBody(ReadOnlyMemory<byte> body) => JsonRecords.WithRecords(body, Parse);
 
     public ParsedBatch<BehaviorEvent> Parse(IReadOnlyList<JsonElement> records)
     {

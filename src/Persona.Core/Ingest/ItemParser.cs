@@ -6,7 +6,7 @@ namespace Persona.Core.Ingest;
 /// <summary>Validates catalog records (schema in docs/EVENTS.md).</summary>
 public static class ItemParser
 {
-    public static ParsedBatch<CatalogItem> ParseBody(ReadOnlyMemory<byte> body) => Parse(JsonRecords.Split(body));
+    public static ParsedBatch<CatalogItem> ParseBody(ReadOnlyMemory<byte> body) => JsonRecords.WithRecords(body, Parse);
 
     public static ParsedBatch<CatalogItem> Parse(IReadOnlyList<JsonElement> records)
     {

@@ -6,7 +6,7 @@ namespace Persona.Core.Ingest;
 /// <summary>Validates optional user records (schema in docs/EVENTS.md).</summary>
 public static class UserParser
 {
-    public static ParsedBatch<UserRecord> ParseBody(ReadOnlyMemory<byte> body, long nowMs) => Parse(JsonRecords.Split(body), nowMs);
+    public static ParsedBatch<UserRecord> ParseBody(ReadOnlyMemory<byte> body, long nowMs) => JsonRecords.WithRecords(body, records => Parse(records, nowMs));
 
     public static ParsedBatch<UserRecord> Parse(IReadOnlyList<JsonElement> records, long nowMs)
     {

@@ -1,12 +1,17 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Persona.Server.Apis;
 
-/// <summary>Reads a request body up to the configured limit.</summary>
+/// <summary>
+/// Reads a request body up to the configured limit into a buffer rented from the shared pool: ingest
+/// bodies are hundreds of kilobytes, and a fresh array per request would land on the large object heap
+/// and bring on full collections (pauses that every profile read would feel).
+/// </summary>
 internal static class BodyReader
 {
-    /// <summary>The body, or null when it exceeds <paramref name="limit"/> bytes.</summary>
-    public static async Task<ReadOnlyMemory<byte>?> ReadAsync(HttpRequest request, long limit, CancellationToken ct)
+    /// <summary>The body (dispose it to return the buffer), or null when it exceeds <paramref name="limit"/> bytes.</summary>
+    public static async Task<PooledBody?> ReadAsync(HttpRequest request, long limit, CancellationToken ct)
     {
         if (request.ContentLength > limit)
         {
@@ -19,19 +24,57 @@ internal static class BodyReader
             feature.MaxRequestBodySize = null; // enforced below, to answer with problem+json
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 0, 16 * 1024, limit) + 1);
+        var length = 0;
+        try
         {
-            if (buffer.Length + read > limit)
+            while (true)
             {
-                return null;
-            }
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
 
-            buffer.Write(chunk, 0, read);
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), ct);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > limit)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return null;
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
 
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        return new PooledBody(buffer, length);
+    }
+
+    /// <summary>A request body in a rented buffer.</summary>
+    internal sealed class PooledBody(byte[] buffer, int length) : IDisposable
+    {
+        private byte[]? _buffer = buffer;
+
+        public ReadOnlyMemory<byte> Memory => (_buffer ?? throw new ObjectDisposedException(nameof(PooledBody))).AsMemory(0, length);
+
+        public void Dispose()
+        {
+            if (_buffer is { } b)
+            {
+                _buffer = null;
+                ArrayPool<byte>.Shared.Return(b);
+            }
+        }
     }
 }

@@ -61,7 +61,7 @@ public static class IngestApi
     private static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> Handle(
         HttpRequest request, ServerOptions options, PersonaMetrics metrics, Func<ReadOnlyMemory<byte>, IngestResult?> ingest, CancellationToken ct)
     {
-        var body = await BodyReader.ReadAsync(request, options.MaxBodyBytes, ct);
+        using var body = await BodyReader.ReadAsync(request, options.MaxBodyBytes, ct);
         if (body is null)
         {
             metrics.RecordBadRequest();
@@ -71,7 +71,7 @@ public static class IngestApi
         IngestResult? result;
         try
         {
-            result = ingest(body.Value);
+            result = ingest(body.Memory);
         }
         catch (MalformedBodyException ex)
         {
