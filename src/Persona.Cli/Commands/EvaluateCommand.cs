@@ -19,9 +19,9 @@ internal static class EvaluateCommand
         var format = new Option<string>("--format") { Description = "Dataset format", DefaultValueFactory = _ => "s3rec" };
         format.AcceptOnlyFromAmong([.. Datasets.Formats, "synthetic"]);
         var protocol = new Option<string>("--protocol") { Description = "Evaluation protocol", DefaultValueFactory = _ => "loo" };
-        protocol.AcceptOnlyFromAmong("loo", "ms-stratified", "prequential", "freshness", "interest");
-        var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), popularity-decayed, itemknn, interest", DefaultValueFactory = _ => "popularity" };
-        model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "popularity-decayed", "itemknn", "interest");
+        protocol.AcceptOnlyFromAmong("loo", "ms-stratified", "prequential", "freshness", "interest", "session");
+        var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), popularity-decayed, itemknn, sequential-rules, interest", DefaultValueFactory = _ => "popularity" };
+        model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "popularity-decayed", "itemknn", "sequential-rules", "interest");
         var k = new Option<int>("--k") { Description = "Headline cut-off", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var negatives = new Option<int>("--negatives") { Description = "Sampled negatives (0 = full ranking)", DefaultValueFactory = _ => 0 };
@@ -80,17 +80,18 @@ internal static class EvaluateCommand
                 return Write(new EvaluationReport(loaded.Name, r.GetValue(format)!, r.GetValue(protocol)!, "interest", r.GetValue(k), count, Math.Round(watch.Elapsed.TotalSeconds, 2), pm), r.GetValue(output)!);
             }
 
+            if (r.GetValue(protocol) == "session")
+            {
+                var (train, test) = Datasets.LoadSessionSplit(r.GetValue(format)!, r.GetValue(dataset)!);
+                var sessionModel = CreateModel(r.GetValue(model)!, stratified: false, r.GetValue(seed), r.GetValue(blend), r.GetValue(halfLife));
+                var (sm, sessions, predictions) = SessionProtocol.Run(train, test, sessionModel);
+                sm["predictions"] = predictions;
+                return Write(new EvaluationReport(train.Name, r.GetValue(format)!, "session", sessionModel.Name, r.GetValue(k), sessions, Math.Round(watch.Elapsed.TotalSeconds, 2), sm), r.GetValue(output)!);
+            }
+
             var data = Datasets.LoadSequences(r.GetValue(format)!, r.GetValue(dataset)!);
             var stratified = r.GetValue(protocol) == "ms-stratified";
-            ISequenceModel m = r.GetValue(model) switch
-            {
-                "random" => new RandomModel(r.GetValue(seed)),
-                "itemknn" => stratified ? new ItemKnnModel { Recent = int.MaxValue, RecencyWeighted = false, Neighbours = 200 } : new ItemKnnModel(),
-                "interest" => new InterestModel { Blend = r.GetValue(blend) },
-                "popularity-all" => new PopularityModel(leaky: true),
-                "popularity-decayed" => new DecayedPopularityModel(TimeSpan.FromDays(r.GetValue(halfLife))),
-                _ => new PopularityModel(),
-            };
+            var m = CreateModel(r.GetValue(model)!, stratified, r.GetValue(seed), r.GetValue(blend), r.GetValue(halfLife));
             var (metrics, evaluatedUsers) = stratified
                 ? StratifiedSplit.Run(data, m, r.GetValue(k), seed: r.GetValue(seed))
                 : LeaveOneOut.Run(data, m, r.GetValue(negatives), r.GetValue(seed));
@@ -99,6 +100,17 @@ internal static class EvaluateCommand
         });
         return command;
     }
+
+    private static ISequenceModel CreateModel(string name, bool stratified, int seed, float blend, double halfLifeDays) => name switch
+    {
+        "random" => new RandomModel(seed),
+        "itemknn" => stratified ? new ItemKnnModel { Recent = int.MaxValue, RecencyWeighted = false, Neighbours = 200 } : new ItemKnnModel(),
+        "sequential-rules" => new SequentialRulesModel(),
+        "interest" => new InterestModel { Blend = blend },
+        "popularity-all" => new PopularityModel(leaky: true),
+        "popularity-decayed" => new DecayedPopularityModel(TimeSpan.FromDays(halfLifeDays)),
+        _ => new PopularityModel(),
+    };
 
     private static int Write(EvaluationReport report, string path)
     {

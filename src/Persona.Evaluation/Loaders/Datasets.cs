@@ -41,6 +41,37 @@ public static class Datasets
         _ => LoadEvents(format, path).ToSequences(),
     };
 
+    /// <summary>
+    /// Training sessions and test sessions for the session protocol: a folder with session-rec's prepared
+    /// <c>*_train_full.txt</c> and <c>*_test.txt</c> keeps that split; otherwise the sessions that start in
+    /// the data's last day are the test sessions. Training sequences are sessions (a user's sessions are not
+    /// joined).
+    /// </summary>
+    public static (SequenceDataset Train, IReadOnlyList<IReadOnlyList<string>> Test) LoadSessionSplit(string format, string path)
+    {
+        EventDataset train;
+        IReadOnlyList<IReadOnlyList<string>> test;
+        var testFile = format == "yoochoose" && Directory.Exists(path) ? Directory.EnumerateFiles(path, "*_test.txt").FirstOrDefault() : null;
+        if (testFile is not null)
+        {
+            train = YooChooseLoader.Load(path);
+            test = [.. YooChooseLoader.Read(testFile).Where(e => e.ItemId is not null).GroupBy(e => e.SessionId ?? e.UserId, StringComparer.Ordinal)
+                .Select(g => (IReadOnlyList<string>)[.. g.OrderBy(e => e.TimestampMs).Select(e => e.ItemId!)])];
+        }
+        else
+        {
+            (train, test) = Protocols.SessionProtocol.SplitByTime(LoadEvents(format, path));
+        }
+
+        var bySession = new EventDataset
+        {
+            Name = train.Name,
+            Catalog = train.Catalog,
+            Events = [.. train.Events.Select(e => e.SessionId is null ? e : e with { UserId = e.SessionId })],
+        };
+        return (bySession.ToSequences(), test);
+    }
+
     private static EventDataset FromSequences(SequenceDataset d, Core.Events.EventType type) => new()
     {
         Name = d.Name,

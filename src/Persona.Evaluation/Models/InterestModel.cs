@@ -47,7 +47,7 @@ public sealed class InterestModel : ISequenceModel
     public void Score(int user, ReadOnlySpan<Interaction> history, Span<float> scores)
     {
         var dataset = _dataset ?? throw new InvalidOperationException("Fit first");
-        var state = new ProfileState(dataset.UserIds[user]);
+        var state = new ProfileState(user >= 0 && user < dataset.Users ? dataset.UserIds[user] : "session");
         for (var k = 0; k < history.Length; k++)
         {
             _engine.Apply(state, new BehaviorEvent
