@@ -14,7 +14,13 @@ public sealed class EmbeddedProfileStoreTests : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "persona-store-" + Guid.NewGuid().ToString("N"));
     private readonly ProfileEngine _engine = new(new EngineConfig());
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
 
     private static ParsedBatch<T> Batch<T>(IEnumerable<T> records) => new([.. records.Select((r, i) => (i, r))], [], []);
 
@@ -66,6 +72,31 @@ public sealed class EmbeddedProfileStoreTests : IDisposable
         foreach (var (user, bytes) in expected)
         {
             Assert.Equal(bytes, Snapshot(store, user));
+        }
+    }
+
+    [Fact]
+    public void Reopen_CheckpointOfManyProfiles_EveryProfileReadBackFromDisk()
+    {
+        // Enough users that the checkpoint serialises on every core and in more than one chunk.
+        var (shop, events) = Shop(new ShopOptions { Seed = 5, Users = 100_000, Items = 400, Events = 150_000, Start = DateTimeOffset.UtcNow.AddDays(-30), MeanSessionGap = TimeSpan.FromDays(1) });
+        var expected = Reference(shop, events);
+        Assert.True(expected.Count > 20_000, $"only {expected.Count} users");
+        using (var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir, CheckpointEveryEvents = 100_000 }, _engine))
+        {
+            store.UpsertItems(Batch(shop.Catalog));
+            foreach (var chunk in events.Chunk(5_000))
+            {
+                store.Ingest(Batch(chunk));
+            }
+        }
+
+        using var reopened = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir, MaxCachedProfiles = 100 }, _engine);
+        Assert.Equal(events.Count, reopened.Stats.CheckpointPosition);
+        Assert.Equal(0, reopened.Stats.CachedProfiles); // nothing replayed: every profile comes from its checkpoint
+        foreach (var (user, bytes) in expected)
+        {
+            Assert.Equal(bytes, Snapshot(reopened, user));
         }
     }
 
