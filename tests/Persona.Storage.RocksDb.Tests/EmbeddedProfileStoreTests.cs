@@ -101,6 +101,28 @@ public sealed class EmbeddedProfileStoreTests : IDisposable
     }
 
     [Fact]
+    public void Ingest_LargeBatchWithRepeats_FirstOfEachIdAcceptedInBatchOrder()
+    {
+        // 6,000 records: large enough for deduplication on every core; 1,000 of them repeat earlier ids.
+        var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-30), events: 5_000);
+        var batch = events.Concat(events.Take(1_000).Reverse()).ToList();
+        var expected = Reference(shop, events);
+        using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir }, _engine);
+        store.UpsertItems(Batch(shop.Catalog));
+
+        var first = store.Ingest(Batch(batch));
+        var second = store.Ingest(Batch(batch));
+
+        Assert.Equal((5_000, 1_000), (first.Accepted, first.Duplicate));
+        Assert.Equal((0, 6_000), (second.Accepted, second.Duplicate));
+        Assert.Equal(5_000, store.Stats.LogPosition);
+        foreach (var (user, bytes) in expected)
+        {
+            Assert.Equal(bytes, Snapshot(store, user));
+        }
+    }
+
+    [Fact]
     public void Ingest_ReopenedStore_DuplicatesStillRecognised()
     {
         var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-30), events: 3_000);
@@ -123,9 +145,12 @@ public sealed class EmbeddedProfileStoreTests : IDisposable
         var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-30), events: 5_000);
         using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir }, _engine);
         store.UpsertItems(Batch(shop.Catalog));
-        store.Ingest(Batch(events));
-        var user = events[100].UserId;
-        Assert.Equal(events.Where(e => e.UserId == user).Select(e => e.EventId), store.History(user).Select(e => e.EventId));
+        store.Ingest(Batch(events)); // one batch, encoded on every core
+        foreach (var user in events.Select(e => e.UserId).Distinct())
+        {
+            Assert.Equal(events.Where(e => e.UserId == user).Select(e => e.EventId), store.History(user).Select(e => e.EventId));
+        }
+
         Assert.Empty(store.History("nobody"));
     }
 
