@@ -44,6 +44,7 @@ public static class PersonaApp
                 MaxCachedProfiles = options.MaxCachedProfiles,
                 Retention = options.Retention,
                 SyncWrites = options.SyncWrites,
+                CheckpointEveryEvents = options.CheckpointEveryEvents,
             },
             sp.GetRequiredService<ProfileEngine>(),
             sp.GetRequiredService<TimeProvider>(),

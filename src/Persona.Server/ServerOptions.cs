@@ -19,6 +19,9 @@ public sealed record ServerOptions
 
     public bool SyncWrites { get; init; } = true;
 
+    /// <summary>Events between checkpoints (or 30 s, whichever comes first); bounds the log replayed on restart.</summary>
+    public int CheckpointEveryEvents { get; init; } = 5_000_000;
+
     public void Validate()
     {
         var errors = new List<string>();
@@ -35,6 +38,11 @@ public sealed record ServerOptions
         if (MaxBatchRecords < 1)
         {
             errors.Add("maxBatchRecords: must be at least 1");
+        }
+
+        if (CheckpointEveryEvents < 1)
+        {
+            errors.Add("checkpointEveryEvents: must be at least 1");
         }
 
         if (errors.Count > 0)

@@ -40,7 +40,10 @@ public sealed class EmbeddedProfileStore : IProfileStore
     private readonly WriteOptions _plainWrite;
     private readonly Lock _writeLock = new();
     private readonly ConcurrentDictionary<string, CacheEntry> _cache;
-    private readonly List<CacheEntry> _dirty = [];
+    private List<CacheEntry> _dirty = [];
+
+    /// <summary>The checkpoint being written in the background (at most one at a time).</summary>
+    private Task _checkpointWrite = Task.CompletedTask;
     private const int CheckpointChunk = 16_384;
     private readonly DedupeIndex _eventIds = new();
 
@@ -672,19 +675,63 @@ public sealed class EmbeddedProfileStore : IProfileStore
             || _clock.GetElapsedTime(_lastCheckpointTicks) >= _options.CheckpointInterval
             || _cache.Count > _options.MaxCachedProfiles + Math.Max(1_000, _options.MaxCachedProfiles / 8))
         {
-            CheckpointLocked();
+            CheckpointLocked(wait: false);
         }
     }
 
-    private void CheckpointLocked()
+    /// <summary>
+    /// Starts a checkpoint (under the write lock): the dirty profiles and the log position they reflect are
+    /// written in the background while ingestion goes on, or before returning when <paramref name="wait"/>.
+    /// It is a fuzzy checkpoint, and still exact on recovery: a profile written after further events carries
+    /// the log position it reflects (<c>AppliedSeq</c>), so replay from the checkpoint position skips them for
+    /// it. A profile changed after the start is dirty again and goes into the next checkpoint; profiles are
+    /// evicted only once a completed checkpoint holds them.
+    /// </summary>
+    private void CheckpointLocked(bool wait = true)
+    {
+        AwaitCheckpointWrite();
+        var evicted = Evict();
+        var dirty = _dirty;
+        _dirty = new List<CacheEntry>(Math.Max(16, dirty.Count / 2));
+        foreach (var entry in dirty)
+        {
+            entry.Dirty = false;
+        }
+
+        var seq = _seq;
+        _sinceCheckpoint = 0;
+        _lastCheckpointTicks = _clock.GetTimestamp();
+        _checkpointWrite = wait ? Task.CompletedTask : Task.Run(() => WriteCheckpoint(dirty, seq, evicted));
+        if (wait)
+        {
+            WriteCheckpoint(dirty, seq, evicted);
+            Evict();
+        }
+    }
+
+    /// <summary>Waits for the background checkpoint; a failed one stops the store (reopen to recover).</summary>
+    private void AwaitCheckpointWrite()
+    {
+        try
+        {
+            _checkpointWrite.GetAwaiter().GetResult();
+        }
+        catch (Exception ex)
+        {
+            _failure ??= ex;
+            throw new InvalidOperationException("a checkpoint write failed; reopen the store to recover", ex);
+        }
+    }
+
+    private void WriteCheckpoint(List<CacheEntry> dirty, long seq, int evicted)
     {
         using var wb = new WriteBatch();
-        var written = _dirty.Count;
+        var written = dirty.Count;
 
         // In chunks: serialise on every core into reused buffers (no array per profile, nothing on the large
         // object heap), then insert the chunk roughly in key order (by an 8-byte key prefix; sorted inserts
         // into the memtable are cheaper). One write batch holds every chunk and the checkpoint position.
-        var chunk = Math.Min(written, CheckpointChunk);
+        var chunk = Math.Max(1, Math.Min(written, CheckpointChunk));
         var parts = chunk >= 4_096 ? Math.Min(Environment.ProcessorCount, 8) : 1;
         while (_checkpointBuffers.Count < parts)
         {
@@ -708,7 +755,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
                 Span<byte> head = stackalloc byte[8];
                 for (var j = lo; j < hi; j++)
                 {
-                    var state = _dirty[start + j].State;
+                    var state = dirty[start + j].State;
                     offsets[j] = buffer.Length;
                     lock (state)
                     {
@@ -727,8 +774,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
             for (var k = 0; k < count; k++)
             {
                 var j = order[k];
-                var entry = _dirty[start + j];
-                var userId = entry.State.UserId;
+                var userId = dirty[start + j].State.UserId;
                 if (System.Text.Encoding.UTF8.GetMaxByteCount(userId.Length) > key.Length)
                 {
                     key = new byte[System.Text.Encoding.UTF8.GetMaxByteCount(userId.Length)];
@@ -736,18 +782,13 @@ public sealed class EmbeddedProfileStore : IProfileStore
 
                 var keyLength = System.Text.Encoding.UTF8.GetBytes(userId, key);
                 wb.Put(key.AsSpan(0, keyLength), _checkpointBuffers[Partition(j, count, parts)].WrittenSpan.Slice(offsets[j], lengths[j]), _profiles);
-                entry.Dirty = false;
             }
         }
 
-        _dirty.Clear();
-        wb.Put(CheckpointKey, Keys.Seq(_seq), _meta);
+        wb.Put(CheckpointKey, Keys.Seq(seq), _meta);
         _db.Write(wb, _plainWrite);
-        Interlocked.Exchange(ref _checkpointSeq, _seq);
-        _sinceCheckpoint = 0;
-        _lastCheckpointTicks = _clock.GetTimestamp();
-        var evicted = Evict();
-        Log.Checkpointed(_logger, _seq, written, evicted);
+        Interlocked.Exchange(ref _checkpointSeq, seq);
+        Log.Checkpointed(_logger, seq, written, evicted);
     }
 
     /// <summary>Approximate LRU: the access time below which to evict is estimated from a sample of the cache.</summary>

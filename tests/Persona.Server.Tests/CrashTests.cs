@@ -131,7 +131,8 @@ public sealed class CrashTests
         var dll = Path.Combine(AppContext.BaseDirectory, "persona.dll");
         var info = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { dll, "serve", "--data-dir", dir, "--urls", $"http://127.0.0.1:{port}" },
+            // Checkpoints every two batches: kills also land while a checkpoint is written in the background.
+            ArgumentList = { dll, "serve", "--data-dir", dir, "--urls", $"http://127.0.0.1:{port}", "--checkpoint-every", "1000" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
