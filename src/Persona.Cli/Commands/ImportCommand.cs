@@ -75,65 +75,94 @@ internal static class ImportCommand
         var parser = new EventParser(engine.Types, TimeProvider.System);
         using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dataDir }, engine);
         long accepted = 0, duplicate = 0, rejected = 0;
-        var firstErrors = new List<string>();
+        var errors = new List<(long Position, string Message)>();
         var watch = Stopwatch.StartNew();
         var unit = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? "row" : "line";
 
+        // Reading and parsing run one batch ahead of the store on another thread, so that parsing overlaps
+        // with the durable writes and profile updates.
         void Import(ProgressTask? task)
         {
-            var pending = new List<JsonElement>(batchSize);
-            var pendingRows = new List<long>(batchSize);
-            void Flush()
-            {
-                if (pending.Count == 0)
-                {
-                    return;
-                }
-
-                var result = items
-                    ? store.UpsertItems(ItemParser.Parse(pending))
-                    : store.Ingest(parser.Parse(pending));
-                accepted += result.Accepted;
-                duplicate += result.Duplicate;
-                rejected += result.Rejected;
-                foreach (var e in result.Errors.Take(Math.Max(0, 10 - firstErrors.Count)))
-                {
-                    firstErrors.Add($"{unit} {pendingRows[e.Index]}: {string.Join("; ", e.Errors)}");
-                }
-
-                pending.Clear();
-                pendingRows.Clear();
-            }
-
-            foreach (var record in CanonicalLoader.ReadRecords(path, share => task?.Value(share * 100)))
+            using var parsed = new System.Collections.Concurrent.BlockingCollection<ParsedChunk>(boundedCapacity: 2);
+            var parseErrors = new List<(long Position, string Message)>();
+            long parseRejected = 0;
+            var producer = Task.Run(() =>
             {
                 try
                 {
-                    if (record.Error is not null)
+                    var pending = new List<JsonElement>(batchSize);
+                    var documents = new List<JsonDocument>(batchSize);
+                    var rows = new List<long>(batchSize);
+                    void Flush()
                     {
-                        throw new JsonException(record.Error);
+                        if (pending.Count > 0)
+                        {
+                            parsed.Add(items ? new ParsedChunk(null, ItemParser.Parse(pending), [.. rows]) : new ParsedChunk(parser.Parse(pending), null, [.. rows]));
+                        }
+
+                        // The documents live until their batch is parsed (no copy per record), then go back to the pool.
+                        foreach (var doc in documents)
+                        {
+                            doc.Dispose();
+                        }
+
+                        documents.Clear();
+                        pending.Clear();
+                        rows.Clear();
                     }
 
-                    using var doc = JsonDocument.Parse(record.Json);
-                    pending.Add(doc.RootElement.Clone());
-                    pendingRows.Add(record.Position);
-                }
-                catch (JsonException ex)
-                {
-                    rejected++;
-                    if (firstErrors.Count < 10)
+                    foreach (var record in CanonicalLoader.ReadRecords(path, share => task?.Value(share * 100)))
                     {
-                        firstErrors.Add($"{unit} {record.Position}: invalid record: {ex.Message}");
-                    }
-                }
+                        try
+                        {
+                            if (record.Error is not null)
+                            {
+                                throw new JsonException(record.Error);
+                            }
 
-                if (pending.Count >= batchSize)
-                {
+                            var doc = JsonDocument.Parse(record.Json);
+                            documents.Add(doc);
+                            pending.Add(doc.RootElement);
+                            rows.Add(record.Position);
+                        }
+                        catch (JsonException ex)
+                        {
+                            parseRejected++;
+                            if (parseErrors.Count < 10)
+                            {
+                                parseErrors.Add((record.Position, $"invalid record: {ex.Message}"));
+                            }
+                        }
+
+                        if (pending.Count >= batchSize)
+                        {
+                            Flush();
+                        }
+                    }
+
                     Flush();
+                }
+                finally
+                {
+                    parsed.CompleteAdding();
+                }
+            });
+
+            foreach (var chunk in parsed.GetConsumingEnumerable())
+            {
+                var result = chunk.Events is not null ? store.Ingest(chunk.Events) : store.UpsertItems(chunk.Items!);
+                accepted += result.Accepted;
+                duplicate += result.Duplicate;
+                rejected += result.Rejected;
+                foreach (var e in result.Errors.Take(Math.Max(0, 10 - errors.Count)))
+                {
+                    errors.Add((chunk.Rows[e.Index], string.Join("; ", e.Errors)));
                 }
             }
 
-            Flush();
+            producer.GetAwaiter().GetResult();
+            rejected += parseRejected;
+            errors.AddRange(parseErrors);
             task?.Value(100);
             store.Checkpoint();
         }
@@ -154,11 +183,14 @@ internal static class ImportCommand
         table.AddRow("seconds", watch.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("records/s", (accepted / Math.Max(0.001, watch.Elapsed.TotalSeconds)).ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
-        foreach (var e in firstErrors)
+        foreach (var (position, message) in errors.OrderBy(e => e.Position).Take(10))
         {
-            Console.WriteLine("rejected " + e);
+            Console.WriteLine($"rejected {unit} {position}: {message}");
         }
 
         return 0;
     }
+
+    /// <summary>A parsed batch and the line (or row) number of each of its records.</summary>
+    private sealed record ParsedChunk(ParsedBatch<Persona.Core.Events.BehaviorEvent>? Events, ParsedBatch<Persona.Core.Catalog.CatalogItem>? Items, long[] Rows);
 }
