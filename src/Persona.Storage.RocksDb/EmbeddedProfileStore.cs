@@ -571,23 +571,6 @@ public sealed class EmbeddedProfileStore : IProfileStore
         Interlocked.Exchange(ref _newestEventMs, newest);
     }
 
-    /// <summary>The slice (of <paramref name="parts"/> over <paramref name="count"/> items) holding index <paramref name="i"/>.</summary>
-    private static int Partition(int i, int count, int parts)
-    {
-        var p = (int)((long)i * parts / count);
-        while (Slice(count, parts, p).Hi <= i)
-        {
-            p++;
-        }
-
-        while (Slice(count, parts, p).Lo > i)
-        {
-            p--;
-        }
-
-        return p;
-    }
-
     /// <summary>The index range [lo, hi) of slice <paramref name="p"/> of <paramref name="count"/> items cut in <paramref name="parts"/>.</summary>
     private static (int Lo, int Hi) Slice(int count, int parts, int p) => ((int)((long)count * p / parts), (int)((long)count * (p + 1) / parts));
 
@@ -740,6 +723,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
 
         var offsets = new int[chunk];
         var lengths = new int[chunk];
+        var slices = new int[chunk];
         var prefixes = new ulong[chunk];
         var order = new int[chunk];
         var key = new byte[1024];
@@ -763,6 +747,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
                     }
 
                     lengths[j] = buffer.Length - offsets[j];
+                    slices[j] = p;
                     head.Clear();
                     System.Text.Encoding.UTF8.GetBytes(state.UserId.AsSpan(0, Math.Min(8, state.UserId.Length)), head);
                     prefixes[j] = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(head);
@@ -781,7 +766,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
                 }
 
                 var keyLength = System.Text.Encoding.UTF8.GetBytes(userId, key);
-                wb.Put(key.AsSpan(0, keyLength), _checkpointBuffers[Partition(j, count, parts)].WrittenSpan.Slice(offsets[j], lengths[j]), _profiles);
+                wb.Put(key.AsSpan(0, keyLength), _checkpointBuffers[slices[j]].WrittenSpan.Slice(offsets[j], lengths[j]), _profiles);
             }
         }
 

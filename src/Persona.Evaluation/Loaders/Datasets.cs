@@ -55,8 +55,7 @@ public static class Datasets
         if (testFile is not null)
         {
             train = YooChooseLoader.Load(path);
-            test = [.. YooChooseLoader.Read(testFile).Where(e => e.ItemId is not null).GroupBy(e => e.SessionId ?? e.UserId, StringComparer.Ordinal)
-                .Select(g => (IReadOnlyList<string>)[.. g.OrderBy(e => e.TimestampMs).Select(e => e.ItemId!)])];
+            test = [.. Protocols.SessionProtocol.Sessions(YooChooseLoader.Read(testFile)).Select(Protocols.SessionProtocol.ItemIds)];
         }
         else
         {

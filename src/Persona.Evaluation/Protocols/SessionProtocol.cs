@@ -1,3 +1,4 @@
+using Persona.Core.Events;
 using Persona.Evaluation.Loaders;
 using Persona.Evaluation.Models;
 
@@ -68,12 +69,18 @@ public static class SessionProtocol
     public static (EventDataset Train, IReadOnlyList<IReadOnlyList<string>> Test) SplitByTime(EventDataset data, double testDays = 1)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var sessions = data.Events.Where(e => e.ItemId is not null).GroupBy(e => e.SessionId ?? e.UserId, StringComparer.Ordinal)
-            .Select(g => g.OrderBy(e => e.TimestampMs).ToList()).ToList();
+        var sessions = Sessions(data.Events);
         var end = sessions.Count == 0 ? 0 : sessions.Max(s => s[^1].TimestampMs);
         var cut = end - (long)(testDays * 86_400_000);
         var train = sessions.Where(s => s[0].TimestampMs < cut).SelectMany(s => s).ToList();
-        var test = sessions.Where(s => s[0].TimestampMs >= cut).Select(s => (IReadOnlyList<string>)[.. s.Select(e => e.ItemId!)]).ToList();
+        var test = sessions.Where(s => s[0].TimestampMs >= cut).Select(ItemIds).ToList();
         return (new EventDataset { Name = data.Name, Events = train, Catalog = data.Catalog }, test);
     }
+
+    /// <summary>The item events grouped by session (the user when there is none), each in event-time order.</summary>
+    public static List<List<BehaviorEvent>> Sessions(IEnumerable<BehaviorEvent> events) =>
+        [.. events.Where(e => e.ItemId is not null).GroupBy(e => e.SessionId ?? e.UserId, StringComparer.Ordinal).Select(g => g.OrderBy(e => e.TimestampMs).ToList())];
+
+    /// <summary>A session's clicked items, in order.</summary>
+    public static IReadOnlyList<string> ItemIds(List<BehaviorEvent> session) => [.. session.Select(e => e.ItemId!)];
 }
