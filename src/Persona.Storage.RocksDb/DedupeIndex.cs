@@ -6,17 +6,22 @@ namespace Persona.Storage.RocksDb;
 /// <summary>
 /// Exact event-id deduplication over the retained log, in memory: a 64-bit fingerprint of each id maps
 /// to the log position of the event; a fingerprint hit is confirmed by reading that event's id from the
-/// log, so a fingerprint collision never drops an event. About 24 bytes per retained event; rebuilt
-/// from the log when the store opens. Split into <see cref="Shards"/> shards by fingerprint so that
-/// several threads can add to disjoint shards at once; lookups are safe while nothing is added.
+/// log, so a fingerprint collision never drops an event. Rebuilt from the log when the store opens.
 /// </summary>
+/// <remarks>
+/// Each of the <see cref="Shards"/> shards (chosen by the fingerprint's top bits) is an open-addressing
+/// table of (fingerprint, position) slots with linear probing: 16 bytes a slot, at most 70 % full, so a
+/// lookup usually costs one cache line, and the slots hold no references for the collector to trace. Ids
+/// sharing a fingerprint take separate slots on the same probe run. Several threads can add to disjoint
+/// shards at once; lookups are safe while nothing is added.
+/// </remarks>
 internal sealed class DedupeIndex
 {
     public const int Shards = 16;
-    private readonly Dictionary<ulong, long>[] _first = [.. Enumerable.Range(0, Shards).Select(_ => new Dictionary<ulong, long>())];
-    private readonly Dictionary<ulong, List<long>>[] _more = [.. Enumerable.Range(0, Shards).Select(_ => new Dictionary<ulong, List<long>>())];
+    private const int InitialCapacity = 1 << 10;
+    private readonly Shard[] _shards = [.. Enumerable.Range(0, Shards).Select(_ => new Shard(InitialCapacity))];
 
-    public int Count => _first.Sum(f => f.Count) + _more.Sum(m => m.Sum(x => x.Value.Count));
+    public long Count => _shards.Sum(s => (long)s.Count);
 
     public static ulong Fingerprint(string id) => XxHash64.HashToUInt64(MemoryMarshal.AsBytes(id.AsSpan()));
 
@@ -29,66 +34,118 @@ internal sealed class DedupeIndex
     /// <inheritdoc cref="Contains(string, Func{long, string?})"/>
     public bool Contains(ulong fp, string id, Func<long, string?> idAt)
     {
-        var shard = ShardOf(fp);
-        if (!_first[shard].TryGetValue(fp, out var seq))
+        var shard = _shards[ShardOf(fp)];
+        var slots = shard.Slots;
+        var mask = slots.Length - 1;
+        for (var i = (int)fp & mask; slots[i].Seq != 0; i = (i + 1) & mask)
         {
-            return false;
+            if (slots[i].Fingerprint == fp && idAt(slots[i].Seq) == id)
+            {
+                return true;
+            }
         }
 
-        if (idAt(seq) == id)
-        {
-            return true;
-        }
-
-        return _more[shard].TryGetValue(fp, out var others) && others.Any(s => idAt(s) == id);
+        return false;
     }
 
     public void Add(string id, long seq) => Add(Fingerprint(id), seq);
 
-    /// <summary>Adds a position under a fingerprint; concurrent calls must be for different shards.</summary>
+    /// <summary>Adds a log position (≥ 1) under a fingerprint; concurrent calls must be for different shards.</summary>
     public void Add(ulong fp, long seq)
     {
-        var shard = ShardOf(fp);
-        if (!_first[shard].TryAdd(fp, seq))
+        ArgumentOutOfRangeException.ThrowIfLessThan(seq, 1);
+        var shard = _shards[ShardOf(fp)];
+        if ((shard.Count + 1) * 10L > shard.Slots.Length * 7L)
         {
-            if (!_more[shard].TryGetValue(fp, out var others))
-            {
-                others = [];
-                _more[shard][fp] = others;
-            }
-
-            others.Add(seq);
+            shard.Grow();
         }
+
+        Shard.Place(shard.Slots, fp, seq);
+        shard.Count++;
     }
 
-    public void Remove(string id, long seq)
-    {
-        var fp = Fingerprint(id);
-        var shard = ShardOf(fp);
-        var first = _first[shard];
-        var more = _more[shard];
-        if (more.TryGetValue(fp, out var others) && others.Remove(seq))
-        {
-            if (others.Count == 0)
-            {
-                more.Remove(fp);
-            }
+    /// <summary>Removes the entry of <paramref name="id"/> at log position <paramref name="seq"/>, if present.</summary>
+    public void Remove(string id, long seq) => Remove(Fingerprint(id), seq);
 
+    /// <summary>Removes the entry at log position <paramref name="seq"/> under a fingerprint, if present.</summary>
+    public void Remove(ulong fp, long seq)
+    {
+        var shard = _shards[ShardOf(fp)];
+        var slots = shard.Slots;
+        var mask = slots.Length - 1;
+        var i = (int)fp & mask;
+        while (slots[i].Seq != 0 && (slots[i].Fingerprint != fp || slots[i].Seq != seq))
+        {
+            i = (i + 1) & mask;
+        }
+
+        if (slots[i].Seq == 0)
+        {
             return;
         }
 
-        if (first.TryGetValue(fp, out var s) && s == seq)
+        // Backward-shift deletion: move later entries of the run into the hole when their home slot allows,
+        // so that no probe run is cut short.
+        var j = i;
+        while (true)
         {
-            first.Remove(fp);
-            if (more.TryGetValue(fp, out others))
+            j = (j + 1) & mask;
+            if (slots[j].Seq == 0)
             {
-                first[fp] = others[0];
-                others.RemoveAt(0);
-                if (others.Count == 0)
+                break;
+            }
+
+            var home = (int)slots[j].Fingerprint & mask;
+            var between = i <= j ? home > i && home <= j : home > i || home <= j;
+            if (!between)
+            {
+                slots[i] = slots[j];
+                i = j;
+            }
+        }
+
+        slots[i] = default;
+        shard.Count--;
+    }
+
+    private struct Slot
+    {
+        public ulong Fingerprint;
+
+        /// <summary>Log position; 0 marks an empty slot.</summary>
+        public long Seq;
+    }
+
+    private sealed class Shard(int capacity)
+    {
+        public Slot[] Slots { get; private set; } = new Slot[capacity];
+
+        public int Count { get; set; }
+
+        public static void Place(Slot[] slots, ulong fp, long seq)
+        {
+            var mask = slots.Length - 1;
+            var i = (int)fp & mask;
+            while (slots[i].Seq != 0)
+            {
+                i = (i + 1) & mask;
+            }
+
+            slots[i] = new Slot { Fingerprint = fp, Seq = seq };
+        }
+
+        public void Grow()
+        {
+            var next = new Slot[Slots.Length * 2];
+            foreach (var s in Slots)
+            {
+                if (s.Seq != 0)
                 {
-                    more.Remove(fp);
+                    Place(next, s.Fingerprint, s.Seq);
                 }
             }
+
+            Slots = next;
         }
     }
 }

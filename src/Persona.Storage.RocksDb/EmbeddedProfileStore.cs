@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -61,6 +62,10 @@ public sealed class EmbeddedProfileStore : IProfileStore
     private bool _disposed;
     private Exception? _failure;
 
+    // Flushes and the first compaction write uncompressed: those files are short-lived, and compressing them
+    // took a fifth of the flush thread's time. Data that settles in the lower levels is compressed with LZ4.
+    private static readonly Compression[] LevelCompression = [Compression.No, Compression.No, Compression.Lz4, Compression.Lz4, Compression.Lz4, Compression.Lz4, Compression.Lz4];
+
     private EmbeddedProfileStore(EmbeddedStoreOptions options, ProfileEngine engine, TimeProvider clock, ILogger logger)
     {
         _options = options;
@@ -77,7 +82,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
             .SetBlockBasedTableFactory(table)
             .SetWriteBufferSize(writeBuffer)
             .SetMaxWriteBufferNumber(6)
-            .SetCompression(Compression.Lz4);
+            .SetCompressionPerLevel(LevelCompression, (ulong)LevelCompression.Length);
         var families = new ColumnFamilies
         {
             { "events", Cf(64 << 20) },
@@ -145,6 +150,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
             // and its repeats in the batch meet in one shard; the index is only read here).
             var fingerprints = new ulong[input.Count];
             var duplicate = new bool[input.Count];
+            var earlierSame = new int[input.Count];
             ForEachPartition(partitions, p =>
             {
                 var (lo, hi) = Slice(input.Count, partitions, p);
@@ -155,14 +161,36 @@ public sealed class EmbeddedProfileStore : IProfileStore
             });
             ForEachPartition(partitions, p =>
             {
-                var seen = new HashSet<string>(StringComparer.Ordinal);
+                // Repeats within the batch: the latest earlier index with the same fingerprint, chained
+                // through earlierSame, and compared by id (a shared fingerprint alone proves nothing).
+                var latest = new Dictionary<ulong, int>(input.Count / partitions);
                 for (var i = 0; i < input.Count; i++)
                 {
-                    if (DedupeIndex.ShardOf(fingerprints[i]) % partitions == p)
+                    var fp = fingerprints[i];
+                    if (DedupeIndex.ShardOf(fp) % partitions != p)
                     {
-                        var e = input[i].Record;
-                        duplicate[i] = e.TimestampMs >= horizon && (!seen.Add(e.EventId) || _eventIds.Contains(fingerprints[i], e.EventId, EventIdAt));
+                        continue;
                     }
+
+                    var e = input[i].Record;
+                    if (e.TimestampMs < horizon)
+                    {
+                        continue;
+                    }
+
+                    ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(latest, fp, out var exists);
+                    var repeat = false;
+                    if (exists)
+                    {
+                        for (var j = head; j >= 0 && !repeat; j = earlierSame[j])
+                        {
+                            repeat = input[j].Record.EventId == e.EventId;
+                        }
+                    }
+
+                    earlierSame[i] = exists ? head : -1;
+                    head = i;
+                    duplicate[i] = repeat || _eventIds.Contains(fp, e.EventId, EventIdAt);
                 }
             });
 
