@@ -53,6 +53,7 @@ public sealed class PersonaMetrics
         Counter(sb, "persona_gc_collections_total", "Garbage collections of the service process, by generation.", [("generation=\"0\"", GC.CollectionCount(0)), ("generation=\"1\"", GC.CollectionCount(1)), ("generation=\"2\"", GC.CollectionCount(2))]);
         Gauge(sb, "persona_gc_pause_seconds_total", "Time the service process spent paused by garbage collections.", GC.GetTotalPauseDuration().TotalSeconds);
         Gauge(sb, "persona_gc_heap_bytes", "Managed heap size after the last collection.", GC.GetGCMemoryInfo().HeapSizeBytes);
+        LastPauses(sb);
         Gauge(sb, "persona_threadpool_threads", "Thread pool threads.", ThreadPool.ThreadCount);
         Gauge(sb, "persona_threadpool_queue_length", "Work items waiting for a pool thread.", ThreadPool.PendingWorkItemCount);
         return sb.ToString();
@@ -71,6 +72,30 @@ public sealed class PersonaMetrics
             }
 
             sb.Append(' ').Append(value).Append('\n');
+        }
+    }
+
+    /// <summary>The pause of the latest collection of each kind, to tell long pauses apart (the totals average them away).</summary>
+    private static void LastPauses(StringBuilder sb)
+    {
+        const string Name = "persona_gc_last_pause_seconds";
+        sb.Append("# HELP ").Append(Name).Append(" Pause of the latest collection of each kind (ephemeral, full_blocking, background).\n");
+        sb.Append("# TYPE ").Append(Name).Append(" gauge\n");
+        foreach (var (kind, label) in new[] { (GCKind.Ephemeral, "ephemeral"), (GCKind.FullBlocking, "full_blocking"), (GCKind.Background, "background") })
+        {
+            var info = GC.GetGCMemoryInfo(kind);
+            if (info.Index == 0)
+            {
+                continue;
+            }
+
+            var pause = 0.0;
+            foreach (var p in info.PauseDurations)
+            {
+                pause += p.TotalSeconds;
+            }
+
+            sb.Append(Name).Append("{kind=\"").Append(label).Append("\"} ").Append(pause.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
         }
     }
 

@@ -110,9 +110,9 @@ internal static class LoadTestCommand
                     // Open-loop pacing: reads are issued on schedule, whatever the latency of earlier ones.
                     next += interval;
                     var wait = (next - Stopwatch.GetTimestamp()) / Stopwatch.Frequency;
-                    if (wait > 0)
+                    if (wait > 0 && !await Pause(wait, stop.Token))
                     {
-                        await Task.Delay(TimeSpan.FromSeconds(wait), CancellationToken.None);
+                        break;
                     }
                 }
 
@@ -151,9 +151,9 @@ internal static class LoadTestCommand
             {
                 nextBatch += batchInterval;
                 var wait = (nextBatch - Stopwatch.GetTimestamp()) / Stopwatch.Frequency;
-                if (wait > 0)
+                if (wait > 0 && !await Pause(wait, stop.Token))
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(wait), CancellationToken.None);
+                    break;
                 }
             }
 
@@ -219,4 +219,18 @@ internal static class LoadTestCommand
     }
 
     private sealed record PreparedBatch(byte[] Body, int Events, string LastUser, long LastUserEvents, string[] Users);
+
+    /// <summary>Waits <paramref name="seconds"/>; false when the run ends first (a slow pace must not outlast the run).</summary>
+    private static async Task<bool> Pause(double seconds, CancellationToken stop)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(seconds), stop);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 }

@@ -353,7 +353,8 @@ public sealed class ProfileEngine
     }
 
     private static bool IsDerived(ProfileState state) =>
-        state.CurrentSessionId is { } id && id.StartsWith(state.UserId + "#", StringComparison.Ordinal);
+        state.CurrentSessionId is { } id && id.Length > state.UserId.Length && id[state.UserId.Length] == '#'
+        && id.StartsWith(state.UserId, StringComparison.Ordinal);
 
     private static void StartSession(ProfileState state, BehaviorEvent e)
     {
