@@ -24,7 +24,7 @@ internal static class LoadTestCommand
         var readers = new Option<int>("--readers") { Description = "Concurrent profile readers", DefaultValueFactory = _ => 2 };
         var users = new Option<int>("--users") { Description = "Synthetic users", DefaultValueFactory = _ => 50_000 };
         var readRate = new Option<int>("--read-rate") { Description = "Profile reads per second, all readers together (0 = as fast as possible)", DefaultValueFactory = _ => 1_000 };
-        var warmup = new Option<int>("--warmup-seconds") { Description = "Run this long before measuring (JIT, caches); the duration comes after it", DefaultValueFactory = _ => 3 };
+        var warmup = new Option<int>("--warmup-seconds") { Description = "Run this long before measuring (tiered JIT of the service, its first collections, caches); the duration comes after it", DefaultValueFactory = _ => 30 };
         var ingestRate = new Option<int>("--events-per-sec") { Description = "Ingest rate target (0 = as fast as the service acknowledges)", DefaultValueFactory = _ => 0 };
         var command = new Command("loadtest", "HTTP load run: ingest batches while reading profiles; prints JSON") { url, seconds, batch, readers, users, readRate, ingestRate, warmup };
         command.SetAction((r, ct) => Run(new Uri(r.GetValue(url)!), Math.Clamp(r.GetValue(seconds), 1, 600), r.GetValue(batch), Math.Max(1, r.GetValue(readers)), r.GetValue(users), Math.Max(0, r.GetValue(readRate)), Math.Max(0, r.GetValue(ingestRate)), Math.Max(0, r.GetValue(warmup)), ct));
@@ -40,7 +40,7 @@ internal static class LoadTestCommand
         }
 
         using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(30) };
-        var shop = new SyntheticShop(new ShopOptions { Seed = 99, Users = userCount, Items = 5_000, Events = long.MaxValue, Start = DateTimeOffset.UtcNow.AddDays(-30) });
+        var shop = new SyntheticShop(new ShopOptions { Seed = 99, Users = userCount, Items = 5_000, Events = long.MaxValue, Start = DateTimeOffset.UtcNow.AddDays(-365) }); // about 34 M events (9 min unpaced) before the stream reaches the present
         var types = new EventTypes();
         foreach (var chunk in shop.Catalog.Chunk(1_000))
         {
