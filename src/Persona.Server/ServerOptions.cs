@@ -1,3 +1,5 @@
+using Persona.Storage.RocksDb;
+
 namespace Persona.Server;
 
 /// <summary>Service settings; validated at startup.</summary>
@@ -20,7 +22,7 @@ public sealed record ServerOptions
     public bool SyncWrites { get; init; } = true;
 
     /// <summary>Events between checkpoints (or 30 s, whichever comes first); bounds the log replayed on restart.</summary>
-    public int CheckpointEveryEvents { get; init; } = 5_000_000;
+    public int CheckpointEveryEvents { get; init; } = EmbeddedStoreOptions.DefaultCheckpointEveryEvents;
 
     public void Validate()
     {

@@ -265,7 +265,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
             Span<byte> key = stackalloc byte[8];
             for (var i = 0; i < n; i++)
             {
-                System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(key, accepted[i].Seq);
+                Keys.Seq(accepted[i].Seq, key);
                 wb.Put(key, buffers[partition[i]].WrittenSpan.Slice(offsets[i], lengths[i]), _events);
             }
 
@@ -787,14 +787,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
             for (var k = 0; k < count; k++)
             {
                 var j = order[k];
-                var userId = dirty[start + j].State.UserId;
-                if (System.Text.Encoding.UTF8.GetMaxByteCount(userId.Length) > key.Length)
-                {
-                    key = new byte[System.Text.Encoding.UTF8.GetMaxByteCount(userId.Length)];
-                }
-
-                var keyLength = System.Text.Encoding.UTF8.GetBytes(userId, key);
-                wb.Put(key.AsSpan(0, keyLength), _checkpointBuffers[slices[j]].WrittenSpan.Slice(offsets[j], lengths[j]), _profiles);
+                wb.Put(Keys.Utf8(dirty[start + j].State.UserId, ref key), _checkpointBuffers[slices[j]].WrittenSpan.Slice(offsets[j], lengths[j]), _profiles);
             }
         }
 

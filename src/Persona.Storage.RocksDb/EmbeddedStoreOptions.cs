@@ -3,6 +3,9 @@ namespace Persona.Storage.RocksDb;
 /// <summary>Settings of the embedded store; validated when the store opens.</summary>
 public sealed record EmbeddedStoreOptions
 {
+    /// <summary>The default of <see cref="CheckpointEveryEvents"/>, shared by the service and the CLI.</summary>
+    public const int DefaultCheckpointEveryEvents = 5_000_000;
+
     public required string DataDirectory { get; init; }
 
     /// <summary>fsync the log before a batch is acknowledged (default). Off trades durability of the last batches for speed.</summary>
@@ -12,7 +15,7 @@ public sealed record EmbeddedStoreOptions
     public int MaxCachedProfiles { get; init; } = 1_000_000;
 
     /// <summary>Write a checkpoint (dirty profiles + log position) after this many applied events...</summary>
-    public int CheckpointEveryEvents { get; init; } = 5_000_000;
+    public int CheckpointEveryEvents { get; init; } = DefaultCheckpointEveryEvents;
 
     /// <summary>...or after this long, whichever comes first.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(30);

@@ -16,7 +16,6 @@ namespace Persona.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
-
     public static Command Create()
     {
         var events = new Option<long>("--events") { Description = "Events to replay", DefaultValueFactory = _ => 1_000_000 };
@@ -29,7 +28,7 @@ internal static class BenchCommand
         var engineOnly = new Option<bool>("--engine-only") { Description = "Skip the durable pipeline run" };
         var pipelineOnly = new Option<bool>("--pipeline-only") { Description = "Skip the pure engine runs" };
         var repeat = new Option<int>("--repeat") { Description = "Runs of the multi-core engine measurement (the median is reported)", DefaultValueFactory = _ => 3 };
-        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Events between checkpoints of the durable run", DefaultValueFactory = _ => new EmbeddedStoreOptions { DataDirectory = "." }.CheckpointEveryEvents };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Events between checkpoints of the durable run", DefaultValueFactory = _ => EmbeddedStoreOptions.DefaultCheckpointEveryEvents };
         var command = new Command("bench", "Measure engine and durable pipeline throughput, update latency and profile size") { events, users, items, batch, seed, json, dataDir, engineOnly, pipelineOnly, checkpointEvery, repeat };
         command.SetAction(r => Run(r.GetValue(events), r.GetValue(users), r.GetValue(items), r.GetValue(batch), r.GetValue(seed), r.GetValue(json), r.GetValue(dataDir), r.GetValue(engineOnly), r.GetValue(pipelineOnly), r.GetValue(checkpointEvery), r.GetValue(repeat)));
         return command;
@@ -55,18 +54,11 @@ internal static class BenchCommand
         catalog.Upsert(shop.Catalog);
         if (pipelineOnly)
         {
-            var (onlyAccepted, onlySeconds, onlyCpu) = RunPipeline(shop, engine, stream, batchSize, dataDir, checkpointEvery);
-            Say($"pipeline: {onlyAccepted / onlySeconds:N0} events/s");
-            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["events"] = stream.LongLength,
-                ["pipeline_events_per_sec"] = Math.Round(onlyAccepted / onlySeconds),
-                ["pipeline_cpu_us_per_event"] = Math.Round(onlyCpu * 1e6 / Math.Max(1, onlyAccepted), 2),
-                ["pipeline_batch"] = batchSize,
-                ["pipeline_checkpoint_every"] = checkpointEvery,
-                ["pipeline_fsync"] = true,
-                ["cores"] = Environment.ProcessorCount,
-            }));
+            var only = RunPipeline(shop, engine, stream, batchSize, dataDir, checkpointEvery);
+            Say($"pipeline: {only.Accepted / only.Seconds:N0} events/s");
+            var pipelineResult = new Dictionary<string, object> { ["events"] = stream.LongLength };
+            AddPipelineFields(pipelineResult, only, batchSize, checkpointEvery);
+            Console.WriteLine(JsonSerializer.Serialize(pipelineResult));
             return 0;
         }
 
@@ -115,8 +107,8 @@ internal static class BenchCommand
         Say($"engine ({Environment.ProcessorCount} threads): {stream.Length / parallelSeconds:N0} events/s (median of {runs.Count}: {string.Join(", ", rates.Select(r => r.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}), GC pauses {parallelGcShare:P0} of the time");
 
         // (b) the durable pipeline: log append (fsync per batch) + dedupe + apply + checkpoints.
-        var (accepted, pipelineSeconds, pipelineCpu) = engineOnly ? (0L, 1.0, 0.0) : RunPipeline(shop, engine, stream, batchSize, dataDir, checkpointEvery);
-        Say($"pipeline: {accepted / pipelineSeconds:N0} events/s");
+        var pipeline = engineOnly ? (Accepted: 0L, Seconds: 1.0, CpuSeconds: 0.0) : RunPipeline(shop, engine, stream, batchSize, dataDir, checkpointEvery);
+        Say($"pipeline: {pipeline.Accepted / pipeline.Seconds:N0} events/s");
         var result = new Dictionary<string, object>
         {
             ["events"] = stream.LongLength,
@@ -125,8 +117,6 @@ internal static class BenchCommand
             ["engine_events_per_sec_runs"] = rates.Select(r => Math.Round(r)).ToArray(),
             ["engine_events_per_sec_1_thread"] = Math.Round(stream.Length / engineSeconds),
             ["engine_threads"] = Environment.ProcessorCount,
-            ["pipeline_events_per_sec"] = Math.Round(accepted / pipelineSeconds),
-            ["pipeline_cpu_us_per_event"] = Math.Round(pipelineCpu * 1e6 / Math.Max(1, accepted), 2),
             ["update_p50_us"] = Math.Round(Us(0.50), 3),
             ["update_p99_us"] = Math.Round(Us(0.99), 3),
             ["update_p999_us"] = Math.Round(Us(0.999), 3),
@@ -137,16 +127,23 @@ internal static class BenchCommand
             ["bytes_per_profile"] = Math.Round(sizes.Average(), 1),
             ["bytes_per_profile_p50"] = sizes[sizes.Length / 2],
             ["bytes_per_profile_p99"] = sizes[(int)(sizes.Length * 0.99)],
-            ["pipeline_batch"] = batchSize,
-            ["pipeline_checkpoint_every"] = checkpointEvery,
-            ["pipeline_fsync"] = true,
-            ["cores"] = Environment.ProcessorCount,
             ["gc_server"] = System.Runtime.GCSettings.IsServerGC,
             ["gc_gen0size"] = Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "default",
             ["gc_dynamic_adaptation"] = Environment.GetEnvironmentVariable("DOTNET_GCDynamicAdaptationMode") ?? AppContext.GetData("System.GC.DynamicAdaptationMode")?.ToString() ?? "default",
         };
+        AddPipelineFields(result, pipeline, batchSize, checkpointEvery);
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
+    }
+
+    private static void AddPipelineFields(Dictionary<string, object> result, (long Accepted, double Seconds, double CpuSeconds) run, int batchSize, int checkpointEvery)
+    {
+        result["pipeline_events_per_sec"] = Math.Round(run.Accepted / run.Seconds);
+        result["pipeline_cpu_us_per_event"] = Math.Round(run.CpuSeconds * 1e6 / Math.Max(1, run.Accepted), 2);
+        result["pipeline_batch"] = batchSize;
+        result["pipeline_checkpoint_every"] = checkpointEvery;
+        result["pipeline_fsync"] = true;
+        result["cores"] = Environment.ProcessorCount;
     }
 
     private static (double Seconds, double GcPauseShare) RunPartitioned(ProfileEngine engine, Persona.Core.Catalog.CatalogIndex catalog, BehaviorEvent[] stream, int userCount)
@@ -186,18 +183,12 @@ internal static class BenchCommand
     /// </summary>
     private static void WarmUp(SyntheticShop shop, ProfileEngine engine, BehaviorEvent[] stream, int checkpointEvery)
     {
-        const int Batches = 60;
-        const int Size = 2_048;
+        const int Events = 60 * 2_048;
         var dir = Path.Combine(Path.GetTempPath(), "persona-bench-warmup-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dir, CheckpointEveryEvents = Math.Min(checkpointEvery, Batches * Size / 4) }, engine);
-            store.UpsertItems(new ParsedBatch<Persona.Core.Catalog.CatalogItem>([.. shop.Catalog.Select((c, i) => (i, c))], [], []));
-            for (var b = 0; b < Batches && (b + 1) * Size <= stream.Length; b++)
-            {
-                store.Ingest(new ParsedBatch<BehaviorEvent>([.. stream.AsSpan(b * Size, Size).ToArray().Select((e, j) => (j, e))], [], []));
-            }
-
+            using var store = OpenStore(dir, shop, engine, Math.Min(checkpointEvery, Events / 4));
+            Replay(store, stream.AsSpan(0, Math.Min(Events, stream.Length)), 2_048);
             store.Checkpoint();
         }
         finally
@@ -212,27 +203,13 @@ internal static class BenchCommand
         var dir = dataDir ?? Path.Combine(Path.GetTempPath(), "persona-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dir, CheckpointEveryEvents = checkpointEvery }, engine);
-            store.UpsertItems(new ParsedBatch<Persona.Core.Catalog.CatalogItem>([.. shop.Catalog.Select((c, i) => (i, c))], [], []));
+            using var store = OpenStore(dir, shop, engine, checkpointEvery);
             GC.Collect();
-            long accepted = 0;
-            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var cpu0 = Environment.CpuUsage.TotalTime;
             var watch = Stopwatch.StartNew();
-            for (var start = 0; start < stream.Length; start += batchSize)
-            {
-                var n = Math.Min(batchSize, stream.Length - start);
-                var slice = new (int, BehaviorEvent)[n];
-                for (var j = 0; j < n; j++)
-                {
-                    slice[j] = (j, stream[start + j]);
-                }
-
-                accepted += store.Ingest(new ParsedBatch<BehaviorEvent>(slice, [], [])).Accepted;
-            }
-
+            var accepted = Replay(store, stream, batchSize);
             store.Checkpoint();
-            var seconds = watch.Elapsed.TotalSeconds;
-            return (accepted, seconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
+            return (accepted, watch.Elapsed.TotalSeconds, (Environment.CpuUsage.TotalTime - cpu0).TotalSeconds);
         }
         finally
         {
@@ -241,5 +218,31 @@ internal static class BenchCommand
                 Directory.Delete(dir, recursive: true);
             }
         }
+    }
+
+    private static EmbeddedProfileStore OpenStore(string dir, SyntheticShop shop, ProfileEngine engine, int checkpointEvery)
+    {
+        var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dir, CheckpointEveryEvents = checkpointEvery }, engine);
+        store.UpsertItems(new ParsedBatch<Persona.Core.Catalog.CatalogItem>([.. shop.Catalog.Select((c, i) => (i, c))], [], []));
+        return store;
+    }
+
+    /// <summary>Ingests <paramref name="events"/> in batches of <paramref name="batchSize"/>; returns the accepted count.</summary>
+    private static long Replay(EmbeddedProfileStore store, ReadOnlySpan<BehaviorEvent> events, int batchSize)
+    {
+        long accepted = 0;
+        for (var start = 0; start < events.Length; start += batchSize)
+        {
+            var n = Math.Min(batchSize, events.Length - start);
+            var slice = new (int, BehaviorEvent)[n];
+            for (var j = 0; j < n; j++)
+            {
+                slice[j] = (j, events[start + j]);
+            }
+
+            accepted += store.Ingest(new ParsedBatch<BehaviorEvent>(slice, [], [])).Accepted;
+        }
+
+        return accepted;
     }
 }

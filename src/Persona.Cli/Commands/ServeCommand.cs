@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using System.CommandLine;
 using Persona.Server;
+using Persona.Storage.RocksDb;
 
 namespace Persona.Cli.Commands;
 
@@ -15,7 +16,7 @@ internal static class ServeCommand
         var maxBatch = new Option<int>("--max-batch") { Description = "Most records per batch", DefaultValueFactory = _ => 10_000 };
         var cache = new Option<int>("--max-cached-profiles") { Description = "Profiles kept in memory", DefaultValueFactory = _ => 1_000_000 };
         var retention = new Option<double>("--retention-days") { Description = "Compact raw events older than this (0 keeps them)", DefaultValueFactory = _ => 0 };
-        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Events between checkpoints (or 30 s); bounds the log replayed on restart", DefaultValueFactory = _ => 5_000_000 };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Events between checkpoints (or 30 s); bounds the log replayed on restart", DefaultValueFactory = _ => EmbeddedStoreOptions.DefaultCheckpointEveryEvents };
         var command = new Command("serve", "Run the HTTP service on the embedded store") { dataDir, urls, maxBody, maxBatch, cache, retention, checkpointEvery };
         command.SetAction(async (r, ct) =>
         {
