@@ -15,10 +15,6 @@ public static class PersonaApp
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        // Ingestion blocks a pool thread per batch (durable write + parallel apply); with few cores the pool
-        // would otherwise grow slowly and profile reads would queue behind it.
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);
@@ -37,6 +33,7 @@ public static class PersonaApp
         builder.Services.AddSingleton(sp => new ProfileReader(sp.GetRequiredService<ProfileEngine>()));
         builder.Services.AddSingleton(sp => new EventParser(sp.GetRequiredService<ProfileEngine>().Types, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<PersonaMetrics>();
+        builder.Services.AddSingleton<IngestWorker>();
         builder.Services.AddSingleton<IProfileStore>(sp => EmbeddedProfileStore.Open(
             new EmbeddedStoreOptions
             {
@@ -59,6 +56,7 @@ public static class PersonaApp
         app.MapProfilesApi();
         app.MapOpsApi();
         _ = app.Services.GetRequiredService<IProfileStore>(); // open (and recover) the store before serving
+        _ = app.Services.GetRequiredService<IngestWorker>(); // created after the store, so disposed (drained) before it
         return app;
     }
 }

@@ -5,7 +5,7 @@ using Persona.Core.Pipeline;
 namespace Persona.Server;
 
 /// <summary>Service metrics in Prometheus text exposition format (no external dependency).</summary>
-public sealed class PersonaMetrics
+public sealed class PersonaMetrics(IngestWorker worker)
 {
     private static readonly double[] Buckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
     private readonly Histogram _ingest = new();
@@ -46,6 +46,8 @@ public sealed class PersonaMetrics
         _visible.Render(sb, "persona_event_visible_seconds", "Time from receiving a batch until its events are visible in profiles.");
         _read.Render(sb, "persona_profile_read_seconds", "Profile read time.");
         Gauge(sb, "persona_profiles_in_memory", "Profiles held in the cache.", stats.CachedProfiles);
+        Gauge(sb, "persona_profile_cache_bytes", "Bytes of the cached profiles (kept encoded, outside the managed heap).", stats.CachedProfileBytes);
+        Gauge(sb, "persona_ingest_queue_length", "Batches waiting for the ingest thread.", worker.Queued);
         Gauge(sb, "persona_log_position", "Events in the durable log (last sequence number).", stats.LogPosition);
         Gauge(sb, "persona_checkpoint_position", "Log position covered by the last checkpoint.", stats.CheckpointPosition);
         Gauge(sb, "persona_dead_letters", "Rejected records kept in the dead letter store.", stats.DeadLetters);

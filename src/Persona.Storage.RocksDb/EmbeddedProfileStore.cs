@@ -22,6 +22,8 @@ namespace Persona.Storage.RocksDb;
 /// together with the log position they reflect, atomically; each profile also records the last log
 /// position applied to it, so recovery replays the log after the checkpoint and applies every event
 /// exactly once. Event ids are deduplicated exactly by an in-memory index rebuilt from the log on open.
+/// Cached profiles are kept encoded outside the managed heap (<see cref="CachedProfile"/>); a batch decodes
+/// the profiles it touches, applies its events and publishes them again, so readers see whole batches.
 /// </summary>
 public sealed class EmbeddedProfileStore : IProfileStore
 {
@@ -40,17 +42,17 @@ public sealed class EmbeddedProfileStore : IProfileStore
     private readonly WriteOptions _syncWrite;
     private readonly WriteOptions _plainWrite;
     private readonly Lock _writeLock = new();
-    private readonly ConcurrentDictionary<string, CacheEntry> _cache;
-    private List<CacheEntry> _dirty = [];
+    private readonly ConcurrentDictionary<string, CachedProfile> _cache;
+    private List<CachedProfile> _dirty = [];
 
     /// <summary>The checkpoint being written in the background (at most one at a time).</summary>
     private Task _checkpointWrite = Task.CompletedTask;
-    private const int CheckpointChunk = 16_384;
+    private const int ReplayBatch = 8_192;
     private readonly DedupeIndex _eventIds = new();
 
     // Serialisation buffers reused across batches and checkpoints (used only under the write lock).
     private readonly List<BinaryWriterBuffer> _logBuffers = [];
-    private readonly List<BinaryWriterBuffer> _checkpointBuffers = [];
+    private readonly List<BinaryWriterBuffer> _encodeBuffers = [];
     private readonly KeyFilter _userIds = new(1 << 18);
     private long _seq;
     private long _checkpointSeq;
@@ -59,6 +61,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
     private long _sinceCheckpoint;
     private long _lastCheckpointTicks;
     private long _newestEventMs;
+    private long _cachedBytes;
     private bool _disposed;
     private Exception? _failure;
 
@@ -112,7 +115,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
 
     public CatalogIndex Catalog { get; } = new();
 
-    public StoreStats Stats => new(Interlocked.Read(ref _seq), Interlocked.Read(ref _checkpointSeq), _cache.Count, Interlocked.Read(ref _deadLetterSeq), Interlocked.Read(ref _newestEventMs));
+    public StoreStats Stats => new(Interlocked.Read(ref _seq), Interlocked.Read(ref _checkpointSeq), _cache.Count, Interlocked.Read(ref _deadLetterSeq), Interlocked.Read(ref _newestEventMs), Interlocked.Read(ref _cachedBytes));
 
     /// <summary>Opens (or creates) the store, loads the catalog and recovers profiles from the last checkpoint and the log.</summary>
     public static EmbeddedProfileStore Open(EmbeddedStoreOptions options, ProfileEngine engine, TimeProvider? clock = null, ILogger? logger = null)
@@ -228,7 +231,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
                 partition[i] = (accepted[i].Event.UserId.GetHashCode() & int.MaxValue) % partitions;
             }
 
-            var entries = new CacheEntry[n];
+            var entries = new CachedProfile[n];
             var offsets = new int[n];
             var lengths = new int[n];
             while (_logBuffers.Count < partitions)
@@ -341,9 +344,15 @@ public sealed class EmbeddedProfileStore : IProfileStore
         if (_cache.TryGetValue(userId, out var entry))
         {
             entry.LastAccess = Interlocked.Increment(ref _accessClock);
-            lock (entry.State)
+            var state = entry.Decode(out var evicted);
+            if (state is not null)
             {
-                return read(entry.State);
+                return read(state);
+            }
+
+            if (!evicted)
+            {
+                return null; // a new user whose first batch is still being applied
             }
         }
 
@@ -481,6 +490,12 @@ public sealed class EmbeddedProfileStore : IProfileStore
             {
                 _disposed = true;
                 _db.Dispose();
+                foreach (var entry in _cache.Values)
+                {
+                    Interlocked.Add(ref _cachedBytes, -entry.Free());
+                }
+
+                _cache.Clear();
             }
         }
     }
@@ -509,6 +524,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
 
         // One pass over the retained log: rebuild the dedupe index, replay what the checkpoint misses.
         long replayed = 0;
+        var pending = new List<(long Seq, BehaviorEvent Event)>(ReplayBatch);
         _seq = _checkpointSeq;
         using (var it = _db.NewIterator(_events))
         {
@@ -520,13 +536,17 @@ public sealed class EmbeddedProfileStore : IProfileStore
                 _seq = Math.Max(_seq, seq);
                 if (seq > _checkpointSeq)
                 {
-                    var entry = GetOrLoad(e.UserId);
-                    entry.LastLoggedSeq = Math.Max(entry.LastLoggedSeq, seq);
-                    ApplyLogged(seq, e);
+                    pending.Add((seq, e));
                     replayed++;
+                    if (pending.Count == ReplayBatch)
+                    {
+                        Replay(pending);
+                    }
                 }
             }
         }
+
+        Replay(pending);
 
         if (replayed > 0)
         {
@@ -572,19 +592,76 @@ public sealed class EmbeddedProfileStore : IProfileStore
         }
     }
 
+    /// <summary>Applies replayed log records (recovery) in batches, as ingestion does; clears <paramref name="pending"/>.</summary>
+    private void Replay(List<(long Seq, BehaviorEvent Event)> pending)
+    {
+        var n = pending.Count;
+        if (n == 0)
+        {
+            return;
+        }
+
+        var entries = new CachedProfile[n];
+        var partition = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            var (seq, e) = pending[i];
+            entries[i] = GetOrLoad(e.UserId);
+            entries[i].LastLoggedSeq = Math.Max(entries[i].LastLoggedSeq, seq);
+        }
+
+        ApplyBatch(pending, entries, partition, 1);
+        pending.Clear();
+    }
+
     /// <summary>
     /// Applies a batch: users are independent, so with several cores the events are split by user into
-    /// partitions applied in parallel, each in log order.
+    /// partitions applied in parallel, each in log order. Each touched profile is decoded once, gets all of
+    /// its events, and is published encoded again at the end of its partition.
     /// </summary>
-    private void ApplyBatch(List<(long Seq, BehaviorEvent Event)> batch, CacheEntry[] entries, int[] partition, int partitions)
+    private void ApplyBatch(List<(long Seq, BehaviorEvent Event)> batch, CachedProfile[] entries, int[] partition, int partitions)
     {
+        while (_encodeBuffers.Count < partitions)
+        {
+            _encodeBuffers.Add(new BinaryWriterBuffer(4 * 1024));
+        }
+
         ForEachPartition(partitions, p =>
         {
-            for (var i = 0; i < batch.Count; i++)
+            var touched = new List<CachedProfile>();
+            try
             {
-                if (partition[i] == p)
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    ApplyTo(entries[i], batch[i].Seq, batch[i].Event);
+                    if (partition[i] != p)
+                    {
+                        continue;
+                    }
+
+                    var entry = entries[i];
+                    if (entry.Working is not { } state)
+                    {
+                        state = entry.Decode(out _) ?? new ProfileState(entry.UserId);
+                        entry.Working = state;
+                        touched.Add(entry);
+                    }
+
+                    ApplyTo(state, batch[i].Seq, batch[i].Event);
+                }
+
+                var buffer = _encodeBuffers[p];
+                foreach (var entry in touched)
+                {
+                    buffer.Clear();
+                    ProfileCodec.Write(entry.Working!, buffer);
+                    Interlocked.Add(ref _cachedBytes, entry.Publish(buffer.WrittenSpan));
+                }
+            }
+            finally
+            {
+                foreach (var entry in touched)
+                {
+                    entry.Working = null; // after a failure the published profiles stay as before the batch
                 }
             }
         });
@@ -614,41 +691,27 @@ public sealed class EmbeddedProfileStore : IProfileStore
         }
     }
 
-    /// <summary>Applies a logged event to its profile unless the profile already reflects that log position.</summary>
-    private void ApplyLogged(long seq, BehaviorEvent e)
+    /// <summary>Applies a logged event to a profile unless the profile already reflects that log position.</summary>
+    private void ApplyTo(ProfileState state, long seq, BehaviorEvent e)
     {
-        var entry = GetOrLoad(e.UserId);
-        ApplyTo(entry, seq, e);
-        MarkDirty(entry);
-        if (e.TimestampMs > _newestEventMs)
+        if (seq <= state.AppliedSeq)
         {
-            Interlocked.Exchange(ref _newestEventMs, e.TimestampMs);
+            return;
         }
+
+        if (e.Type == (byte)EventType.Preference)
+        {
+            foreach (var (kind, name) in ProfileEngine.PreferenceFeatures(e))
+            {
+                Catalog.Register(kind, name);
+            }
+        }
+
+        Engine.Apply(state, e, Catalog);
+        state.AppliedSeq = seq;
     }
 
-    private void ApplyTo(CacheEntry entry, long seq, BehaviorEvent e)
-    {
-        lock (entry.State)
-        {
-            if (seq <= entry.State.AppliedSeq)
-            {
-                return;
-            }
-
-            if (e.Type == (byte)EventType.Preference)
-            {
-                foreach (var (kind, name) in ProfileEngine.PreferenceFeatures(e))
-                {
-                    Catalog.Register(kind, name);
-                }
-            }
-
-            Engine.Apply(entry.State, e, Catalog);
-            entry.State.AppliedSeq = seq;
-        }
-    }
-
-    private void MarkDirty(CacheEntry entry)
+    private void MarkDirty(CachedProfile entry)
     {
         if (!entry.Dirty)
         {
@@ -657,10 +720,10 @@ public sealed class EmbeddedProfileStore : IProfileStore
         }
     }
 
-    private CacheEntry GetOrLoad(string userId) => GetOrLoad(userId, Interlocked.Increment(ref _accessClock));
+    private CachedProfile GetOrLoad(string userId) => GetOrLoad(userId, Interlocked.Increment(ref _accessClock));
 
     /// <summary>The cached entry of a user, loaded from its checkpoint (or new); <paramref name="tick"/> is its access time.</summary>
-    private CacheEntry GetOrLoad(string userId, long tick)
+    private CachedProfile GetOrLoad(string userId, long tick)
     {
         if (_cache.TryGetValue(userId, out var entry))
         {
@@ -669,13 +732,17 @@ public sealed class EmbeddedProfileStore : IProfileStore
         }
 
         var bytes = _userIds.MayContain(userId) ? _db.Get(Keys.Utf8(userId), _profiles) : null;
-        var state = bytes is null ? new ProfileState(userId) : ProfileCodec.Deserialize(bytes);
+        entry = new CachedProfile(userId) { LastAccess = tick };
         if (bytes is null)
         {
             _userIds.Add(userId);
         }
+        else
+        {
+            Interlocked.Add(ref _cachedBytes, entry.Publish(bytes));
+            entry.LastLoggedSeq = ProfileCodec.ReadAppliedSeq(bytes);
+        }
 
-        entry = new CacheEntry(state) { LastAccess = tick, LastLoggedSeq = state.AppliedSeq };
         _cache[userId] = entry;
         return entry;
     }
@@ -703,7 +770,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
         AwaitCheckpointWrite();
         var evicted = Evict();
         var dirty = _dirty;
-        _dirty = new List<CacheEntry>(Math.Max(16, dirty.Count / 2));
+        _dirty = new List<CachedProfile>(Math.Max(16, dirty.Count / 2));
         foreach (var entry in dirty)
         {
             entry.Dirty = false;
@@ -734,61 +801,32 @@ public sealed class EmbeddedProfileStore : IProfileStore
         }
     }
 
-    private void WriteCheckpoint(List<CacheEntry> dirty, long seq, int evicted)
+    private void WriteCheckpoint(List<CachedProfile> dirty, long seq, int evicted)
     {
         using var wb = new WriteBatch();
-        var written = dirty.Count;
 
-        // In chunks: serialise on every core into reused buffers (no array per profile, nothing on the large
-        // object heap), then insert the chunk roughly in key order (by an 8-byte key prefix; sorted inserts
-        // into the memtable are cheaper). One write batch holds every chunk and the checkpoint position.
-        var chunk = Math.Max(1, Math.Min(written, CheckpointChunk));
-        var parts = chunk >= 4_096 ? Math.Min(Environment.ProcessorCount, 8) : 1;
-        while (_checkpointBuffers.Count < parts)
+        // The profiles are already encoded: each is copied into the write batch under its entry's lock, in
+        // rough key order (by an 8-byte key prefix; sorted inserts into the memtable are cheaper). One write
+        // batch holds them all and the checkpoint position.
+        var written = dirty.Count;
+        var prefixes = new ulong[written];
+        var order = new int[written];
+        Span<byte> head = stackalloc byte[8];
+        for (var j = 0; j < written; j++)
         {
-            _checkpointBuffers.Add(new BinaryWriterBuffer(64 * 1024));
+            var userId = dirty[j].UserId;
+            head.Clear();
+            System.Text.Encoding.UTF8.GetBytes(userId.AsSpan(0, Math.Min(8, userId.Length)), head);
+            prefixes[j] = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(head);
+            order[j] = j;
         }
 
-        var offsets = new int[chunk];
-        var lengths = new int[chunk];
-        var slices = new int[chunk];
-        var prefixes = new ulong[chunk];
-        var order = new int[chunk];
+        Array.Sort(prefixes, order);
         var key = new byte[1024];
-        for (var from = 0; from < written; from += chunk)
+        foreach (var j in order)
         {
-            var count = Math.Min(chunk, written - from);
-            var start = from;
-            ForEachPartition(parts, p =>
-            {
-                var (lo, hi) = Slice(count, parts, p);
-                var buffer = _checkpointBuffers[p];
-                buffer.Clear();
-                Span<byte> head = stackalloc byte[8];
-                for (var j = lo; j < hi; j++)
-                {
-                    var state = dirty[start + j].State;
-                    offsets[j] = buffer.Length;
-                    lock (state)
-                    {
-                        ProfileCodec.Write(state, buffer);
-                    }
-
-                    lengths[j] = buffer.Length - offsets[j];
-                    slices[j] = p;
-                    head.Clear();
-                    System.Text.Encoding.UTF8.GetBytes(state.UserId.AsSpan(0, Math.Min(8, state.UserId.Length)), head);
-                    prefixes[j] = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(head);
-                    order[j] = j;
-                }
-            });
-
-            Array.Sort(prefixes, order, 0, count);
-            for (var k = 0; k < count; k++)
-            {
-                var j = order[k];
-                wb.Put(Keys.Utf8(dirty[start + j].State.UserId, ref key), _checkpointBuffers[slices[j]].WrittenSpan.Slice(offsets[j], lengths[j]), _profiles);
-            }
+            var entry = dirty[j];
+            entry.PutTo(wb, Keys.Utf8(entry.UserId, ref key), _profiles);
         }
 
         wb.Put(CheckpointKey, Keys.Seq(seq), _meta);
@@ -819,6 +857,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
 
             if (!entry.Dirty && entry.LastAccess <= cutoff && _cache.TryRemove(key, out _))
             {
+                Interlocked.Add(ref _cachedBytes, -entry.Free()); // readers holding the entry fall back to the checkpoint, which has it
                 evicted++;
             }
         }
@@ -845,16 +884,4 @@ public sealed class EmbeddedProfileStore : IProfileStore
     }
 
     private static string Encoding(BehaviorEvent e) => JsonSerializer.Serialize(e, Json);
-
-    private sealed class CacheEntry(ProfileState state)
-    {
-        public ProfileState State { get; } = state;
-
-        public long LastAccess { get; set; }
-
-        public bool Dirty { get; set; }
-
-        /// <summary>Log position of the user's newest logged event (the chain head).</summary>
-        public long LastLoggedSeq { get; set; }
-    }
 }

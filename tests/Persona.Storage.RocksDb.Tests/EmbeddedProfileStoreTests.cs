@@ -76,9 +76,67 @@ public sealed class EmbeddedProfileStoreTests : IDisposable
     }
 
     [Fact]
+    public void Read_DuringIngestWithCheckpointsAndEviction_NeverGoesBackAndEndsExact()
+    {
+        // Readers race batches, background checkpoints and evictions (which free cached profiles): every read
+        // must decode a whole profile, and a user's event count must never go backwards.
+        var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-30), users: 300, events: 30_000);
+        var expected = Reference(shop, events);
+        var users = expected.Keys.ToArray();
+        using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir, MaxCachedProfiles = 40, CheckpointEveryEvents = 600 }, _engine);
+        store.UpsertItems(Batch(shop.Catalog));
+        using var stop = new CancellationTokenSource();
+        var reads = new long[2];
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(() =>
+        {
+            var rng = new Random(r);
+            var seen = new Dictionary<string, long>();
+            while (!stop.IsCancellationRequested)
+            {
+                var user = users[rng.Next(users.Length)];
+                var count = store.Read(user, s => (object)s.EventCount) is long c ? c : 0;
+                var before = seen.GetValueOrDefault(user);
+                Assert.True(count >= before, $"{user}: {count} events after {before}");
+                seen[user] = count;
+                reads[r]++;
+            }
+        })).ToArray();
+        foreach (var chunk in events.Chunk(300))
+        {
+            store.Ingest(Batch(chunk));
+        }
+
+        stop.Cancel();
+        Task.WaitAll(readers);
+        store.Checkpoint();
+        Assert.All(reads, n => Assert.True(n > 100, $"only {n} reads"));
+        foreach (var (user, bytes) in expected)
+        {
+            Assert.Equal(bytes, Snapshot(store, user));
+        }
+    }
+
+    [Fact]
+    public void Stats_AfterIngest_CachedBytesAreTheProfilesEncodedSizes()
+    {
+        var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-30), users: 50, events: 2_000);
+        using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir }, _engine);
+        store.UpsertItems(Batch(shop.Catalog));
+        foreach (var chunk in events.Chunk(400))
+        {
+            store.Ingest(Batch(chunk));
+        }
+
+        var users = events.Select(e => e.UserId).Distinct().ToList();
+        var encoded = users.Sum(u => (long)store.Read(u, ProfileCodec.Serialize)!.Length);
+        Assert.Equal(users.Count, store.Stats.CachedProfiles);
+        Assert.Equal(encoded, store.Stats.CachedProfileBytes);
+    }
+
+    [Fact]
     public void Reopen_CheckpointOfManyProfiles_EveryProfileReadBackFromDisk()
     {
-        // Enough users that the checkpoint serialises on every core and in more than one chunk.
+        // Enough users for a checkpoint of tens of thousands of profiles.
         var (shop, events) = Shop(new ShopOptions { Seed = 5, Users = 100_000, Items = 400, Events = 150_000, Start = DateTimeOffset.UtcNow.AddDays(-30), MeanSessionGap = TimeSpan.FromDays(1) });
         var expected = Reference(shop, events);
         Assert.True(expected.Count > 20_000, $"only {expected.Count} users");

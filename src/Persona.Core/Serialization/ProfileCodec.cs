@@ -98,6 +98,19 @@ public static class ProfileCodec
         return w.ToArray();
     }
 
+    /// <summary>The log position an encoded profile reflects, read from its header without decoding the rest.</summary>
+    public static long ReadAppliedSeq(ReadOnlySpan<byte> data)
+    {
+        var r = new BinaryReaderSpan(data);
+        if (r.ReadByte() != Version)
+        {
+            throw new FormatException("unknown profile encoding version");
+        }
+
+        _ = r.ReadString();
+        return r.ReadVarInt();
+    }
+
     public static ProfileState Deserialize(ReadOnlySpan<byte> data)
     {
         var r = new BinaryReaderSpan(data);

@@ -24,10 +24,10 @@ public static class IngestApi
     }
 
     internal static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> PostEvents(
-        HttpRequest request, IProfileStore store, EventParser parser, ServerOptions options, PersonaMetrics metrics, CancellationToken ct)
+        HttpRequest request, IProfileStore store, EventParser parser, ServerOptions options, PersonaMetrics metrics, IngestWorker worker, CancellationToken ct)
     {
         var received = Stopwatch.GetTimestamp();
-        return await Handle(request, options, metrics, body =>
+        return await Handle(request, options, metrics, worker, body =>
         {
             var batch = parser.ParseBody(body);
             if (batch.Total > options.MaxBatchRecords)
@@ -43,23 +43,23 @@ public static class IngestApi
     }
 
     internal static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> PostItems(
-        HttpRequest request, IProfileStore store, ServerOptions options, PersonaMetrics metrics, CancellationToken ct) =>
-        await Handle(request, options, metrics, body =>
+        HttpRequest request, IProfileStore store, ServerOptions options, PersonaMetrics metrics, IngestWorker worker, CancellationToken ct) =>
+        await Handle(request, options, metrics, worker, body =>
         {
             var batch = ItemParser.ParseBody(body);
             return batch.Total > options.MaxBatchRecords ? null : store.UpsertItems(batch);
         }, ct);
 
     internal static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> PostUsers(
-        HttpRequest request, IProfileStore store, ServerOptions options, PersonaMetrics metrics, TimeProvider clock, CancellationToken ct) =>
-        await Handle(request, options, metrics, body =>
+        HttpRequest request, IProfileStore store, ServerOptions options, PersonaMetrics metrics, TimeProvider clock, IngestWorker worker, CancellationToken ct) =>
+        await Handle(request, options, metrics, worker, body =>
         {
             var batch = UserParser.ParseBody(body, clock.GetUtcNow().ToUnixTimeMilliseconds());
             return batch.Total > options.MaxBatchRecords ? null : store.UpsertUsers(batch);
         }, ct);
 
     private static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> Handle(
-        HttpRequest request, ServerOptions options, PersonaMetrics metrics, Func<ReadOnlyMemory<byte>, IngestResult?> ingest, CancellationToken ct)
+        HttpRequest request, ServerOptions options, PersonaMetrics metrics, IngestWorker worker, Func<ReadOnlyMemory<byte>, IngestResult?> ingest, CancellationToken ct)
     {
         using var body = await BodyReader.ReadAsync(request, options.MaxBodyBytes, ct);
         if (body is null)
@@ -71,7 +71,7 @@ public static class IngestApi
         IngestResult? result;
         try
         {
-            result = ingest(body.Memory);
+            result = await worker.Run(() => ingest(body.Memory));
         }
         catch (MalformedBodyException ex)
         {

@@ -1,0 +1,50 @@
+using Persona.Core.Engine;
+using Persona.Core.Serialization;
+
+namespace Persona.Storage.RocksDb.Tests;
+
+public sealed class CachedProfileTests
+{
+    private static byte[] Encoded(string userId, long events)
+    {
+        var state = new ProfileState(userId) { AppliedSeq = events };
+        return ProfileCodec.Serialize(state);
+    }
+
+    [Fact]
+    public void Decode_NeverPublished_NullAndNotEvicted()
+    {
+        var entry = new CachedProfile("u1");
+
+        Assert.Null(entry.Decode(out var evicted));
+        Assert.False(evicted);
+        Assert.Equal(0, entry.EncodedLength);
+    }
+
+    [Fact]
+    public void Publish_Twice_DecodesTheLatestAndReturnsTheSizeChange()
+    {
+        var entry = new CachedProfile("u1");
+        var first = Encoded("u1", 7);
+        var second = Encoded("u1", 1_000_000);
+
+        Assert.Equal(first.Length, entry.Publish(first));
+        Assert.Equal(second.Length - first.Length, entry.Publish(second));
+
+        Assert.Equal(1_000_000, entry.Decode(out _)!.AppliedSeq);
+        Assert.Equal(second.Length, entry.EncodedLength);
+    }
+
+    [Fact]
+    public void Free_Published_ReleasesItsBytesAndLaterDecodesReportEviction()
+    {
+        var entry = new CachedProfile("u1");
+        var bytes = Encoded("u1", 3);
+        entry.Publish(bytes);
+
+        Assert.Equal(bytes.Length, entry.Free());
+        Assert.Null(entry.Decode(out var evicted));
+        Assert.True(evicted);
+        Assert.Throws<InvalidOperationException>(() => entry.Publish(bytes));
+    }
+}
