@@ -2,14 +2,13 @@ using BenchmarkDotNet.Attributes;
 using Persona.Core.Catalog;
 using Persona.Core.Engine;
 using Persona.Core.Events;
-using Persona.Core.Serialization;
 using Persona.Synthetic;
 
 namespace Persona.Benchmarks;
 
 /// <summary>
-/// Micro-benchmarks of the engine's hot paths: applying events to warm profiles (cache-resident and
-/// cache-missing user counts), and encoding a profile. The end-to-end numbers come from <c>persona bench</c>.
+/// Micro-benchmarks of the engine's hot path: applying events to warm profiles (cache-resident and
+/// cache-missing user counts). The end-to-end numbers come from <c>persona bench</c>.
 /// </summary>
 [MemoryDiagnoser]
 public class EngineBenchmarks
@@ -47,7 +46,4 @@ public class EngineBenchmarks
             _engine.Apply(_states[e.UserId], e, _catalog);
         }
     }
-
-    [Benchmark]
-    public int SerializeProfile() => ProfileCodec.Serialize(_states[_events[^1].UserId]).Length;
 }

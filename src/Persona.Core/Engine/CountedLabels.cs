@@ -68,6 +68,12 @@ internal struct CountedLabels
         }
     }
 
+    /// <summary>Entries of every kind (for encoding without an enumerator).</summary>
+    public readonly int Total => _count;
+
+    /// <summary>Entry <paramref name="index"/> of <see cref="Total"/>.</summary>
+    public readonly (byte Kind, string Label, long Count) At(int index) => (_items![index].Kind, _items[index].Label, _items[index].Count);
+
     /// <summary>Restores an entry (decoding).</summary>
     public void Restore(byte kind, string label, long count) => Append(kind, label, count);
 

@@ -53,6 +53,15 @@ internal struct RecentRing : IReadOnlyList<RecentItem>
         Count++;
     }
 
+    /// <summary>Makes room for <paramref name="capacity"/> entries at once (decoding a ring of known length).</summary>
+    public void Reserve(int capacity)
+    {
+        if (capacity > (_items?.Length ?? 0))
+        {
+            Grow(capacity);
+        }
+    }
+
     /// <summary>Appends an entry known to be the newest (decoding).</summary>
     public void Append(RecentItem item)
     {

@@ -72,6 +72,15 @@ public sealed class BinaryWriterBuffer
 
         var max = Encoding.UTF8.GetMaxByteCount(value.Length);
         Ensure(max + 5);
+        if (max < 127)
+        {
+            // One pass: the length prefix (count + 1) fits one byte, so encode after it and fill it in.
+            var written = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(Length + 1));
+            _buffer[Length] = (byte)(written + 1);
+            Length += 1 + written;
+            return;
+        }
+
         var count = Encoding.UTF8.GetByteCount(value);
         WriteVarUInt((ulong)count + 1);
         Length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(Length));

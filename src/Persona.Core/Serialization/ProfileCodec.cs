@@ -1,3 +1,4 @@
+using System.Buffers;
 using Persona.Core.Engine;
 
 namespace Persona.Core.Serialization;
@@ -82,8 +83,9 @@ public static class ProfileCodec
         WriteLabels(s.Labels, CountedLabels.Channel, w);
 
         w.WriteVarUInt((ulong)s.Recent.Count);
-        foreach (var r in s.Recent)
+        for (var i = 0; i < s.Recent.Count; i++)
         {
+            var r = s.Recent[i];
             w.WriteString(r.ItemId);
             w.WriteByte(r.Type);
             w.WriteVarInt(r.TimeMs - baseMs);
@@ -145,22 +147,31 @@ public static class ProfileCodec
         var types = r.ReadCount(256);
         s.TypeSlots = new TypeSlot[types];
         s.TypeCount = types;
-        var pairs = new List<int>();
-        for (var i = 0; i < types; i++)
+        // Every counter's pairs go into one array; read into a pooled one first (the total is not stored).
+        var pairs = ArrayPool<int>.Shared.Rent(256);
+        var used = 0;
+        try
         {
-            ref var t = ref s.TypeSlots[i];
-            t.Type = r.ReadByte();
-            t.Count = r.ReadVarInt();
-            t.LastMs = baseMs + r.ReadVarInt();
-            for (var c = 0; c < 3; c++)
+            for (var i = 0; i < types; i++)
             {
-                ref var seg = ref t.Counters[c];
-                seg.Start = pairs.Count / 2;
-                seg.Length = seg.Capacity = ReadCounter(pairs, TypeSlot.Keep(c), ref r);
+                ref var t = ref s.TypeSlots[i];
+                t.Type = r.ReadByte();
+                t.Count = r.ReadVarInt();
+                t.LastMs = baseMs + r.ReadVarInt();
+                for (var c = 0; c < 3; c++)
+                {
+                    ref var seg = ref t.Counters[c];
+                    seg.Start = used / 2;
+                    seg.Length = seg.Capacity = ReadCounter(ref pairs, ref used, TypeSlot.Keep(c), ref r);
+                }
             }
-        }
 
-        s.WindowPairs = [.. pairs];
+            s.WindowPairs = pairs.AsSpan(0, used).ToArray();
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(pairs);
+        }
 
         s.Monetary = r.ReadDouble();
         s.Units = r.ReadVarInt();
@@ -202,6 +213,7 @@ public static class ProfileCodec
         ReadLabels(ref s.Labels, CountedLabels.Device, ref r);
         ReadLabels(ref s.Labels, CountedLabels.Channel, ref r);
         var recent = r.ReadCount(1000);
+        s.Recent.Reserve(recent);
         for (var i = 0; i < recent; i++)
         {
             var item = r.ReadString() ?? throw new FormatException("missing item id");
@@ -225,16 +237,24 @@ public static class ProfileCodec
         }
     }
 
-    /// <summary>Reads one counter's pairs onto <paramref name="pairs"/>; returns how many.</summary>
-    private static int ReadCounter(List<int> pairs, int keep, ref BinaryReaderSpan r)
+    /// <summary>Reads one counter's pairs onto the first <paramref name="used"/> ints of <paramref name="pairs"/> (a pooled array, replaced when too small); returns how many.</summary>
+    private static int ReadCounter(ref int[] pairs, ref int used, int keep, ref BinaryReaderSpan r)
     {
         var n = r.ReadCount(keep + 1);
+        if (used + (2 * n) > pairs.Length)
+        {
+            var larger = ArrayPool<int>.Shared.Rent(Math.Max(2 * pairs.Length, used + (2 * n)));
+            pairs.AsSpan(0, used).CopyTo(larger);
+            ArrayPool<int>.Shared.Return(pairs);
+            pairs = larger;
+        }
+
         var prev = 0L;
         for (var i = 0; i < n; i++)
         {
             prev += r.ReadVarInt();
-            pairs.Add((int)prev);
-            pairs.Add((int)r.ReadVarInt());
+            pairs[used++] = (int)prev;
+            pairs[used++] = (int)r.ReadVarInt();
         }
 
         return n;
@@ -243,10 +263,14 @@ public static class ProfileCodec
     private static void WriteLabels(in CountedLabels labels, byte kind, BinaryWriterBuffer w)
     {
         w.WriteVarUInt((ulong)labels.CountOf(kind));
-        foreach (var (label, count) in labels.Items(kind))
+        for (var i = 0; i < labels.Total; i++)
         {
-            w.WriteString(label);
-            w.WriteVarInt(count);
+            var (entryKind, label, count) = labels.At(i);
+            if (entryKind == kind)
+            {
+                w.WriteString(label);
+                w.WriteVarInt(count);
+            }
         }
     }
 
