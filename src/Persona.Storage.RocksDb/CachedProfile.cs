@@ -9,8 +9,8 @@ namespace Persona.Storage.RocksDb;
 /// One user's entry in the profile cache. The profile is kept encoded (<see cref="ProfileCodec"/>) in
 /// native memory rather than as objects on the collected heap: a cache of a million profiles then costs
 /// the collector nothing to trace or promote (long-lived, growing profiles on the heap were what made
-/// young collections long), and it takes a third of the memory. A batch decodes the profiles it touches
-/// into <see cref="Working"/> states, applies its events and publishes the new encodings.
+/// young collections long), and it takes a third of the memory. A batch decodes the profiles it touches,
+/// applies its events and publishes the new encodings.
 /// </summary>
 /// <remarks>
 /// The encoding is read and replaced under the entry's lock, so that a reader never sees freed memory;
@@ -37,8 +37,13 @@ internal sealed unsafe class CachedProfile
     /// <summary>Log position of the user's newest logged event (the chain head).</summary>
     public long LastLoggedSeq { get; set; }
 
-    /// <summary>The decoded state a batch is applying events to; touched only by the batch's partition for this user.</summary>
-    public ProfileState? Working { get; set; }
+    /// <summary>
+    /// Where the batch being applied keeps this profile decoded: the batch's number in the high 32 bits and
+    /// the index of the decoded state in its partition's list in the low 32. A number rather than a
+    /// reference to the decoded state, so that marking an old entry does not dirty the collector's card
+    /// table (each dirty card is scanned by the next young collection).
+    /// </summary>
+    public long BatchMark { get; set; }
 
     /// <summary>Bytes of the current encoding (0 for a profile never published).</summary>
     public int EncodedLength => _length;

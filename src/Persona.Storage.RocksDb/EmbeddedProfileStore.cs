@@ -62,6 +62,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
     private long _lastCheckpointTicks;
     private long _newestEventMs;
     private long _cachedBytes;
+    private long _batchNumber;
     private bool _disposed;
     private Exception? _failure;
 
@@ -626,43 +627,41 @@ public sealed class EmbeddedProfileStore : IProfileStore
             _encodeBuffers.Add(new BinaryWriterBuffer(4 * 1024));
         }
 
+        var stamp = ++_batchNumber << 32;
         ForEachPartition(partitions, p =>
         {
-            var touched = new List<CachedProfile>();
-            try
+            // Decoded once per batch: later events of the same user find the state through the entry's mark.
+            // Should applying fail, nothing is published and the profiles stay as before the batch.
+            var touched = new List<(CachedProfile Entry, ProfileState State)>();
+            for (var i = 0; i < batch.Count; i++)
             {
-                for (var i = 0; i < batch.Count; i++)
+                if (partition[i] != p)
                 {
-                    if (partition[i] != p)
-                    {
-                        continue;
-                    }
-
-                    var entry = entries[i];
-                    if (entry.Working is not { } state)
-                    {
-                        state = entry.Decode(out _) ?? new ProfileState(entry.UserId);
-                        entry.Working = state;
-                        touched.Add(entry);
-                    }
-
-                    ApplyTo(state, batch[i].Seq, batch[i].Event);
+                    continue;
                 }
 
-                var buffer = _encodeBuffers[p];
-                foreach (var entry in touched)
+                var entry = entries[i];
+                ProfileState state;
+                if ((entry.BatchMark & ~0xFFFF_FFFFL) == stamp)
                 {
-                    buffer.Clear();
-                    ProfileCodec.Write(entry.Working!, buffer);
-                    Interlocked.Add(ref _cachedBytes, entry.Publish(buffer.WrittenSpan));
+                    state = touched[(int)(entry.BatchMark & 0xFFFF_FFFFL)].State;
                 }
+                else
+                {
+                    state = entry.Decode(out _) ?? new ProfileState(entry.UserId);
+                    entry.BatchMark = stamp | (uint)touched.Count;
+                    touched.Add((entry, state));
+                }
+
+                ApplyTo(state, batch[i].Seq, batch[i].Event);
             }
-            finally
+
+            var buffer = _encodeBuffers[p];
+            foreach (var (entry, state) in touched)
             {
-                foreach (var entry in touched)
-                {
-                    entry.Working = null; // after a failure the published profiles stay as before the batch
-                }
+                buffer.Clear();
+                ProfileCodec.Write(state, buffer);
+                Interlocked.Add(ref _cachedBytes, entry.Publish(buffer.WrittenSpan));
             }
         });
 
