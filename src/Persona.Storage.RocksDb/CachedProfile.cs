@@ -58,6 +58,16 @@ internal sealed unsafe class CachedProfile
         }
     }
 
+    /// <summary>The log position the profile reflects, from the encoding's header; null as for <see cref="Decode"/>.</summary>
+    public long? AppliedSeq(out bool evicted)
+    {
+        lock (this)
+        {
+            evicted = _freed;
+            return _encoded is null ? null : ProfileCodec.ReadAppliedSeq(new ReadOnlySpan<byte>(_encoded, _length));
+        }
+    }
+
     /// <summary>Replaces the encoding with a copy of <paramref name="encoded"/>; returns the change in bytes held.</summary>
     public int Publish(ReadOnlySpan<byte> encoded)
     {

@@ -361,6 +361,22 @@ public sealed class EmbeddedProfileStore : IProfileStore
         return bytes is null ? null : read(ProfileCodec.Deserialize(bytes));
     }
 
+    /// <summary>The log position of a user's newest applied event (0 for an unknown user), without decoding the profile.</summary>
+    private long AppliedSeqOf(string userId)
+    {
+        if (_cache.TryGetValue(userId, out var entry))
+        {
+            var seq = entry.AppliedSeq(out var evicted);
+            if (seq is not null || !evicted)
+            {
+                return seq ?? 0;
+            }
+        }
+
+        var bytes = _userIds.MayContain(userId) ? _db.Get(Keys.Utf8(userId), _profiles) : null;
+        return bytes is null ? 0 : ProfileCodec.ReadAppliedSeq(bytes);
+    }
+
     public UserRecord? FindUser(string userId)
     {
         var bytes = _db.Get(Keys.Utf8(userId), _users);
@@ -370,7 +386,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
     public IReadOnlyList<BehaviorEvent> History(string userId, int max = 10_000)
     {
         // Follow the user's chain backwards from the newest event, then return it oldest first.
-        var seq = Read(userId, s => (object)s.AppliedSeq) is long last ? last : 0;
+        var seq = AppliedSeqOf(userId);
         var result = new List<BehaviorEvent>();
         while (seq > 0 && result.Count < max)
         {

@@ -32,6 +32,7 @@ public sealed class CachedProfileTests
         Assert.Equal(second.Length - first.Length, entry.Publish(second));
 
         Assert.Equal(1_000_000, entry.Decode(out _)!.AppliedSeq);
+        Assert.Equal(1_000_000, entry.AppliedSeq(out _));
         Assert.Equal(second.Length, entry.EncodedLength);
     }
 
@@ -44,6 +45,8 @@ public sealed class CachedProfileTests
 
         Assert.Equal(bytes.Length, entry.Free());
         Assert.Null(entry.Decode(out var evicted));
+        Assert.True(evicted);
+        Assert.Null(entry.AppliedSeq(out evicted));
         Assert.True(evicted);
         Assert.Throws<InvalidOperationException>(() => entry.Publish(bytes));
     }
