@@ -6,15 +6,21 @@ namespace Persona.Server;
 /// Runs ingestion (parse, dedupe, durable write, apply) on one dedicated thread, in arrival order. The
 /// store applies one batch at a time anyway; with a dedicated thread, concurrent uploads wait in this
 /// queue instead of each blocking a thread-pool thread on the store's lock, so the pool stays free for
-/// profile reads however many clients upload at once.
+/// profile reads however many clients upload at once. The queue is bounded: when it is full, uploads are
+/// refused (the service answers 503 with Retry-After) rather than held in memory without limit.
 /// </summary>
 public sealed class IngestWorker : IDisposable
 {
-    private readonly BlockingCollection<Action> _queue = new();
+    /// <summary>The default bound of the queue.</summary>
+    public const int DefaultCapacity = 64;
+
+    private readonly BlockingCollection<Action> _queue;
     private readonly Thread _thread;
 
-    public IngestWorker()
+    public IngestWorker(int capacity = DefaultCapacity)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _queue = new BlockingCollection<Action>(capacity);
         _thread = new Thread(Loop) { IsBackground = true, Name = "Persona ingest" };
         _thread.Start();
     }
@@ -22,12 +28,15 @@ public sealed class IngestWorker : IDisposable
     /// <summary>Batches waiting for the ingest thread (the one being applied not included).</summary>
     public int Queued => _queue.Count;
 
-    /// <summary>Runs <paramref name="work"/> on the ingest thread; its exception, if any, faults the task.</summary>
-    public Task<T> Run<T>(Func<T> work)
+    /// <summary>
+    /// Queues <paramref name="work"/> for the ingest thread; null when the queue is full. The task completes
+    /// with the work's result, or faults with its exception.
+    /// </summary>
+    public Task<T>? TryRun<T>(Func<T> work)
     {
         ArgumentNullException.ThrowIfNull(work);
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Add(() =>
+        var queued = _queue.TryAdd(() =>
         {
             try
             {
@@ -38,7 +47,7 @@ public sealed class IngestWorker : IDisposable
                 done.SetException(ex);
             }
         });
-        return done.Task;
+        return queued ? done.Task : null;
     }
 
     /// <summary>Finishes the queued work, then stops the thread.</summary>

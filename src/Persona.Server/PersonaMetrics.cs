@@ -16,6 +16,7 @@ public sealed class PersonaMetrics(IngestWorker worker)
     private long _duplicate;
     private long _rejected;
     private long _badRequests;
+    private long _overloads;
 
     public void RecordIngest(IngestResult result, double seconds, double visibleSeconds)
     {
@@ -35,12 +36,15 @@ public sealed class PersonaMetrics(IngestWorker worker)
 
     public void RecordBadRequest() => Interlocked.Increment(ref _badRequests);
 
+    public void RecordOverload() => Interlocked.Increment(ref _overloads);
+
     public string Render(StoreStats stats, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(stats);
         var sb = new StringBuilder();
         Counter(sb, "persona_events_total", "Event records by outcome.", [("result=\"accepted\"", Interlocked.Read(ref _accepted)), ("result=\"duplicate\"", Interlocked.Read(ref _duplicate)), ("result=\"rejected\"", Interlocked.Read(ref _rejected))]);
         Counter(sb, "persona_bad_requests_total", "Requests refused as malformed or too large.", [(string.Empty, Interlocked.Read(ref _badRequests))]);
+        Counter(sb, "persona_ingest_refused_total", "Uploads refused with 503 because the ingest queue was full.", [(string.Empty, Interlocked.Read(ref _overloads))]);
         _update.Render(sb, "persona_profile_update_seconds", "Durable append plus profile update time per event (batch time / accepted events).");
         _ingest.Render(sb, "persona_ingest_batch_seconds", "Time to make a batch durable and apply it.");
         _visible.Render(sb, "persona_event_visible_seconds", "Time from receiving a batch until its events are visible in profiles.");

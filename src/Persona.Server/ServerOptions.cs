@@ -24,6 +24,9 @@ public sealed record ServerOptions
     /// <summary>Events between checkpoints (or 30 s, whichever comes first); bounds the log replayed on restart.</summary>
     public int CheckpointEveryEvents { get; init; } = EmbeddedStoreOptions.DefaultCheckpointEveryEvents;
 
+    /// <summary>Uploads waiting for the ingest thread at most; beyond that they get 503 with Retry-After.</summary>
+    public int MaxQueuedBatches { get; init; } = IngestWorker.DefaultCapacity;
+
     public void Validate()
     {
         var errors = new List<string>();
@@ -45,6 +48,11 @@ public sealed record ServerOptions
         if (CheckpointEveryEvents < 1)
         {
             errors.Add("checkpointEveryEvents: must be at least 1");
+        }
+
+        if (MaxQueuedBatches < 1)
+        {
+            errors.Add("maxQueuedBatches: must be at least 1");
         }
 
         if (errors.Count > 0)

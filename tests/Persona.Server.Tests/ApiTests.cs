@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Persona.Server.Tests;
 
@@ -50,6 +51,36 @@ public sealed class ApiTests
         Assert.Contains("persona_profile_update_seconds_count 1\n", text, StringComparison.Ordinal);
         Assert.Contains("persona_profile_read_seconds_count 1\n", text, StringComparison.Ordinal);
         Assert.Contains("persona_profiles_in_memory 1\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostEvents_IngestQueueFull_503RetryAfterThenAcceptedOnceFree()
+    {
+        await using var server = await TestServer.StartAsync(maxQueuedBatches: 1);
+        var worker = server.Services.GetRequiredService<IngestWorker>();
+        using var started = new ManualResetEventSlim();
+        using var gate = new ManualResetEventSlim();
+        var busy = worker.TryRun(() =>
+        {
+            started.Set();
+            return gate.Wait(TimeSpan.FromSeconds(30));
+        })!;
+        Assert.True(started.Wait(TimeSpan.FromSeconds(10)));
+        var waiting = worker.TryRun(() => true)!;
+        var t = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        StringContent Body() => new($$"""[{"eventId":"q1","type":"search","userId":"u","timestamp":{{t}},"text":"shoes"}]""", Encoding.UTF8, "application/json");
+
+        var refused = await server.Client.PostAsync(new Uri("/v1/events", UriKind.Relative), Body());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+        Assert.Contains("persona_ingest_refused_total 1\n", await server.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative)), StringComparison.Ordinal);
+        gate.Set();
+        Assert.True(await busy && await waiting);
+        var accepted = await server.Client.PostAsync(new Uri("/v1/events", UriKind.Relative), Body());
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(1, (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32());
     }
 
     [Fact]

@@ -3,13 +3,13 @@ namespace Persona.Server.Tests;
 public sealed class IngestWorkerTests
 {
     [Fact]
-    public async Task Run_ManyConcurrentCallers_OneAtATimeInSubmissionOrder()
+    public async Task TryRun_ManyConcurrentCallers_OneAtATimeInSubmissionOrder()
     {
-        using var worker = new IngestWorker();
         var running = 0;
         var maxRunning = 0;
         var order = new List<int>();
-        var tasks = Enumerable.Range(0, 200).Select(i => worker.Run(() =>
+        using var worker200 = new IngestWorker(capacity: 200);
+        var tasks = Enumerable.Range(0, 200).Select(i => worker200.TryRun(() =>
         {
             var now = Interlocked.Increment(ref running);
             maxRunning = Math.Max(maxRunning, now);
@@ -17,7 +17,7 @@ public sealed class IngestWorkerTests
             order.Add(i);
             Interlocked.Decrement(ref running);
             return i * 2;
-        })).ToList();
+        })!).ToList();
 
         var results = await Task.WhenAll(tasks);
 
@@ -27,12 +27,12 @@ public sealed class IngestWorkerTests
     }
 
     [Fact]
-    public async Task Run_WorkThrows_TaskFaultsAndTheWorkerGoesOn()
+    public async Task TryRun_WorkThrows_TaskFaultsAndTheWorkerGoesOn()
     {
         using var worker = new IngestWorker();
 
-        var failed = worker.Run<int>(() => throw new InvalidOperationException("boom"));
-        var next = worker.Run(() => 42);
+        var failed = worker.TryRun<int>(() => throw new InvalidOperationException("boom"))!;
+        var next = worker.TryRun(() => 42)!;
 
         Assert.Equal("boom", (await Assert.ThrowsAsync<InvalidOperationException>(() => failed)).Message);
         Assert.Equal(42, await next);
@@ -43,8 +43,8 @@ public sealed class IngestWorkerTests
     {
         var worker = new IngestWorker();
         using var gate = new ManualResetEventSlim();
-        var first = worker.Run(() => gate.Wait(TimeSpan.FromSeconds(10)));
-        var second = worker.Run(() => 7);
+        var first = worker.TryRun(() => gate.Wait(TimeSpan.FromSeconds(10)))!;
+        var second = worker.TryRun(() => 7)!;
         gate.Set();
 
         worker.Dispose();
@@ -53,4 +53,30 @@ public sealed class IngestWorkerTests
         Assert.True(second.IsCompletedSuccessfully);
         Assert.Equal(7, second.Result);
     }
+
+    [Fact]
+    public void TryRun_QueueFull_NullUntilTheThreadCatchesUp()
+    {
+        using var worker = new IngestWorker(capacity: 2);
+        using var started = new ManualResetEventSlim();
+        using var gate = new ManualResetEventSlim();
+        var running = worker.TryRun(() =>
+        {
+            started.Set();
+            return gate.Wait(TimeSpan.FromSeconds(10));
+        })!;
+        Assert.True(started.Wait(TimeSpan.FromSeconds(10)));
+        var queued = new[] { worker.TryRun(() => 1), worker.TryRun(() => 2) };
+
+        Assert.Null(worker.TryRun(() => 3));
+        Assert.Equal(2, worker.Queued);
+
+        gate.Set();
+        Assert.True(running.Result);
+        Assert.Equal([1, 2], queued.Select(t => t!.Result));
+        Assert.Equal(4, worker.TryRun(() => 4)!.Result);
+    }
+
+    [Fact]
+    public void Constructor_ZeroCapacity_Throws() => Assert.Throws<ArgumentOutOfRangeException>(() => new IngestWorker(capacity: 0));
 }

@@ -68,10 +68,18 @@ public static class IngestApi
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"body: larger than {options.MaxBodyBytes} bytes");
         }
 
+        var queued = worker.TryRun(() => ingest(body.Memory));
+        if (queued is null)
+        {
+            metrics.RecordOverload();
+            request.HttpContext.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Ingestion busy", detail: $"queue: {options.MaxQueuedBatches} batches are already waiting; retry after 1 s");
+        }
+
         IngestResult? result;
         try
         {
-            result = await worker.Run(() => ingest(body.Memory));
+            result = await queued;
         }
         catch (MalformedBodyException ex)
         {
