@@ -58,14 +58,8 @@ public sealed class ApiTests
     {
         await using var server = await TestServer.StartAsync(maxQueuedBatches: 1);
         var worker = server.Services.GetRequiredService<IngestWorker>();
-        using var started = new ManualResetEventSlim();
         using var gate = new ManualResetEventSlim();
-        var busy = worker.TryRun(() =>
-        {
-            started.Set();
-            return gate.Wait(TimeSpan.FromSeconds(30));
-        })!;
-        Assert.True(started.Wait(TimeSpan.FromSeconds(10)));
+        var busy = BusyWorker.Hold(worker, gate);
         var waiting = worker.TryRun(() => true)!;
         var t = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         StringContent Body() => new($$"""[{"eventId":"q1","type":"search","userId":"u","timestamp":{{t}},"text":"shoes"}]""", Encoding.UTF8, "application/json");

@@ -58,14 +58,8 @@ public sealed class IngestWorkerTests
     public void TryRun_QueueFull_NullUntilTheThreadCatchesUp()
     {
         using var worker = new IngestWorker(capacity: 2);
-        using var started = new ManualResetEventSlim();
         using var gate = new ManualResetEventSlim();
-        var running = worker.TryRun(() =>
-        {
-            started.Set();
-            return gate.Wait(TimeSpan.FromSeconds(10));
-        })!;
-        Assert.True(started.Wait(TimeSpan.FromSeconds(10)));
+        var running = BusyWorker.Hold(worker, gate);
         var queued = new[] { worker.TryRun(() => 1), worker.TryRun(() => 2) };
 
         Assert.Null(worker.TryRun(() => 3));
