@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Persona.Core.Engine;
 using Persona.Core.Serialization;
 using RocksDbSharp;
 
@@ -48,23 +47,17 @@ internal sealed unsafe class CachedProfile
     /// <summary>Bytes of the current encoding (0 for a profile never published).</summary>
     public int EncodedLength => _length;
 
-    /// <summary>A private copy of the profile: null for a user whose first batch is not published yet, or after eviction (<paramref name="evicted"/>).</summary>
-    public ProfileState? Decode(out bool evicted)
+    /// <summary>
+    /// Runs <paramref name="read"/> over the encoding, under the entry's lock (e.g. decoding a private copy);
+    /// false for a user whose first batch is not published yet, or after eviction (<paramref name="evicted"/>).
+    /// </summary>
+    public bool TryRead<T>(Func<ReadOnlySpan<byte>, T> read, out T value, out bool evicted)
     {
         lock (this)
         {
             evicted = _freed;
-            return _encoded is null ? null : ProfileCodec.Deserialize(new ReadOnlySpan<byte>(_encoded, _length));
-        }
-    }
-
-    /// <summary>The log position the profile reflects, from the encoding's header; null as for <see cref="Decode"/>.</summary>
-    public long? AppliedSeq(out bool evicted)
-    {
-        lock (this)
-        {
-            evicted = _freed;
-            return _encoded is null ? null : ProfileCodec.ReadAppliedSeq(new ReadOnlySpan<byte>(_encoded, _length));
+            value = _encoded is null ? default! : read(new ReadOnlySpan<byte>(_encoded, _length));
+            return _encoded is not null;
         }
     }
 

@@ -28,6 +28,8 @@ namespace Persona.Storage.RocksDb;
 public sealed class EmbeddedProfileStore : IProfileStore
 {
     private static readonly byte[] CheckpointKey = "checkpoint"u8.ToArray();
+    private static readonly Func<ReadOnlySpan<byte>, ProfileState> DecodeProfile = ProfileCodec.Deserialize;
+    private static readonly Func<ReadOnlySpan<byte>, long> AppliedSeqOfEncoding = ProfileCodec.ReadAppliedSeq;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly EmbeddedStoreOptions _options;
     private readonly TimeProvider _clock;
@@ -342,40 +344,37 @@ public sealed class EmbeddedProfileStore : IProfileStore
         where T : class
     {
         ArgumentNullException.ThrowIfNull(read);
+        return TryReadEncoded(userId, DecodeProfile, out var state) ? read(state) : null;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> over a user's encoded profile: the cached one, or else (never cached, or
+    /// evicted meanwhile) the checkpointed one. False for an unknown user, and for a new user whose first
+    /// batch is still being applied.
+    /// </summary>
+    private bool TryReadEncoded<T>(string userId, Func<ReadOnlySpan<byte>, T> read, out T value)
+    {
         if (_cache.TryGetValue(userId, out var entry))
         {
             entry.LastAccess = Interlocked.Increment(ref _accessClock);
-            var state = entry.Decode(out var evicted);
-            if (state is not null)
+            if (entry.TryRead(read, out value, out var evicted))
             {
-                return read(state);
+                return true;
             }
 
             if (!evicted)
             {
-                return null; // a new user whose first batch is still being applied
+                return false; // a new user whose first batch is still being applied
             }
         }
 
-        var bytes = _userIds.MayContain(userId) ? _db.Get(Keys.Utf8(userId), _profiles) : null;
-        return bytes is null ? null : read(ProfileCodec.Deserialize(bytes));
+        var bytes = Checkpointed(userId);
+        value = bytes is null ? default! : read(bytes);
+        return bytes is not null;
     }
 
-    /// <summary>The log position of a user's newest applied event (0 for an unknown user), without decoding the profile.</summary>
-    private long AppliedSeqOf(string userId)
-    {
-        if (_cache.TryGetValue(userId, out var entry))
-        {
-            var seq = entry.AppliedSeq(out var evicted);
-            if (seq is not null || !evicted)
-            {
-                return seq ?? 0;
-            }
-        }
-
-        var bytes = _userIds.MayContain(userId) ? _db.Get(Keys.Utf8(userId), _profiles) : null;
-        return bytes is null ? 0 : ProfileCodec.ReadAppliedSeq(bytes);
-    }
+    /// <summary>A user's profile as the last checkpoint wrote it; null for a user never checkpointed.</summary>
+    private byte[]? Checkpointed(string userId) => _userIds.MayContain(userId) ? _db.Get(Keys.Utf8(userId), _profiles) : null;
 
     public UserRecord? FindUser(string userId)
     {
@@ -386,7 +385,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
     public IReadOnlyList<BehaviorEvent> History(string userId, int max = 10_000)
     {
         // Follow the user's chain backwards from the newest event, then return it oldest first.
-        var seq = AppliedSeqOf(userId);
+        var seq = TryReadEncoded(userId, AppliedSeqOfEncoding, out var last) ? last : 0;
         var result = new List<BehaviorEvent>();
         while (seq > 0 && result.Count < max)
         {
@@ -664,7 +663,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
                 }
                 else
                 {
-                    state = entry.Decode(out _) ?? new ProfileState(entry.UserId);
+                    state = entry.TryRead(DecodeProfile, out var decoded, out _) ? decoded : new ProfileState(entry.UserId);
                     entry.BatchMark = stamp | (uint)touched.Count;
                     touched.Add((entry, state));
                 }
@@ -746,7 +745,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
             return entry;
         }
 
-        var bytes = _userIds.MayContain(userId) ? _db.Get(Keys.Utf8(userId), _profiles) : null;
+        var bytes = Checkpointed(userId);
         entry = new CachedProfile(userId) { LastAccess = tick };
         if (bytes is null)
         {

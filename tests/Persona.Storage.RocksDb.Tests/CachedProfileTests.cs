@@ -12,11 +12,11 @@ public sealed class CachedProfileTests
     }
 
     [Fact]
-    public void Decode_NeverPublished_NullAndNotEvicted()
+    public void TryRead_NeverPublished_FalseAndNotEvicted()
     {
         var entry = new CachedProfile("u1");
 
-        Assert.Null(entry.Decode(out var evicted));
+        Assert.False(entry.TryRead(ProfileCodec.Deserialize, out _, out var evicted));
         Assert.False(evicted);
         Assert.Equal(0, entry.EncodedLength);
     }
@@ -31,22 +31,22 @@ public sealed class CachedProfileTests
         Assert.Equal(first.Length, entry.Publish(first));
         Assert.Equal(second.Length - first.Length, entry.Publish(second));
 
-        Assert.Equal(1_000_000, entry.Decode(out _)!.AppliedSeq);
-        Assert.Equal(1_000_000, entry.AppliedSeq(out _));
+        Assert.True(entry.TryRead(ProfileCodec.Deserialize, out var state, out _));
+        Assert.Equal(1_000_000, state.AppliedSeq);
+        Assert.True(entry.TryRead(ProfileCodec.ReadAppliedSeq, out var seq, out _));
+        Assert.Equal(1_000_000, seq);
         Assert.Equal(second.Length, entry.EncodedLength);
     }
 
     [Fact]
-    public void Free_Published_ReleasesItsBytesAndLaterDecodesReportEviction()
+    public void Free_Published_ReleasesItsBytesAndLaterReadsReportEviction()
     {
         var entry = new CachedProfile("u1");
         var bytes = Encoded("u1", 3);
         entry.Publish(bytes);
 
         Assert.Equal(bytes.Length, entry.Free());
-        Assert.Null(entry.Decode(out var evicted));
-        Assert.True(evicted);
-        Assert.Null(entry.AppliedSeq(out evicted));
+        Assert.False(entry.TryRead(ProfileCodec.Deserialize, out _, out var evicted));
         Assert.True(evicted);
         Assert.Throws<InvalidOperationException>(() => entry.Publish(bytes));
     }
