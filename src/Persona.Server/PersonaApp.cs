@@ -42,6 +42,7 @@ public static class PersonaApp
                 Retention = options.Retention,
                 SyncWrites = options.SyncWrites,
                 CheckpointEveryEvents = options.CheckpointEveryEvents,
+                CheckpointFileMinProfiles = options.CheckpointFileMinProfiles,
             },
             sp.GetRequiredService<ProfileEngine>(),
             sp.GetRequiredService<TimeProvider>(),

@@ -24,6 +24,9 @@ public sealed record ServerOptions
     /// <summary>Events between checkpoints (or 30 s, whichever comes first); bounds the log replayed on restart.</summary>
     public int CheckpointEveryEvents { get; init; } = EmbeddedStoreOptions.DefaultCheckpointEveryEvents;
 
+    /// <summary>Dirty profiles from which a checkpoint is written as a table file and ingested (see <see cref="EmbeddedStoreOptions.CheckpointFileMinProfiles"/>).</summary>
+    public int CheckpointFileMinProfiles { get; init; } = EmbeddedStoreOptions.DefaultCheckpointFileMinProfiles;
+
     /// <summary>Uploads waiting for the ingest thread at most; beyond that they get 503 with Retry-After.</summary>
     public int MaxQueuedBatches { get; init; } = IngestWorker.DefaultCapacity;
 
@@ -48,6 +51,11 @@ public sealed record ServerOptions
         if (CheckpointEveryEvents < 1)
         {
             errors.Add("checkpointEveryEvents: must be at least 1");
+        }
+
+        if (CheckpointFileMinProfiles < 1)
+        {
+            errors.Add("checkpointFileMinProfiles: must be at least 1");
         }
 
         if (MaxQueuedBatches < 1)

@@ -102,6 +102,25 @@ internal sealed unsafe class CachedProfile
     }
 
     /// <summary>Releases the encoding (eviction, disposal); later decodes report the entry as evicted. Returns the bytes released.</summary>
+    /// <summary>Adds the encoding under <paramref name="key"/> to a table file being written; false when there is none.</summary>
+    public bool PutTo(SstFileWriter writer, ReadOnlySpan<byte> key)
+    {
+        lock (this)
+        {
+            if (_encoded is null)
+            {
+                return false;
+            }
+
+            fixed (byte* k = key)
+            {
+                Native.Instance.rocksdb_sstfilewriter_put(writer.Handle, k, (UIntPtr)key.Length, _encoded, (UIntPtr)_length);
+            }
+
+            return true;
+        }
+    }
+
     public int Free()
     {
         lock (this)

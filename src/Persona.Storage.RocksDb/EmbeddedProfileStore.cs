@@ -37,6 +37,8 @@ public sealed class EmbeddedProfileStore : IProfileStore
     private readonly RocksDbSharp.RocksDb _db;
     private readonly ColumnFamilyHandle _events;
     private readonly ColumnFamilyHandle _profiles;
+    private readonly ColumnFamilyOptions _profileOptions;
+    private readonly string _ingestDirectory;
     private readonly ColumnFamilyHandle _items;
     private readonly ColumnFamilyHandle _users;
     private readonly ColumnFamilyHandle _deadLetter;
@@ -92,7 +94,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
         var families = new ColumnFamilies
         {
             { "events", Cf(64 << 20) },
-            { "profiles", Cf(64 << 20) },
+            { "profiles", _profileOptions = Cf(64 << 20) },
             { "items", Cf(8 << 20) },
             { "users", Cf(8 << 20) },
             { "deadletter", Cf(4 << 20) },
@@ -104,6 +106,13 @@ public sealed class EmbeddedProfileStore : IProfileStore
             .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount))
             .SetMaxBackgroundCompactions(2);
         _db = RocksDbSharp.RocksDb.Open(db, options.DataDirectory, families);
+
+        // Table files of checkpoints that a crash interrupted before their ingestion are not part of the store.
+        _ingestDirectory = Path.Combine(options.DataDirectory, "ingest");
+        if (Directory.Exists(_ingestDirectory))
+        {
+            Directory.Delete(_ingestDirectory, recursive: true);
+        }
         _events = _db.GetColumnFamily("events");
         _profiles = _db.GetColumnFamily("profiles");
         _items = _db.GetColumnFamily("items");
@@ -817,36 +826,132 @@ public sealed class EmbeddedProfileStore : IProfileStore
 
     private void WriteCheckpoint(List<CachedProfile> dirty, long seq, int evicted)
     {
-        using var wb = new WriteBatch();
-
-        // The profiles are already encoded: each is copied into the write batch under its entry's lock, in
-        // rough key order (by an 8-byte key prefix; sorted inserts into the memtable are cheaper). One write
-        // batch holds them all and the checkpoint position.
+        // The profiles are already encoded: each is copied under its entry's lock. Small checkpoints go through
+        // one write batch with the checkpoint position; large ones are written as one sorted table file that
+        // the store ingests atomically (no write-ahead log, no memtable), and the position follows. Should a
+        // crash fall between the two, recovery replays from the older position and each profile skips the
+        // events it already reflects (its AppliedSeq), as for any fuzzy checkpoint.
         var written = dirty.Count;
-        var prefixes = new ulong[written];
-        var order = new int[written];
-        Span<byte> head = stackalloc byte[8];
-        for (var j = 0; j < written; j++)
+        var keys = new byte[Math.Max(16, written * 16)];
+        var starts = new int[written + 1];
+        var order = SortedKeys(dirty, ref keys, starts);
+        using var wb = new WriteBatch();
+        if (written >= _options.CheckpointFileMinProfiles)
         {
-            var userId = dirty[j].UserId;
-            head.Clear();
-            System.Text.Encoding.UTF8.GetBytes(userId.AsSpan(0, Math.Min(8, userId.Length)), head);
-            prefixes[j] = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(head);
-            order[j] = j;
+            WriteProfileFiles(dirty, seq, keys, starts, order);
         }
-
-        Array.Sort(prefixes, order);
-        var key = new byte[1024];
-        foreach (var j in order)
+        else
         {
-            var entry = dirty[j];
-            entry.PutTo(wb, Keys.Utf8(entry.UserId, ref key), _profiles);
+            foreach (var j in order)
+            {
+                dirty[j].PutTo(wb, keys.AsSpan(starts[j], starts[j + 1] - starts[j]), _profiles);
+            }
         }
 
         wb.Put(CheckpointKey, Keys.Seq(seq), _meta);
         _db.Write(wb, _plainWrite);
         Interlocked.Exchange(ref _checkpointSeq, seq);
         Log.Checkpointed(_logger, seq, written, evicted);
+    }
+
+    /// <summary>
+    /// The UTF-8 keys of the entries' users, back to back in <paramref name="keys"/> (grown as needed) from
+    /// <paramref name="starts"/>, and the entries' indexes in ascending bytewise key order.
+    /// </summary>
+    private static int[] SortedKeys(List<CachedProfile> entries, ref byte[] keys, int[] starts)
+    {
+        var n = entries.Count;
+        var prefixes = new ulong[n];
+        var order = new int[n];
+        var used = 0;
+        Span<byte> head = stackalloc byte[8];
+        for (var j = 0; j < n; j++)
+        {
+            var userId = entries[j].UserId;
+            var max = System.Text.Encoding.UTF8.GetMaxByteCount(userId.Length);
+            if (used + max > keys.Length)
+            {
+                Array.Resize(ref keys, Math.Max(keys.Length * 2, used + max));
+            }
+
+            var length = System.Text.Encoding.UTF8.GetBytes(userId, keys.AsSpan(used));
+            head.Clear();
+            keys.AsSpan(used, Math.Min(8, length)).CopyTo(head);
+            prefixes[j] = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(head);
+            order[j] = j;
+            used += length;
+            starts[j + 1] = used;
+        }
+
+        // By the first eight bytes (zero-padded, which sorts a key before its extensions), then runs that
+        // share them by the whole key.
+        Array.Sort(prefixes, order);
+        var all = keys;
+        var comparer = Comparer<int>.Create((a, b) => all.AsSpan(starts[a], starts[a + 1] - starts[a]).SequenceCompareTo(all.AsSpan(starts[b], starts[b + 1] - starts[b])));
+        for (var i = 0; i < n;)
+        {
+            var k = i + 1;
+            while (k < n && prefixes[k] == prefixes[i])
+            {
+                k++;
+            }
+
+            if (k - i > 1)
+            {
+                Array.Sort(order, i, k - i, comparer);
+            }
+
+            i = k;
+        }
+
+        return order;
+    }
+
+    /// <summary>
+    /// Writes the profiles in key order as table files, one per core over consecutive key ranges (written in
+    /// parallel), and ingests them into the profiles family in one atomic step.
+    /// </summary>
+    private void WriteProfileFiles(List<CachedProfile> dirty, long seq, byte[] keys, int[] starts, int[] order)
+    {
+        Directory.CreateDirectory(_ingestDirectory);
+        var parts = Math.Clamp(order.Length / _options.CheckpointFileMinProfiles, 1, Math.Min(Environment.ProcessorCount, 8));
+        var paths = new string?[parts];
+        var finished = new bool[parts];
+        try
+        {
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
+            {
+                var path = Path.Combine(_ingestDirectory, $"profiles-{seq}-{p}.sst");
+                using var writer = new SstFileWriter(new EnvOptions(), _profileOptions);
+                writer.Open(path);
+                paths[p] = path; // deleted below whatever happens
+                var any = false;
+                var (lo, hi) = Slice(order.Length, parts, p);
+                for (var i = lo; i < hi; i++)
+                {
+                    var j = order[i];
+                    any |= dirty[j].PutTo(writer, keys.AsSpan(starts[j], starts[j + 1] - starts[j]));
+                }
+
+                if (any)
+                {
+                    writer.Finish(); // a table file with no entries cannot be finished: such a part is left out
+                    finished[p] = true;
+                }
+            });
+            var files = paths.Where((_, p) => finished[p]).Select(path => path!).ToArray();
+            if (files.Length > 0)
+            {
+                _db.IngestExternalFiles(files, new IngestExternalFileOptions().SetMoveFiles(true), _profiles);
+            }
+        }
+        finally
+        {
+            foreach (var path in paths.OfType<string>())
+            {
+                File.Delete(path);
+            }
+        }
     }
 
     /// <summary>Approximate LRU: the access time below which to evict is estimated from a sample of the cache.</summary>

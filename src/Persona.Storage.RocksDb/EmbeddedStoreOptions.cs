@@ -6,6 +6,9 @@ public sealed record EmbeddedStoreOptions
     /// <summary>The default of <see cref="CheckpointEveryEvents"/>, shared by the service and the CLI.</summary>
     public const int DefaultCheckpointEveryEvents = 5_000_000;
 
+    /// <summary>The default of <see cref="CheckpointFileMinProfiles"/>.</summary>
+    public const int DefaultCheckpointFileMinProfiles = 20_000;
+
     public required string DataDirectory { get; init; }
 
     /// <summary>fsync the log before a batch is acknowledged (default). Off trades durability of the last batches for speed.</summary>
@@ -19,6 +22,12 @@ public sealed record EmbeddedStoreOptions
 
     /// <summary>...or after this long, whichever comes first.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Dirty profiles from which a checkpoint is written as a sorted table file and ingested into the store,
+    /// instead of through the write-ahead log and the memtable (which would write every profile twice).
+    /// </summary>
+    public int CheckpointFileMinProfiles { get; init; } = DefaultCheckpointFileMinProfiles;
 
     /// <summary>Raw events older than this (event time) are compacted away and refused at ingest; zero keeps them forever.</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.Zero;
@@ -39,6 +48,11 @@ public sealed record EmbeddedStoreOptions
         if (CheckpointEveryEvents < 1)
         {
             errors.Add("checkpointEveryEvents: must be at least 1");
+        }
+
+        if (CheckpointFileMinProfiles < 1)
+        {
+            errors.Add("checkpointFileMinProfiles: must be at least 1");
         }
 
         if (CheckpointInterval <= TimeSpan.Zero)

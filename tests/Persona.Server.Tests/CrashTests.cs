@@ -131,8 +131,9 @@ public sealed class CrashTests
         var dll = Path.Combine(AppContext.BaseDirectory, "persona.dll");
         var info = new ProcessStartInfo("dotnet")
         {
-            // Checkpoints every two batches: kills also land while a checkpoint is written in the background.
-            ArgumentList = { dll, "serve", "--data-dir", dir, "--urls", $"http://127.0.0.1:{port}", "--checkpoint-every", "1000" },
+            // Checkpoints every two batches: kills also land while a checkpoint is written in the background;
+            // those of 150 profiles or more are written as table files and ingested, smaller ones through the log.
+            ArgumentList = { dll, "serve", "--data-dir", dir, "--urls", $"http://127.0.0.1:{port}", "--checkpoint-every", "1000", "--checkpoint-file-min-profiles", "150" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

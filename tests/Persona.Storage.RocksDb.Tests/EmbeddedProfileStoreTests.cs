@@ -54,12 +54,14 @@ public sealed class EmbeddedProfileStoreTests : IDisposable
             return ProfileCodec.Serialize(copy);
         })!;
 
-    [Fact]
-    public void Ingest_SmallCacheBudget_EvictsAndServesColdProfilesFromDisk()
+    [Theory]
+    [InlineData(int.MaxValue)] // every checkpoint through the write-ahead log
+    [InlineData(1)] // every checkpoint as an ingested table file
+    public void Ingest_SmallCacheBudget_EvictsAndServesColdProfilesFromDisk(int checkpointFileMinProfiles)
     {
         var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-30));
         var expected = Reference(shop, events);
-        using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir, MaxCachedProfiles = 20, CheckpointEveryEvents = 1_000 }, _engine);
+        using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir, MaxCachedProfiles = 20, CheckpointEveryEvents = 1_000, CheckpointFileMinProfiles = checkpointFileMinProfiles }, _engine);
         store.UpsertItems(Batch(shop.Catalog));
         foreach (var chunk in events.Chunk(500))
         {
@@ -75,19 +77,24 @@ public sealed class EmbeddedProfileStoreTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Read_DuringIngestWithCheckpointsAndEviction_NeverGoesBackAndEndsExact()
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1)]
+    public void Read_DuringIngestWithCheckpointsAndEviction_NeverGoesBackAndEndsExact(int checkpointFileMinProfiles)
     {
         // Readers race batches, background checkpoints and evictions (which free cached profiles): every read
         // must decode a whole profile, and a user's event count must never go backwards.
         var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-30), users: 300, events: 30_000);
         var expected = Reference(shop, events);
         var users = expected.Keys.ToArray();
-        using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir, MaxCachedProfiles = 40, CheckpointEveryEvents = 600 }, _engine);
+        using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir, MaxCachedProfiles = 40, CheckpointEveryEvents = 600, CheckpointFileMinProfiles = checkpointFileMinProfiles }, _engine);
         store.UpsertItems(Batch(shop.Catalog));
         using var stop = new CancellationTokenSource();
         var reads = new long[2];
-        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(() =>
+        using var started = new CountdownEvent(2);
+
+        // Own threads (not the pool, which the store's batches keep busy), each running before ingestion starts.
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Factory.StartNew(() =>
         {
             var rng = new Random(r);
             var seen = new Dictionary<string, long>();
@@ -98,9 +105,13 @@ public sealed class EmbeddedProfileStoreTests : IDisposable
                 var before = seen.GetValueOrDefault(user);
                 Assert.True(count >= before, $"{user}: {count} events after {before}");
                 seen[user] = count;
-                reads[r]++;
+                if (reads[r]++ == 0)
+                {
+                    started.Signal();
+                }
             }
-        })).ToArray();
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "the readers did not start");
         foreach (var chunk in events.Chunk(300))
         {
             store.Ingest(Batch(chunk));
@@ -133,14 +144,16 @@ public sealed class EmbeddedProfileStoreTests : IDisposable
         Assert.Equal(encoded, store.Stats.CachedProfileBytes);
     }
 
-    [Fact]
-    public void Reopen_CheckpointOfManyProfiles_EveryProfileReadBackFromDisk()
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(EmbeddedStoreOptions.DefaultCheckpointFileMinProfiles)]
+    public void Reopen_CheckpointOfManyProfiles_EveryProfileReadBackFromDisk(int checkpointFileMinProfiles)
     {
         // Enough users for a checkpoint of tens of thousands of profiles.
         var (shop, events) = Shop(new ShopOptions { Seed = 5, Users = 100_000, Items = 400, Events = 150_000, Start = DateTimeOffset.UtcNow.AddDays(-30), MeanSessionGap = TimeSpan.FromDays(1) });
         var expected = Reference(shop, events);
         Assert.True(expected.Count > 20_000, $"only {expected.Count} users");
-        using (var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir, CheckpointEveryEvents = 100_000 }, _engine))
+        using (var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir, CheckpointEveryEvents = 100_000, CheckpointFileMinProfiles = checkpointFileMinProfiles }, _engine))
         {
             store.UpsertItems(Batch(shop.Catalog));
             foreach (var chunk in events.Chunk(5_000))
@@ -152,6 +165,57 @@ public sealed class EmbeddedProfileStoreTests : IDisposable
         using var reopened = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir, MaxCachedProfiles = 100 }, _engine);
         Assert.Equal(events.Count, reopened.Stats.CheckpointPosition);
         Assert.Equal(0, reopened.Stats.CachedProfiles); // nothing replayed: every profile comes from its checkpoint
+        foreach (var (user, bytes) in expected)
+        {
+            Assert.Equal(bytes, Snapshot(reopened, user));
+        }
+    }
+
+    [Fact]
+    public void Checkpoint_AsTableFile_KeysSharingPrefixesAndNonAsciiReadBackAfterReopen()
+    {
+        // Table files need keys in strictly ascending byte order: ids that share their first eight bytes,
+        // ids that extend others, and multi-byte UTF-8 exercise the sort.
+        string[] users = ["abcdefgh", "abcdefg", "abcdefgh1", "abcdefgh0", "abcdefghé", "abcdefgh\u00ff", "zz", "é-user", "日本語のユーザー", "a", "abcdefgi", "ABCDEFGH"];
+        var (shop, shopEvents) = Shop(DateTimeOffset.UtcNow.AddDays(-30), users: 20, events: 600);
+        var events = shopEvents.Select((e, i) => e with { UserId = users[i % users.Length], SessionId = null }).ToList();
+        var expected = Reference(shop, events);
+        var options = new EmbeddedStoreOptions { DataDirectory = _dir, CheckpointFileMinProfiles = 1 };
+        using (var store = EmbeddedProfileStore.Open(options, _engine))
+        {
+            store.UpsertItems(Batch(shop.Catalog));
+            store.Ingest(Batch(events.Take(300)));
+            store.Checkpoint();
+            store.Ingest(Batch(events.Skip(300)));
+            store.Checkpoint(); // a second file over the same keys: the newer profiles win
+            Assert.False(Directory.Exists(Path.Combine(_dir, "ingest")) && Directory.EnumerateFileSystemEntries(Path.Combine(_dir, "ingest")).Any());
+        }
+
+        using var reopened = EmbeddedProfileStore.Open(options with { MaxCachedProfiles = 1 }, _engine);
+        Assert.Equal(0, reopened.Stats.CachedProfiles); // nothing replayed: every profile comes from its checkpoint
+        Assert.Equal(users.Length, expected.Count);
+        foreach (var (user, bytes) in expected)
+        {
+            Assert.Equal(bytes, Snapshot(reopened, user));
+        }
+    }
+
+    [Fact]
+    public void Open_LeftoverCheckpointFile_RemovedAndIgnored()
+    {
+        var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-30), users: 30, events: 1_000);
+        var expected = Reference(shop, events);
+        using (var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir }, _engine))
+        {
+            store.UpsertItems(Batch(shop.Catalog));
+            store.Ingest(Batch(events));
+        }
+
+        // A crash while a checkpoint's table file was being written leaves it behind, unfinished.
+        var ingest = Directory.CreateDirectory(Path.Combine(_dir, "ingest"));
+        File.WriteAllBytes(Path.Combine(ingest.FullName, "profiles-999.sst"), [1, 2, 3]);
+        using var reopened = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = _dir, CheckpointFileMinProfiles = 1 }, _engine);
+        Assert.False(Directory.Exists(ingest.FullName));
         foreach (var (user, bytes) in expected)
         {
             Assert.Equal(bytes, Snapshot(reopened, user));

@@ -27,14 +27,15 @@ internal static class BenchCommand
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory for the durable run (default: a fresh temporary one, deleted after)" };
         var engineOnly = new Option<bool>("--engine-only") { Description = "Skip the durable pipeline run" };
         var pipelineOnly = new Option<bool>("--pipeline-only") { Description = "Skip the pure engine runs" };
+        var checkpointFile = CommonOptions.CheckpointFileMinProfiles();
         var repeat = new Option<int>("--repeat") { Description = "Runs of the multi-core engine measurement (the median is reported)", DefaultValueFactory = _ => 3 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Events between checkpoints of the durable run", DefaultValueFactory = _ => EmbeddedStoreOptions.DefaultCheckpointEveryEvents };
-        var command = new Command("bench", "Measure engine and durable pipeline throughput, update latency and profile size") { events, users, items, batch, seed, json, dataDir, engineOnly, pipelineOnly, checkpointEvery, repeat };
-        command.SetAction(r => Run(r.GetValue(events), r.GetValue(users), r.GetValue(items), r.GetValue(batch), r.GetValue(seed), r.GetValue(json), r.GetValue(dataDir), r.GetValue(engineOnly), r.GetValue(pipelineOnly), r.GetValue(checkpointEvery), r.GetValue(repeat)));
+        var command = new Command("bench", "Measure engine and durable pipeline throughput, update latency and profile size") { events, users, items, batch, seed, json, dataDir, engineOnly, pipelineOnly, checkpointEvery, checkpointFile, repeat };
+        command.SetAction(r => Run(r.GetValue(events), r.GetValue(users), r.GetValue(items), r.GetValue(batch), r.GetValue(seed), r.GetValue(json), r.GetValue(dataDir), r.GetValue(engineOnly), r.GetValue(pipelineOnly), new StoreSettings(r.GetValue(checkpointEvery), r.GetValue(checkpointFile)), r.GetValue(repeat)));
         return command;
     }
 
-    private static int Run(long eventCount, int userCount, int itemCount, int batchSize, int seed, bool jsonOnly, string? dataDir, bool engineOnly, bool pipelineOnly, int checkpointEvery, int repeat)
+    private static int Run(long eventCount, int userCount, int itemCount, int batchSize, int seed, bool jsonOnly, string? dataDir, bool engineOnly, bool pipelineOnly, StoreSettings settings, int repeat)
     {
         void Say(string s)
         {
@@ -54,10 +55,10 @@ internal static class BenchCommand
         catalog.Upsert(shop.Catalog);
         if (pipelineOnly)
         {
-            var only = RunPipeline(shop, engine, stream, batchSize, dataDir, checkpointEvery);
+            var only = RunPipeline(shop, engine, stream, batchSize, dataDir, settings);
             Say($"pipeline: {only.Accepted / only.Seconds:N0} events/s");
             var pipelineResult = new Dictionary<string, object> { ["events"] = stream.LongLength };
-            AddPipelineFields(pipelineResult, only, batchSize, checkpointEvery);
+            AddPipelineFields(pipelineResult, only, batchSize, settings);
             Console.WriteLine(JsonSerializer.Serialize(pipelineResult));
             return 0;
         }
@@ -107,7 +108,7 @@ internal static class BenchCommand
         Say($"engine ({Environment.ProcessorCount} threads): {stream.Length / parallelSeconds:N0} events/s (median of {runs.Count}: {string.Join(", ", rates.Select(r => r.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}), GC pauses {parallelGcShare:P0} of the time");
 
         // (b) the durable pipeline: log append (fsync per batch) + dedupe + apply + checkpoints.
-        var pipeline = engineOnly ? (Accepted: 0L, Seconds: 1.0, CpuSeconds: 0.0) : RunPipeline(shop, engine, stream, batchSize, dataDir, checkpointEvery);
+        var pipeline = engineOnly ? new PipelineRun(0, 1, 0, 0) : RunPipeline(shop, engine, stream, batchSize, dataDir, settings);
         Say($"pipeline: {pipeline.Accepted / pipeline.Seconds:N0} events/s");
         var result = new Dictionary<string, object>
         {
@@ -131,17 +132,19 @@ internal static class BenchCommand
             ["gc_gen0size"] = Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "default",
             ["gc_dynamic_adaptation"] = Environment.GetEnvironmentVariable("DOTNET_GCDynamicAdaptationMode") ?? AppContext.GetData("System.GC.DynamicAdaptationMode")?.ToString() ?? "default",
         };
-        AddPipelineFields(result, pipeline, batchSize, checkpointEvery);
+        AddPipelineFields(result, pipeline, batchSize, settings);
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
     }
 
-    private static void AddPipelineFields(Dictionary<string, object> result, (long Accepted, double Seconds, double CpuSeconds) run, int batchSize, int checkpointEvery)
+    private static void AddPipelineFields(Dictionary<string, object> result, PipelineRun run, int batchSize, StoreSettings settings)
     {
         result["pipeline_events_per_sec"] = Math.Round(run.Accepted / run.Seconds);
         result["pipeline_cpu_us_per_event"] = Math.Round(run.CpuSeconds * 1e6 / Math.Max(1, run.Accepted), 2);
         result["pipeline_batch"] = batchSize;
-        result["pipeline_checkpoint_every"] = checkpointEvery;
+        result["pipeline_checkpoint_every"] = settings.CheckpointEvery;
+        result["pipeline_checkpoint_file_min_profiles"] = settings.CheckpointFileMinProfiles;
+        result["pipeline_final_checkpoint_seconds"] = Math.Round(run.FinalCheckpointSeconds, 3);
         result["pipeline_fsync"] = true;
         result["cores"] = Environment.ProcessorCount;
     }
@@ -181,13 +184,13 @@ internal static class BenchCommand
     /// Runs the store's code paths before the measurement, into a throwaway store, so that the measured run
     /// sees optimised code rather than just-in-time compilation (a long-running server pays that once).
     /// </summary>
-    private static void WarmUp(SyntheticShop shop, ProfileEngine engine, BehaviorEvent[] stream, int checkpointEvery)
+    private static void WarmUp(SyntheticShop shop, ProfileEngine engine, BehaviorEvent[] stream, StoreSettings settings)
     {
         const int Events = 60 * 2_048;
         var dir = Path.Combine(Path.GetTempPath(), "persona-bench-warmup-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using var store = OpenStore(dir, shop, engine, Math.Min(checkpointEvery, Events / 4));
+            using var store = OpenStore(dir, shop, engine, settings with { CheckpointEvery = Math.Min(settings.CheckpointEvery, Events / 4), CheckpointFileMinProfiles = Math.Min(settings.CheckpointFileMinProfiles, Events / 8) });
             Replay(store, stream.AsSpan(0, Math.Min(Events, stream.Length)), 2_048);
             store.Checkpoint();
         }
@@ -197,19 +200,20 @@ internal static class BenchCommand
         }
     }
 
-    private static (long Accepted, double Seconds, double CpuSeconds) RunPipeline(SyntheticShop shop, ProfileEngine engine, BehaviorEvent[] stream, int batchSize, string? dataDir, int checkpointEvery)
+    private static PipelineRun RunPipeline(SyntheticShop shop, ProfileEngine engine, BehaviorEvent[] stream, int batchSize, string? dataDir, StoreSettings settings)
     {
-        WarmUp(shop, engine, stream, checkpointEvery);
+        WarmUp(shop, engine, stream, settings);
         var dir = dataDir ?? Path.Combine(Path.GetTempPath(), "persona-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using var store = OpenStore(dir, shop, engine, checkpointEvery);
+            using var store = OpenStore(dir, shop, engine, settings);
             GC.Collect();
             var cpu0 = Environment.CpuUsage.TotalTime;
             var watch = Stopwatch.StartNew();
             var accepted = Replay(store, stream, batchSize);
+            var checkpointStart = watch.Elapsed;
             store.Checkpoint();
-            return (accepted, watch.Elapsed.TotalSeconds, (Environment.CpuUsage.TotalTime - cpu0).TotalSeconds);
+            return new PipelineRun(accepted, watch.Elapsed.TotalSeconds, (Environment.CpuUsage.TotalTime - cpu0).TotalSeconds, (watch.Elapsed - checkpointStart).TotalSeconds);
         }
         finally
         {
@@ -220,9 +224,9 @@ internal static class BenchCommand
         }
     }
 
-    private static EmbeddedProfileStore OpenStore(string dir, SyntheticShop shop, ProfileEngine engine, int checkpointEvery)
+    private static EmbeddedProfileStore OpenStore(string dir, SyntheticShop shop, ProfileEngine engine, StoreSettings settings)
     {
-        var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dir, CheckpointEveryEvents = checkpointEvery }, engine);
+        var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dir, CheckpointEveryEvents = settings.CheckpointEvery, CheckpointFileMinProfiles = settings.CheckpointFileMinProfiles }, engine);
         store.UpsertItems(new ParsedBatch<Persona.Core.Catalog.CatalogItem>([.. shop.Catalog.Select((c, i) => (i, c))], [], []));
         return store;
     }
@@ -245,4 +249,10 @@ internal static class BenchCommand
 
         return accepted;
     }
+
+    /// <summary>Checkpoint settings of the durable run.</summary>
+    private sealed record StoreSettings(int CheckpointEvery, int CheckpointFileMinProfiles);
+
+    /// <summary>One durable run: events accepted, wall and CPU seconds, and the wall seconds of its final checkpoint.</summary>
+    private sealed record PipelineRun(long Accepted, double Seconds, double CpuSeconds, double FinalCheckpointSeconds);
 }

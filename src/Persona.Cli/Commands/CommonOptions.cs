@@ -11,4 +11,10 @@ internal static class CommonOptions
         Required = required,
         DefaultValueFactory = _ => "./persona-data",
     };
+
+    public static Option<int> CheckpointFileMinProfiles() => new("--checkpoint-file-min-profiles")
+    {
+        Description = "Dirty profiles from which a checkpoint is written as a table file and ingested, instead of through the write-ahead log",
+        DefaultValueFactory = _ => Persona.Storage.RocksDb.EmbeddedStoreOptions.DefaultCheckpointFileMinProfiles,
+    };
 }

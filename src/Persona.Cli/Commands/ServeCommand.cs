@@ -17,8 +17,9 @@ internal static class ServeCommand
         var cache = new Option<int>("--max-cached-profiles") { Description = "Profiles kept in memory", DefaultValueFactory = _ => 1_000_000 };
         var retention = new Option<double>("--retention-days") { Description = "Compact raw events older than this (0 keeps them)", DefaultValueFactory = _ => 0 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Events between checkpoints (or 30 s); bounds the log replayed on restart", DefaultValueFactory = _ => EmbeddedStoreOptions.DefaultCheckpointEveryEvents };
+        var checkpointFile = CommonOptions.CheckpointFileMinProfiles();
         var maxQueued = new Option<int>("--max-queued-batches") { Description = "Uploads waiting for the ingest thread at most; more get 503 with Retry-After", DefaultValueFactory = _ => IngestWorker.DefaultCapacity };
-        var command = new Command("serve", "Run the HTTP service on the embedded store") { dataDir, urls, maxBody, maxBatch, cache, retention, checkpointEvery, maxQueued };
+        var command = new Command("serve", "Run the HTTP service on the embedded store") { dataDir, urls, maxBody, maxBatch, cache, retention, checkpointEvery, checkpointFile, maxQueued };
         command.SetAction(async (r, ct) =>
         {
             var options = new ServerOptions
@@ -30,6 +31,7 @@ internal static class ServeCommand
                 MaxCachedProfiles = r.GetValue(cache),
                 Retention = TimeSpan.FromDays(r.GetValue(retention)),
                 CheckpointEveryEvents = r.GetValue(checkpointEvery),
+                CheckpointFileMinProfiles = r.GetValue(checkpointFile),
                 MaxQueuedBatches = r.GetValue(maxQueued),
             };
             await using var app = PersonaApp.Create(options);
