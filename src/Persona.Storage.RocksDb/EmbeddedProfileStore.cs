@@ -652,11 +652,14 @@ public sealed class EmbeddedProfileStore : IProfileStore
         }
 
         var stamp = ++_batchNumber << 32;
+        var nextOfUser = new int[batch.Count];
         ForEachPartition(partitions, p =>
         {
-            // Decoded once per batch: later events of the same user find the state through the entry's mark.
-            // Should applying fail, nothing is published and the profiles stay as before the batch.
-            var touched = new List<(CachedProfile Entry, ProfileState State)>();
+            // The partition's events grouped by user, in batch order: each user's first and last event, and a
+            // chain from each event to the user's next one. Users are independent, so each is then decoded
+            // once, given all its events, and encoded right away: one decoded profile is alive at a time, so
+            // a collection during the batch finds almost nothing to promote.
+            var users = new List<(CachedProfile Entry, int First, int Last)>();
             for (var i = 0; i < batch.Count; i++)
             {
                 if (partition[i] != p)
@@ -665,27 +668,43 @@ public sealed class EmbeddedProfileStore : IProfileStore
                 }
 
                 var entry = entries[i];
-                ProfileState state;
+                nextOfUser[i] = -1;
                 if ((entry.BatchMark & ~0xFFFF_FFFFL) == stamp)
                 {
-                    state = touched[(int)(entry.BatchMark & 0xFFFF_FFFFL)].State;
+                    var u = (int)(entry.BatchMark & 0xFFFF_FFFFL);
+                    nextOfUser[users[u].Last] = i;
+                    users[u] = users[u] with { Last = i };
                 }
                 else
                 {
-                    state = entry.TryRead(DecodeProfile, out var decoded, out _) ? decoded : new ProfileState(entry.UserId);
-                    entry.BatchMark = stamp | (uint)touched.Count;
-                    touched.Add((entry, state));
+                    entry.BatchMark = stamp | (uint)users.Count;
+                    users.Add((entry, i, i));
                 }
-
-                ApplyTo(state, batch[i].Seq, batch[i].Event);
             }
 
+            // The encodings go back to back into the partition's buffer and are published only once every
+            // user is done: should applying fail, nothing is published and the profiles stay as before the batch.
             var buffer = _encodeBuffers[p];
-            foreach (var (entry, state) in touched)
+            buffer.Clear();
+            var ends = new int[users.Count];
+            for (var u = 0; u < users.Count; u++)
             {
-                buffer.Clear();
+                var (entry, first, _) = users[u];
+                var state = entry.TryRead(DecodeProfile, out var decoded, out _) ? decoded : new ProfileState(entry.UserId);
+                for (var i = first; i >= 0; i = nextOfUser[i])
+                {
+                    ApplyTo(state, batch[i].Seq, batch[i].Event);
+                }
+
                 ProfileCodec.Write(state, buffer);
-                Interlocked.Add(ref _cachedBytes, entry.Publish(buffer.WrittenSpan));
+                ends[u] = buffer.Length;
+            }
+
+            var written = buffer.WrittenSpan;
+            for (var u = 0; u < users.Count; u++)
+            {
+                var start = u == 0 ? 0 : ends[u - 1];
+                Interlocked.Add(ref _cachedBytes, users[u].Entry.Publish(written[start..ends[u]]));
             }
         });
 
