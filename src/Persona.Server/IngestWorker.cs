@@ -7,7 +7,8 @@ namespace Persona.Server;
 /// store applies one batch at a time anyway; with a dedicated thread, concurrent uploads wait in this
 /// queue instead of each blocking a thread-pool thread on the store's lock, so the pool stays free for
 /// profile reads however many clients upload at once. The queue is bounded: when it is full, uploads are
-/// refused (the service answers 503 with Retry-After) rather than held in memory without limit.
+/// refused (the service answers 503 with Retry-After) rather than held in memory without limit. With
+/// <see cref="IngestPriority.Idle"/> the thread yields its core to any other thread, profile reads included.
 /// </summary>
 public sealed class IngestWorker : IDisposable
 {
@@ -16,11 +17,13 @@ public sealed class IngestWorker : IDisposable
 
     private readonly BlockingCollection<Action> _queue;
     private readonly Thread _thread;
+    private readonly IngestPriority _priority;
 
-    public IngestWorker(int capacity = DefaultCapacity)
+    public IngestWorker(int capacity = DefaultCapacity, IngestPriority priority = IngestPriority.Normal)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _queue = new BlockingCollection<Action>(capacity);
+        _priority = priority;
         _thread = new Thread(Loop) { IsBackground = true, Name = "Persona ingest" };
         _thread.Start();
     }
@@ -60,6 +63,11 @@ public sealed class IngestWorker : IDisposable
 
     private void Loop()
     {
+        if (_priority == IngestPriority.Idle && !(OperatingSystem.IsLinux() && NativeMethods.SchedSetScheduler(0, NativeMethods.SchedIdle, 0) == 0))
+        {
+            Thread.CurrentThread.Priority = ThreadPriority.Lowest;
+        }
+
         foreach (var work in _queue.GetConsumingEnumerable())
         {
             work();

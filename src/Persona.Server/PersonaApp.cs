@@ -33,7 +33,7 @@ public static class PersonaApp
         builder.Services.AddSingleton(sp => new ProfileReader(sp.GetRequiredService<ProfileEngine>()));
         builder.Services.AddSingleton(sp => new EventParser(sp.GetRequiredService<ProfileEngine>().Types, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<PersonaMetrics>();
-        builder.Services.AddSingleton(_ => new IngestWorker(options.MaxQueuedBatches));
+        builder.Services.AddSingleton(_ => new IngestWorker(options.MaxQueuedBatches, options.IngestPriority));
         builder.Services.AddSingleton<IProfileStore>(sp => EmbeddedProfileStore.Open(
             new EmbeddedStoreOptions
             {

@@ -27,6 +27,9 @@ public sealed record ServerOptions
     /// <summary>Dirty profiles from which a checkpoint is written as a table file and ingested (see <see cref="EmbeddedStoreOptions.CheckpointFileMinProfiles"/>).</summary>
     public int CheckpointFileMinProfiles { get; init; } = EmbeddedStoreOptions.DefaultCheckpointFileMinProfiles;
 
+    /// <summary>CPU priority of the ingest thread; <see cref="IngestPriority.Idle"/> favours read latency over ingest throughput.</summary>
+    public IngestPriority IngestPriority { get; init; } = IngestPriority.Normal;
+
     /// <summary>Uploads waiting for the ingest thread at most; beyond that they get 503 with Retry-After.</summary>
     public int MaxQueuedBatches { get; init; } = IngestWorker.DefaultCapacity;
 

@@ -71,6 +71,22 @@ public sealed class IngestWorkerTests
         Assert.Equal(4, worker.TryRun(() => 4)!.Result);
     }
 
+    [Theory]
+    [InlineData(IngestPriority.Normal, 0, ThreadPriority.Normal)] // SCHED_OTHER
+    [InlineData(IngestPriority.Idle, 5, ThreadPriority.Lowest)] // SCHED_IDLE
+    public async Task TryRun_Priority_WorkRunsUnderThatSchedulingPolicy(IngestPriority priority, int linuxPolicy, ThreadPriority elsewhere)
+    {
+        using var worker = new IngestWorker(priority: priority);
+
+        // Linux: field 41 of /proc/thread-self/stat is the thread's scheduling policy (the fields after the
+        // command name start at field 3).
+        var observed = await worker.TryRun(() => OperatingSystem.IsLinux()
+            ? int.Parse(File.ReadAllText("/proc/thread-self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[41 - 3], System.Globalization.CultureInfo.InvariantCulture)
+            : (int)Thread.CurrentThread.Priority)!;
+
+        Assert.Equal(OperatingSystem.IsLinux() ? linuxPolicy : (int)elsewhere, observed);
+    }
+
     [Fact]
     public void Constructor_ZeroCapacity_Throws() => Assert.Throws<ArgumentOutOfRangeException>(() => new IngestWorker(capacity: 0));
 }

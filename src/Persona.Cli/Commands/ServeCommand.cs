@@ -18,8 +18,9 @@ internal static class ServeCommand
         var retention = new Option<double>("--retention-days") { Description = "Compact raw events older than this (0 keeps them)", DefaultValueFactory = _ => 0 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Events between checkpoints (or 30 s); bounds the log replayed on restart", DefaultValueFactory = _ => EmbeddedStoreOptions.DefaultCheckpointEveryEvents };
         var checkpointFile = CommonOptions.CheckpointFileMinProfiles();
+        var ingestPriority = new Option<IngestPriority>("--ingest-priority") { Description = "CPU priority of the ingest thread: Normal, or Idle (reads take its core at once; ingestion slows when the machine is busy)", DefaultValueFactory = _ => IngestPriority.Normal };
         var maxQueued = new Option<int>("--max-queued-batches") { Description = "Uploads waiting for the ingest thread at most; more get 503 with Retry-After", DefaultValueFactory = _ => IngestWorker.DefaultCapacity };
-        var command = new Command("serve", "Run the HTTP service on the embedded store") { dataDir, urls, maxBody, maxBatch, cache, retention, checkpointEvery, checkpointFile, maxQueued };
+        var command = new Command("serve", "Run the HTTP service on the embedded store") { dataDir, urls, maxBody, maxBatch, cache, retention, checkpointEvery, checkpointFile, ingestPriority, maxQueued };
         command.SetAction(async (r, ct) =>
         {
             var options = new ServerOptions
@@ -33,6 +34,7 @@ internal static class ServeCommand
                 CheckpointEveryEvents = r.GetValue(checkpointEvery),
                 CheckpointFileMinProfiles = r.GetValue(checkpointFile),
                 MaxQueuedBatches = r.GetValue(maxQueued),
+                IngestPriority = r.GetValue(ingestPriority),
             };
             await using var app = PersonaApp.Create(options);
             await app.StartAsync(ct);
