@@ -11,8 +11,4 @@ internal static partial class NativeMethods
     /// <summary>Sets the scheduling policy of a thread (0: the calling one); 0 on success.</summary>
     [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
     public static partial int SchedSetScheduler(int pid, int policy, in int priority);
-
-    /// <summary>The scheduling policy of a thread (0: the calling one), or -1.</summary>
-    [LibraryImport("libc", EntryPoint = "sched_getscheduler", SetLastError = true)]
-    public static partial int SchedGetScheduler(int pid);
 }

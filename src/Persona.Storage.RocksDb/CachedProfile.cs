@@ -101,7 +101,6 @@ internal sealed unsafe class CachedProfile
         }
     }
 
-    /// <summary>Releases the encoding (eviction, disposal); later decodes report the entry as evicted. Returns the bytes released.</summary>
     /// <summary>Adds the encoding under <paramref name="key"/> to a table file being written; false when there is none.</summary>
     public bool PutTo(SstFileWriter writer, ReadOnlySpan<byte> key)
     {
@@ -121,6 +120,7 @@ internal sealed unsafe class CachedProfile
         }
     }
 
+    /// <summary>Releases the encoding (eviction, disposal); later decodes report the entry as evicted. Returns the bytes released.</summary>
     public int Free()
     {
         lock (this)

@@ -113,6 +113,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
         {
             Directory.Delete(_ingestDirectory, recursive: true);
         }
+
         _events = _db.GetColumnFamily("events");
         _profiles = _db.GetColumnFamily("profiles");
         _items = _db.GetColumnFamily("items");
