@@ -847,24 +847,22 @@ public sealed class EmbeddedProfileStore : IProfileStore
     private void WriteCheckpoint(List<CachedProfile> dirty, long seq, int evicted)
     {
         // The profiles are already encoded: each is copied under its entry's lock. Small checkpoints go through
-        // one write batch with the checkpoint position; large ones are written as one sorted table file that
-        // the store ingests atomically (no write-ahead log, no memtable), and the position follows. Should a
-        // crash fall between the two, recovery replays from the older position and each profile skips the
-        // events it already reflects (its AppliedSeq), as for any fuzzy checkpoint.
+        // one write batch with the checkpoint position; large ones are written as sorted table files that the
+        // store ingests atomically (no write-ahead log, no memtable), and the position follows. Should a crash
+        // fall between the two, recovery replays from the older position and each profile skips the events it
+        // already reflects (its AppliedSeq), as for any fuzzy checkpoint.
         var written = dirty.Count;
-        var keys = new byte[Math.Max(16, written * 16)];
-        var starts = new int[written + 1];
-        var order = SortedKeys(dirty, ref keys, starts);
+        var keys = SortedKeys.Of(dirty);
         using var wb = new WriteBatch();
         if (written >= _options.CheckpointFileMinProfiles)
         {
-            WriteProfileFiles(dirty, seq, keys, starts, order);
+            WriteProfileFiles(dirty, seq, keys);
         }
         else
         {
-            foreach (var j in order)
+            foreach (var j in keys.Order)
             {
-                dirty[j].PutTo(wb, keys.AsSpan(starts[j], starts[j + 1] - starts[j]), _profiles);
+                dirty[j].PutTo(wb, keys.Key(j), _profiles);
             }
         }
 
@@ -875,65 +873,13 @@ public sealed class EmbeddedProfileStore : IProfileStore
     }
 
     /// <summary>
-    /// The UTF-8 keys of the entries' users, back to back in <paramref name="keys"/> (grown as needed) from
-    /// <paramref name="starts"/>, and the entries' indexes in ascending bytewise key order.
-    /// </summary>
-    private static int[] SortedKeys(List<CachedProfile> entries, ref byte[] keys, int[] starts)
-    {
-        var n = entries.Count;
-        var prefixes = new ulong[n];
-        var order = new int[n];
-        var used = 0;
-        Span<byte> head = stackalloc byte[8];
-        for (var j = 0; j < n; j++)
-        {
-            var userId = entries[j].UserId;
-            var max = System.Text.Encoding.UTF8.GetMaxByteCount(userId.Length);
-            if (used + max > keys.Length)
-            {
-                Array.Resize(ref keys, Math.Max(keys.Length * 2, used + max));
-            }
-
-            var length = System.Text.Encoding.UTF8.GetBytes(userId, keys.AsSpan(used));
-            head.Clear();
-            keys.AsSpan(used, Math.Min(8, length)).CopyTo(head);
-            prefixes[j] = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(head);
-            order[j] = j;
-            used += length;
-            starts[j + 1] = used;
-        }
-
-        // By the first eight bytes (zero-padded, which sorts a key before its extensions), then runs that
-        // share them by the whole key.
-        Array.Sort(prefixes, order);
-        var all = keys;
-        var comparer = Comparer<int>.Create((a, b) => all.AsSpan(starts[a], starts[a + 1] - starts[a]).SequenceCompareTo(all.AsSpan(starts[b], starts[b + 1] - starts[b])));
-        for (var i = 0; i < n;)
-        {
-            var k = i + 1;
-            while (k < n && prefixes[k] == prefixes[i])
-            {
-                k++;
-            }
-
-            if (k - i > 1)
-            {
-                Array.Sort(order, i, k - i, comparer);
-            }
-
-            i = k;
-        }
-
-        return order;
-    }
-
-    /// <summary>
     /// Writes the profiles in key order as table files, one per core over consecutive key ranges (written in
     /// parallel), and ingests them into the profiles family in one atomic step.
     /// </summary>
-    private void WriteProfileFiles(List<CachedProfile> dirty, long seq, byte[] keys, int[] starts, int[] order)
+    private void WriteProfileFiles(List<CachedProfile> dirty, long seq, SortedKeys keys)
     {
         Directory.CreateDirectory(_ingestDirectory);
+        var order = keys.Order;
         var parts = Math.Clamp(order.Length / _options.CheckpointFileMinProfiles, 1, Math.Min(Environment.ProcessorCount, 8));
         var paths = new string?[parts];
         var finished = new bool[parts];
@@ -950,7 +896,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
                 for (var i = lo; i < hi; i++)
                 {
                     var j = order[i];
-                    any |= dirty[j].PutTo(writer, keys.AsSpan(starts[j], starts[j + 1] - starts[j]));
+                    any |= dirty[j].PutTo(writer, keys.Key(j));
                 }
 
                 if (any)
