@@ -12,15 +12,19 @@ internal struct CountedLabels
     private Entry[]? _items;
     private int _count;
 
-    public readonly IEnumerable<KeyValuePair<string, long>> Items(byte kind)
+    /// <summary>The labels of a kind with their counts, in a new dictionary (ordinal keys).</summary>
+    public readonly Dictionary<string, long> ToDictionary(byte kind)
     {
+        var result = new Dictionary<string, long>(CountOf(kind), StringComparer.Ordinal);
         for (var i = 0; i < _count; i++)
         {
             if (_items![i].Kind == kind)
             {
-                yield return new(_items[i].Label, _items[i].Count);
+                result[_items[i].Label] = _items[i].Count;
             }
         }
+
+        return result;
     }
 
     public readonly int CountOf(byte kind)

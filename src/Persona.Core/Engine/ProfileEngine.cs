@@ -155,11 +155,34 @@ public sealed class ProfileEngine
     /// <summary>Interest values of a state at <paramref name="nowMs"/>, unsorted, negatives clamped to zero.</summary>
     public IEnumerable<(ulong Feature, double Weight)> Interests(ProfileState state, long nowMs)
     {
+        var weights = new double[state.InterestCount];
+        InterestsNow(state, nowMs, weights);
+        for (var i = 0; i < weights.Length; i++)
+        {
+            yield return (state.Interests[i].Key, weights[i]);
+        }
+    }
+
+    /// <summary>
+    /// Interest values of a state at <paramref name="nowMs"/> into <paramref name="weights"/>, in the state's
+    /// order, negatives clamped to zero. The decay factor depends only on the kind, so it is computed once per kind.
+    /// </summary>
+    internal void InterestsNow(ProfileState state, long nowMs, Span<double> weights)
+    {
+        Span<double> decay = stackalloc double[16];
+        decay.Fill(double.NaN);
+        var age = nowMs - (double)state.InterestRefMs;
         for (var i = 0; i < state.InterestCount; i++)
         {
             var entry = state.Interests[i];
-            var w = entry.Value * Decay(FeatureId.KindOf(entry.Key), nowMs - (double)state.InterestRefMs);
-            yield return (entry.Key, Math.Max(0, w));
+            var kind = FeatureId.KindOf(entry.Key);
+            ref var d = ref decay[(int)kind];
+            if (double.IsNaN(d))
+            {
+                d = Decay(kind, age);
+            }
+
+            weights[i] = Math.Max(0, entry.Value * d);
         }
     }
 

@@ -15,26 +15,108 @@ public sealed class ProfileReader
     }
 
     /// <summary>Top interests per kind with scores normalised within the kind (categories: within their depth).</summary>
+    /// <remarks>
+    /// Served on every profile read, so written without LINQ: one pass for the decayed weights, one sort of
+    /// the positive ones by (kind, weight descending, key), and each normaliser summed in the state's order.
+    /// </remarks>
     public InterestsView TopInterests(ProfileState state, ICatalogView catalog, long nowMs, int k = 10)
     {
-        var all = _engine.Interests(state, nowMs)
-            .Where(i => i.Weight > 0)
-            .Select(i => (i.Feature, i.Weight, Key: catalog.FeatureName(i.Feature) ?? $"{FeatureId.KindOf(i.Feature).ToString().ToLowerInvariant()}:#{i.Feature:x}"))
-            .ToList();
-        IReadOnlyList<InterestScore> Top(FeatureKind kind, int take)
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var n = state.InterestCount;
+        Span<double> weights = n <= 256 ? stackalloc double[n] : new double[n];
+        _engine.InterestsNow(state, nowMs, weights);
+        var all = new Candidate[n];
+        var count = 0;
+        for (var i = 0; i < n; i++)
         {
-            var ofKind = all.Where(i => FeatureId.KindOf(i.Feature) == kind).ToList();
-            var totals = ofKind.GroupBy(i => Depth(i.Key)).ToDictionary(g => g.Key, g => g.Sum(i => i.Weight));
-            return [.. ofKind
-                .OrderByDescending(i => i.Weight).ThenBy(i => i.Key, StringComparer.Ordinal)
-                .Take(take)
-                .Select(i => new InterestScore(i.Key, Math.Round(i.Weight, 6), Math.Round(i.Weight / totals[Depth(i.Key)], 6)))];
+            if (weights[i] > 0)
+            {
+                var feature = state.Interests[i].Key;
+                var key = catalog.FeatureName(feature) ?? $"{FeatureId.KindOf(feature).ToString().ToLowerInvariant()}:#{feature:x}";
+                all[count] = new Candidate(feature, weights[i], key, Depth(key), count);
+                count++;
+            }
         }
 
-        return new InterestsView(Top(FeatureKind.Category, k), Top(FeatureKind.Brand, k), Top(FeatureKind.Tag, k), Top(FeatureKind.PriceBand, Math.Min(k, 5)));
+        var positive = all.AsSpan(0, count);
+        var ranked = positive.ToArray();
+        ranked.AsSpan().Sort(static (a, b) =>
+        {
+            var c = ((byte)FeatureId.KindOf(a.Feature)).CompareTo((byte)FeatureId.KindOf(b.Feature));
+            c = c != 0 ? c : b.Weight.CompareTo(a.Weight);
+            c = c != 0 ? c : string.CompareOrdinal(a.Key, b.Key);
+            return c != 0 ? c : a.Order.CompareTo(b.Order);
+        });
+
+        return new InterestsView(
+            Top(positive, ranked, FeatureKind.Category, k),
+            Top(positive, ranked, FeatureKind.Brand, k),
+            Top(positive, ranked, FeatureKind.Tag, k),
+            Top(positive, ranked, FeatureKind.PriceBand, Math.Min(k, 5)));
     }
 
-    private static int Depth(string key) => key.StartsWith("category:", StringComparison.Ordinal) ? key.Count(c => c == '/') : 0;
+    /// <summary>The first <paramref name="take"/> of a kind's run in <paramref name="ranked"/>, each scored against its (kind, depth) total.</summary>
+    private static InterestScore[] Top(ReadOnlySpan<Candidate> positive, Candidate[] ranked, FeatureKind kind, int take)
+    {
+        var first = 0;
+        while (first < ranked.Length && FeatureId.KindOf(ranked[first].Feature) < kind)
+        {
+            first++;
+        }
+
+        var end = first;
+        while (end < ranked.Length && FeatureId.KindOf(ranked[end].Feature) == kind)
+        {
+            end++;
+        }
+
+        var top = new InterestScore[Math.Min(take, end - first)];
+        Span<double> totals = top.Length <= 64 ? stackalloc double[top.Length] : new double[top.Length];
+        for (var j = 0; j < top.Length; j++)
+        {
+            var c = ranked[first + j];
+            var same = 0;
+            while (same < j && ranked[first + same].Depth != c.Depth)
+            {
+                same++;
+            }
+
+            totals[j] = same < j ? totals[same] : Total(positive, kind, c.Depth);
+            top[j] = new InterestScore(c.Key, Math.Round(c.Weight, 6), Math.Round(c.Weight / totals[j], 6));
+        }
+
+        return top;
+    }
+
+    private RecentItemView[] RecentNewestFirst(ProfileState state)
+    {
+        var recent = new RecentItemView[state.Recent.Count];
+        for (var i = 0; i < recent.Length; i++)
+        {
+            var r = state.Recent[recent.Length - 1 - i];
+            recent[i] = new RecentItemView(r.ItemId, _engine.Types.NameOf(r.Type), DateTimeOffset.FromUnixTimeMilliseconds(r.TimeMs));
+        }
+
+        return recent;
+    }
+
+    /// <summary>Sum of the weights of a kind at a depth, in the state's order (as the view has always summed them).</summary>
+    private static double Total(ReadOnlySpan<Candidate> positive, FeatureKind kind, int depth)
+    {
+        var total = 0.0;
+        foreach (var c in positive)
+        {
+            if (FeatureId.KindOf(c.Feature) == kind && c.Depth == depth)
+            {
+                total += c.Weight;
+            }
+        }
+
+        return total;
+    }
+
+    private static int Depth(string key) => key.StartsWith("category:", StringComparison.Ordinal) ? key.AsSpan().Count('/') : 0;
 
     /// <summary>new / active / at-risk / dormant at <paramref name="nowMs"/>.</summary>
     public string Lifecycle(ProfileState state, long nowMs)
@@ -57,7 +139,7 @@ public sealed class ProfileReader
     public ProfileView Read(ProfileState state, ICatalogView catalog, long nowMs, int k = 10, IReadOnlyList<ExplainedInterest>? explain = null)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var counters = new SortedDictionary<string, CounterView>(StringComparer.Ordinal);
+        var counters = new SortedList<string, CounterView>(state.TypeCount, StringComparer.Ordinal);
         for (var i = 0; i < state.TypeCount; i++)
         {
             var t = state.TypeSlots[i];
@@ -116,13 +198,13 @@ public sealed class ProfileReader
             Sessions = sessions,
             HourOfDay = ((ReadOnlySpan<int>)state.HourOfDay).ToArray(),
             DayOfWeek = ((ReadOnlySpan<int>)state.DayOfWeek).ToArray(),
-            Devices = state.Labels.Items(CountedLabels.Device).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
-            Channels = state.Labels.Items(CountedLabels.Channel).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            Devices = state.Labels.ToDictionary(CountedLabels.Device),
+            Channels = state.Labels.ToDictionary(CountedLabels.Channel),
             RatingMean = state.RatingCount > 0 ? Math.Round(state.RatingSum / state.RatingCount, 4) : null,
             RatingCount = state.RatingCount,
             RecommendationClicks = state.RecoClicks,
             RecommendationPurchases = state.RecoPurchases,
-            RecentItems = [.. Enumerable.Reverse(state.Recent).Select(r => new RecentItemView(r.ItemId, _engine.Types.NameOf(r.Type), DateTimeOffset.FromUnixTimeMilliseconds(r.TimeMs)))],
+            RecentItems = RecentNewestFirst(state),
             Explain = explain,
         };
     }
@@ -163,4 +245,7 @@ public sealed class ProfileReader
             w.Weight,
             [.. contributions[w.Id].OrderByDescending(c => Math.Abs(c.Weight)).ThenBy(c => c.EventId, StringComparer.Ordinal).Take(perInterest)]))];
     }
+
+    /// <summary>A positive interest being ranked: <see cref="Order"/> is its place among them in the state's order.</summary>
+    private readonly record struct Candidate(ulong Feature, double Weight, string Key, int Depth, int Order);
 }
