@@ -85,6 +85,37 @@ public sealed class EventParserTests
     }
 
     [Fact]
+    public void ParseBody_FieldOfEarlierRecordAbsentLater_NotCarriedOver()
+    {
+        var batch = Parse("""[{"eventId":"a","type":"purchase","userId":"u","itemId":"i","timestamp":1767225600000,"price":9.5,"quantity":3,"rating":4,"text":"t"},{"eventId":"b","type":"view","userId":"u","itemId":"i","timestamp":1767225600001}]""");
+        Assert.Equal(2, batch.Accepted.Count);
+        var second = batch.Accepted[1].Record;
+        Assert.Null(second.Price);
+        Assert.Null(second.Quantity);
+        Assert.Null(second.Rating);
+        Assert.Null(second.Text);
+    }
+
+    [Fact]
+    public void ParseBody_EscapedAndRepeatedPropertyNames_ReadAsUnescapedLastWins()
+    {
+        var batch = Parse("""[{"\u0065ventId":"a","type":"view","userId":"u1","userId":"u2","item\u0049d":"i","timestamp":1767225600000},{"eventId":"b","type":"view","userId":"u3","itemId":"j","timestamp":1767225600001}]""");
+        Assert.Empty(batch.Rejected);
+        Assert.Equal(["a", "b"], batch.Accepted.Select(x => x.Record.EventId));
+        Assert.Equal(["u2", "u3"], batch.Accepted.Select(x => x.Record.UserId));
+        Assert.Equal(["i", "j"], batch.Accepted.Select(x => x.Record.ItemId!));
+    }
+
+    [Fact]
+    public void ParseBody_ManyDistinctPropertyNames_CustomContextKeptPerRecord()
+    {
+        var records = Enumerable.Range(0, 400).Select(i => $$"""{"eventId":"e{{i}}","type":"view","userId":"u","itemId":"i","timestamp":1767225600000,"context":{"k{{i}}":"v{{i}}"},"x{{i}}":1}""");
+        var batch = Parse("[" + string.Join(",", records) + "]");
+        Assert.Equal(400, batch.Accepted.Count);
+        Assert.All(batch.Accepted, x => Assert.Equal($"v{x.Index}", Assert.Single(x.Record.Context!.Values!).Value));
+    }
+
+    [Fact]
     public void ParseBody_InvalidUtf8_ThrowsMalformedBody()
     {
         byte[] body = [.. "[{\"eventId\":\""u8, 0xC3, 0x28, .. "\"}]"u8];

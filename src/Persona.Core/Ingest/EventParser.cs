@@ -29,9 +29,10 @@ public sealed class EventParser
         var accepted = new List<(int, BehaviorEvent)>(records.Count);
         var rejected = new List<RecordError>();
         var raw = new List<string>();
+        var index = new FieldIndex();
         for (var i = 0; i < records.Count; i++)
         {
-            var (e, error) = ParseOne(records[i], i, now);
+            var (e, error) = ParseOne(records[i], i, now, index);
             if (e is not null)
             {
                 accepted.Add((i, e));
@@ -46,9 +47,11 @@ public sealed class EventParser
         return new ParsedBatch<BehaviorEvent>(accepted, rejected, raw);
     }
 
-    public (BehaviorEvent? Event, RecordError? Error) ParseOne(JsonElement record, int index, long nowMs)
+    public (BehaviorEvent? Event, RecordError? Error) ParseOne(JsonElement record, int index, long nowMs) => ParseOne(record, index, nowMs, new FieldIndex());
+
+    private (BehaviorEvent? Event, RecordError? Error) ParseOne(JsonElement record, int index, long nowMs, FieldIndex fields)
     {
-        var f = new FieldReader(record, indexed: true);
+        var f = new FieldReader(record, fields);
         if (!f.IsObject)
         {
             return (null, new RecordError(index, null, [$"record: must be an object, not {FieldReader.Kind(record)}"]));

@@ -10,19 +10,16 @@ internal sealed class FieldReader
     public const int MaxTextLength = 4096;
 
     private readonly JsonElement _record;
-    private readonly Dictionary<string, JsonElement>? _fields;
+    private readonly FieldIndex? _fields;
 
-    /// <summary>Reads one record; with <paramref name="indexed"/> the properties are enumerated once into a table.</summary>
-    public FieldReader(JsonElement record, bool indexed = false)
+    /// <summary>Reads one record; with <paramref name="index"/> its properties are looked up in that (reused) table.</summary>
+    public FieldReader(JsonElement record, FieldIndex? index = null)
     {
         _record = record;
-        if (indexed && record.ValueKind == JsonValueKind.Object)
+        if (index is not null && record.ValueKind == JsonValueKind.Object)
         {
-            _fields = new Dictionary<string, JsonElement>(16, StringComparer.Ordinal);
-            foreach (var p in record.EnumerateObject())
-            {
-                _fields[p.Name] = p.Value; // a repeated name: the last one wins
-            }
+            index.Load(record);
+            _fields = index;
         }
     }
 
@@ -36,7 +33,7 @@ internal sealed class FieldReader
     {
         if (_fields is not null)
         {
-            return _fields.TryGetValue(name, out var f) && f.ValueKind != JsonValueKind.Null ? f : null;
+            return _fields.TryGet(name, out var f) && f.ValueKind != JsonValueKind.Null ? f : null;
         }
 
         return _record.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;

@@ -1,0 +1,63 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Persona.Core.Ingest;
+
+/// <summary>
+/// The properties of one record at a time, by name, reused from record to record of a batch: the table is
+/// cleared rather than allocated again, and each distinct property name becomes a string once per batch
+/// instead of once per record (a batch's records share their few names). A repeated name: the last one wins.
+/// </summary>
+internal sealed class FieldIndex
+{
+    private const int MaxNameLength = 64;
+    private const int MaxNames = 256;
+    private const int MaxKeptCapacity = 64;
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private Dictionary<string, JsonElement> _fields = new(16, StringComparer.Ordinal);
+
+    /// <summary>Indexes the properties of <paramref name="record"/>, an object, replacing the previous record's.</summary>
+    public void Load(JsonElement record)
+    {
+        if (_fields.Count > MaxKeptCapacity)
+        {
+            _fields = new Dictionary<string, JsonElement>(16, StringComparer.Ordinal); // do not clear a huge table per record
+        }
+        else
+        {
+            _fields.Clear();
+        }
+
+        var names = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> chars = stackalloc char[MaxNameLength];
+        foreach (var p in record.EnumerateObject())
+        {
+            // The raw name is valid UTF-8 (the body was checked); escaped names take the decoding path.
+            var raw = JsonMarshal.GetRawUtf8PropertyName(p);
+            string name;
+            if (raw.Length <= MaxNameLength && !raw.Contains((byte)'\\') && Encoding.UTF8.TryGetChars(raw, chars, out var length))
+            {
+                var span = chars[..length];
+                if (!names.TryGetValue(span, out var known))
+                {
+                    known = new string(span);
+                    if (_names.Count < MaxNames)
+                    {
+                        _names[known] = known;
+                    }
+                }
+
+                name = known;
+            }
+            else
+            {
+                name = p.Name;
+            }
+
+            _fields[name] = p.Value;
+        }
+    }
+
+    public bool TryGet(string name, out JsonElement value) => _fields.TryGetValue(name, out value);
+}
