@@ -17,6 +17,11 @@ public static class PersonaApp
         options.Validate();
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.WebHost.UseUrls(options.Urls);
+        if (options.InlineIo)
+        {
+            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        }
+
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Persona", LogLevel.Information);
         builder.Services.Configure<KestrelServerOptions>(k => k.AllowSynchronousIO = false);

@@ -8,10 +8,12 @@ namespace Persona.Server.Tests;
 
 public sealed class ApiTests
 {
-    [Fact]
-    public async Task GetProfile_AfterEvents_ReflectsThemWithExplain()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // handlers on the socket I/O thread (serve --inline-io)
+    public async Task GetProfile_AfterEvents_ReflectsThemWithExplain(bool inlineIo)
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(inlineIo: inlineIo);
         var items = """[{"itemId":"lip","categoryPath":["Beauty","Makeup","Lips"],"brand":"Acme","price":12,"tags":["red"]},{"itemId":"tv","categoryPath":"Electronics > TV","brand":"Zen","price":400}]""";
         Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync(new Uri("/v1/items", UriKind.Relative), new StringContent(items, Encoding.UTF8, "application/json"))).StatusCode);
         var t = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds();

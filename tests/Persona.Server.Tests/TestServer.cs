@@ -22,11 +22,11 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestServer> StartAsync(long maxBodyBytes = 8 * 1024 * 1024, int maxQueuedBatches = IngestWorker.DefaultCapacity)
+    public static async Task<TestServer> StartAsync(long maxBodyBytes = 8 * 1024 * 1024, int maxQueuedBatches = IngestWorker.DefaultCapacity, bool inlineIo = false)
     {
         var dir = Path.Combine(Path.GetTempPath(), "persona-test-" + Guid.NewGuid().ToString("N"));
         var uri = new Uri($"http://127.0.0.1:{FreePort()}");
-        var app = PersonaApp.Create(new ServerOptions { DataDirectory = dir, Urls = uri.ToString().TrimEnd('/'), MaxBodyBytes = maxBodyBytes, MaxBatchRecords = 5_000, MaxQueuedBatches = maxQueuedBatches });
+        var app = PersonaApp.Create(new ServerOptions { DataDirectory = dir, Urls = uri.ToString().TrimEnd('/'), MaxBodyBytes = maxBodyBytes, MaxBatchRecords = 5_000, MaxQueuedBatches = maxQueuedBatches, InlineIo = inlineIo });
         await app.StartAsync();
         return new TestServer(app, dir, uri);
     }

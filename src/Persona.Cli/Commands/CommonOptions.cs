@@ -17,4 +17,12 @@ internal static class CommonOptions
         Description = "Dirty profiles from which a checkpoint is written as a table file and ingested, instead of through the write-ahead log",
         DefaultValueFactory = _ => Persona.Storage.RocksDb.EmbeddedStoreOptions.DefaultCheckpointFileMinProfiles,
     };
+
+    public static Option<bool> InlineIo(string description) => new("--inline-io") { Description = description };
+
+    /// <summary>
+    /// Lets socket completions run on the runtime's I/O threads instead of the thread pool, for this process.
+    /// The runtime reads the setting once, when the process creates its first socket, so call it before any.
+    /// </summary>
+    public static void InlineSocketCompletions() => Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 }

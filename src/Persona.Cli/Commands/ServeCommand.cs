@@ -20,7 +20,8 @@ internal static class ServeCommand
         var checkpointFile = CommonOptions.CheckpointFileMinProfiles();
         var ingestPriority = new Option<IngestPriority>("--ingest-priority") { Description = "CPU priority of the ingest thread: Normal, or Idle (reads take its core at once; ingestion slows when the machine is busy)", DefaultValueFactory = _ => IngestPriority.Normal };
         var maxQueued = new Option<int>("--max-queued-batches") { Description = "Uploads waiting for the ingest thread at most; more get 503 with Retry-After", DefaultValueFactory = _ => IngestWorker.DefaultCapacity };
-        var command = new Command("serve", "Run the HTTP service on the embedded store") { dataDir, urls, maxBody, maxBatch, cache, retention, checkpointEvery, checkpointFile, ingestPriority, maxQueued };
+        var inlineIo = CommonOptions.InlineIo("Run request handlers on the socket I/O threads rather than the thread pool: a shorter read latency tail on few cores; a handler that blocks holds up other connections meanwhile");
+        var command = new Command("serve", "Run the HTTP service on the embedded store") { dataDir, urls, maxBody, maxBatch, cache, retention, checkpointEvery, checkpointFile, ingestPriority, maxQueued, inlineIo };
         command.SetAction(async (r, ct) =>
         {
             var options = new ServerOptions
@@ -35,7 +36,13 @@ internal static class ServeCommand
                 CheckpointFileMinProfiles = r.GetValue(checkpointFile),
                 MaxQueuedBatches = r.GetValue(maxQueued),
                 IngestPriority = r.GetValue(ingestPriority),
+                InlineIo = r.GetValue(inlineIo),
             };
+            if (options.InlineIo)
+            {
+                CommonOptions.InlineSocketCompletions();
+            }
+
             await using var app = PersonaApp.Create(options);
             await app.StartAsync(ct);
             Console.WriteLine($"persona listening on {options.Urls} (data: {Path.GetFullPath(options.DataDirectory)})");
