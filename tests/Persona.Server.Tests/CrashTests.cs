@@ -36,7 +36,7 @@ public sealed class CrashTests
             while (next < batches.Count)
             {
                 var port = TestServer.FreePort();
-                using var process = StartServe(dir, port);
+                using var process = StartServe(dir, port, latencyOptions: kills % 2 == 1);
                 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
                 await WaitHealthy(http, process);
                 if (kills == 0)
@@ -126,7 +126,7 @@ public sealed class CrashTests
         }
     }
 
-    private static Process StartServe(string dir, int port)
+    private static Process StartServe(string dir, int port, bool latencyOptions)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "persona.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -138,6 +138,14 @@ public sealed class CrashTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (latencyOptions)
+        {
+            // Every other run with the read-latency settings: an idle-priority ingest thread, handlers on the I/O thread.
+            info.ArgumentList.Add("--ingest-priority");
+            info.ArgumentList.Add("Idle");
+            info.ArgumentList.Add("--inline-io");
+        }
+
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
