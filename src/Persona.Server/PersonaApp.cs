@@ -38,7 +38,7 @@ public static class PersonaApp
         builder.Services.AddSingleton(sp => new ProfileReader(sp.GetRequiredService<ProfileEngine>()));
         builder.Services.AddSingleton(sp => new EventParser(sp.GetRequiredService<ProfileEngine>().Types, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<PersonaMetrics>();
-        builder.Services.AddSingleton(_ => new IngestWorker(options.MaxQueuedBatches, options.IngestPriority));
+        builder.Services.AddSingleton(_ => new IngestWorker(options.MaxQueuedBatches, options.IngestPriority, options.YoungCollectionBytes));
         builder.Services.AddSingleton<IProfileStore>(sp => EmbeddedProfileStore.Open(
             new EmbeddedStoreOptions
             {

@@ -38,6 +38,16 @@ public sealed record ServerOptions
     /// </summary>
     public bool InlineIo { get; init; }
 
+    /// <summary>
+    /// Bytes the process may allocate between two young collections, which the ingest thread runs at batch
+    /// boundaries (short pauses) instead of leaving the young generation to grow (long ones); 0 leaves them to
+    /// the runtime. See <see cref="IngestWorker"/>.
+    /// </summary>
+    public long YoungCollectionBytes { get; init; } = DefaultYoungCollectionBytes;
+
+    /// <summary>16 MiB: pauses of 2–6 ms at 3,000 events/s here, against one of 82–87 ms without.</summary>
+    public const long DefaultYoungCollectionBytes = 16L << 20;
+
     /// <summary>Uploads waiting for the ingest thread at most; beyond that they get 503 with Retry-After.</summary>
     public int MaxQueuedBatches { get; init; } = IngestWorker.DefaultCapacity;
 
@@ -57,6 +67,11 @@ public sealed record ServerOptions
         if (MaxBatchRecords < 1)
         {
             errors.Add("maxBatchRecords: must be at least 1");
+        }
+
+        if (YoungCollectionBytes < 0)
+        {
+            errors.Add("youngCollectionBytes: must not be negative");
         }
 
         if (CheckpointEveryEvents < 1)

@@ -88,5 +88,20 @@ public sealed class IngestWorkerTests
     }
 
     [Fact]
+    public async Task TryRun_YoungCollectionBudgetSpent_CollectsBeforeCompleting()
+    {
+        using var worker = new IngestWorker(youngCollectionBytes: 1 << 20);
+        var before = GC.CollectionCount(0);
+
+        var length = await worker.TryRun(() => new byte[2 << 20].Length)!; // past the budget
+
+        Assert.Equal(2 << 20, length);
+        Assert.True(GC.CollectionCount(0) > before, "no young collection before the work completed");
+    }
+
+    [Fact]
+    public void Constructor_NegativeYoungCollectionBytes_Throws() => Assert.Throws<ArgumentOutOfRangeException>(() => new IngestWorker(youngCollectionBytes: -1));
+
+    [Fact]
     public void Constructor_ZeroCapacity_Throws() => Assert.Throws<ArgumentOutOfRangeException>(() => new IngestWorker(capacity: 0));
 }

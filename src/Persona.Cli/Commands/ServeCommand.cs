@@ -21,7 +21,8 @@ internal static class ServeCommand
         var ingestPriority = new Option<IngestPriority>("--ingest-priority") { Description = "CPU priority of the ingest thread: Normal, or Idle (reads take its core at once; ingestion slows when the machine is busy)", DefaultValueFactory = _ => IngestPriority.Normal };
         var maxQueued = new Option<int>("--max-queued-batches") { Description = "Uploads waiting for the ingest thread at most; more get 503 with Retry-After", DefaultValueFactory = _ => IngestWorker.DefaultCapacity };
         var inlineIo = CommonOptions.InlineIo("Run request handlers on the socket I/O threads rather than the thread pool: a shorter read latency tail on few cores; a handler that blocks holds up other connections meanwhile");
-        var command = new Command("serve", "Run the HTTP service on the embedded store") { dataDir, urls, maxBody, maxBatch, cache, retention, checkpointEvery, checkpointFile, ingestPriority, maxQueued, inlineIo };
+        var youngMb = new Option<int>("--young-collection-mb") { Description = "MiB the process may allocate between young collections run at batch boundaries (short pauses); 0 leaves them to the runtime", DefaultValueFactory = _ => (int)(ServerOptions.DefaultYoungCollectionBytes >> 20) };
+        var command = new Command("serve", "Run the HTTP service on the embedded store") { dataDir, urls, maxBody, maxBatch, cache, retention, checkpointEvery, checkpointFile, ingestPriority, maxQueued, inlineIo, youngMb };
         command.SetAction(async (r, ct) =>
         {
             var options = new ServerOptions
@@ -37,6 +38,7 @@ internal static class ServeCommand
                 MaxQueuedBatches = r.GetValue(maxQueued),
                 IngestPriority = r.GetValue(ingestPriority),
                 InlineIo = r.GetValue(inlineIo),
+                YoungCollectionBytes = (long)r.GetValue(youngMb) << 20,
             };
             if (options.InlineIo)
             {
