@@ -116,6 +116,18 @@ public sealed class EventParserTests
     }
 
     [Fact]
+    public void ParseOne_SingleRecordEscapedAndRepeatedNames_ReadAsUnescapedLastWins()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse("""{"\u0065ventId":"a","type":"view","userId":"u1","userId":"u2","itemId":"i","timestamp":1767225600000}""");
+
+        var (e, error) = Parser.ParseOne(doc.RootElement, 0, Now.ToUnixTimeMilliseconds());
+
+        Assert.Null(error);
+        Assert.Equal("a", e!.EventId);
+        Assert.Equal("u2", e.UserId);
+    }
+
+    [Fact]
     public void ParseBody_InvalidUtf8_ThrowsMalformedBody()
     {
         byte[] body = [.. "[{\"eventId\":\""u8, 0xC3, 0x28, .. "\"}]"u8];

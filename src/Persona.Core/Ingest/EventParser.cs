@@ -29,7 +29,7 @@ public sealed class EventParser
         var accepted = new List<(int, BehaviorEvent)>(records.Count);
         var rejected = new List<RecordError>();
         var raw = new List<string>();
-        var index = new FieldIndex();
+        var index = new FieldIndex(shareNames: true);
         for (var i = 0; i < records.Count; i++)
         {
             var (e, error) = ParseOne(records[i], i, now, index);
@@ -47,7 +47,7 @@ public sealed class EventParser
         return new ParsedBatch<BehaviorEvent>(accepted, rejected, raw);
     }
 
-    public (BehaviorEvent? Event, RecordError? Error) ParseOne(JsonElement record, int index, long nowMs) => ParseOne(record, index, nowMs, new FieldIndex());
+    public (BehaviorEvent? Event, RecordError? Error) ParseOne(JsonElement record, int index, long nowMs) => ParseOne(record, index, nowMs, new FieldIndex(shareNames: false));
 
     private (BehaviorEvent? Event, RecordError? Error) ParseOne(JsonElement record, int index, long nowMs, FieldIndex fields)
     {

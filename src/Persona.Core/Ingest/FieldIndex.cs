@@ -6,16 +6,23 @@ namespace Persona.Core.Ingest;
 
 /// <summary>
 /// The properties of one record at a time, by name, reused from record to record of a batch: the table is
-/// cleared rather than allocated again, and each distinct property name becomes a string once per batch
-/// instead of once per record (a batch's records share their few names). A repeated name: the last one wins.
+/// cleared rather than allocated again, and (when sharing names) each distinct property name becomes a
+/// string once per batch instead of once per record, since a batch's records share their few names. A
+/// repeated name: the last one wins.
 /// </summary>
 internal sealed class FieldIndex
 {
     private const int MaxNameLength = 64;
     private const int MaxNames = 256;
     private const int MaxKeptCapacity = 64;
-    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>? _names;
     private Dictionary<string, JsonElement> _fields = new(16, StringComparer.Ordinal);
+
+    /// <param name="shareNames">Keep each distinct name as one string for the records to come (a batch); false for a single record.</param>
+    public FieldIndex(bool shareNames)
+    {
+        _names = shareNames ? new Dictionary<string, string>(StringComparer.Ordinal) : null;
+    }
 
     /// <summary>Indexes the properties of <paramref name="record"/>, an object, replacing the previous record's.</summary>
     public void Load(JsonElement record)
@@ -27,6 +34,16 @@ internal sealed class FieldIndex
         else
         {
             _fields.Clear();
+        }
+
+        if (_names is null)
+        {
+            foreach (var p in record.EnumerateObject())
+            {
+                _fields[p.Name] = p.Value;
+            }
+
+            return;
         }
 
         var names = _names.GetAlternateLookup<ReadOnlySpan<char>>();
