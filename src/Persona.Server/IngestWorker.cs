@@ -11,8 +11,8 @@ namespace Persona.Server;
 /// <see cref="IngestPriority.Idle"/> the thread yields its core to any other thread, profile reads included.
 /// </summary>
 /// <remarks>
-/// With a young-collection budget, once the work since the last such collection has allocated that many
-/// bytes, the thread collects the young generation after finishing a batch and before acknowledging it: at
+/// With a young-collection budget, once the process has allocated that many bytes since the last such
+/// collection, the thread collects the young generation after finishing a batch and before acknowledging it: at
 /// a batch boundary almost nothing young is alive, and a small young generation makes a short pause. Left to
 /// itself, the runtime lets the young generation grow while the allocation rate is low, until one collection
 /// pauses every request for tens of milliseconds (82–87 ms measured at 3,000 events/s; docs/BENCHMARKS.md).
@@ -30,7 +30,7 @@ public sealed class IngestWorker : IDisposable
 
     /// <param name="capacity">Batches that may wait.</param>
     /// <param name="priority">CPU priority of the thread.</param>
-    /// <param name="youngCollectionBytes">Bytes allocated between young collections at batch boundaries; 0 leaves them to the runtime.</param>
+    /// <param name="youngCollectionBytes">Bytes the process allocates between young collections at batch boundaries; 0 leaves them to the runtime.</param>
     public IngestWorker(int capacity = DefaultCapacity, IngestPriority priority = IngestPriority.Normal, long youngCollectionBytes = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
