@@ -26,8 +26,9 @@ internal static class LoadTestCommand
         var readRate = new Option<int>("--read-rate") { Description = "Profile reads per second, all readers together (0 = as fast as possible)", DefaultValueFactory = _ => 1_000 };
         var warmup = new Option<int>("--warmup-seconds") { Description = "Run this long before measuring (tiered JIT of the service, its first collections, caches); the duration comes after it", DefaultValueFactory = _ => 30 };
         var ingestRate = new Option<int>("--events-per-sec") { Description = "Ingest rate target (0 = as fast as the service acknowledges)", DefaultValueFactory = _ => 0 };
+        var controlRate = new Option<int>("--control-rate") { Description = "GET /health requests per second beside the profile reads, as a control: the same loopback HTTP path without the profile read (0 = none)", DefaultValueFactory = _ => 0 };
         var inlineIo = CommonOptions.InlineIo("Complete the client's socket operations on the runtime's I/O threads (fewer thread wake-ups per request, as serve --inline-io)");
-        var command = new Command("loadtest", "HTTP load run: ingest batches while reading profiles; prints JSON") { url, seconds, batch, readers, users, readRate, ingestRate, warmup, inlineIo };
+        var command = new Command("loadtest", "HTTP load run: ingest batches while reading profiles; prints JSON") { url, seconds, batch, readers, users, readRate, ingestRate, warmup, controlRate, inlineIo };
         command.SetAction((r, ct) =>
         {
             if (r.GetValue(inlineIo))
@@ -35,12 +36,12 @@ internal static class LoadTestCommand
                 CommonOptions.InlineSocketCompletions();
             }
 
-            return Run(new Uri(r.GetValue(url)!), Math.Clamp(r.GetValue(seconds), 1, 600), r.GetValue(batch), Math.Max(1, r.GetValue(readers)), r.GetValue(users), Math.Max(0, r.GetValue(readRate)), Math.Max(0, r.GetValue(ingestRate)), Math.Max(0, r.GetValue(warmup)), ct);
+            return Run(new Uri(r.GetValue(url)!), Math.Clamp(r.GetValue(seconds), 1, 600), r.GetValue(batch), Math.Max(1, r.GetValue(readers)), r.GetValue(users), Math.Max(0, r.GetValue(readRate)), Math.Max(0, r.GetValue(ingestRate)), Math.Max(0, r.GetValue(warmup)), Math.Max(0, r.GetValue(controlRate)), ct);
         });
         return command;
     }
 
-    private static async Task<int> Run(Uri baseUri, int seconds, int batchSize, int readerCount, int userCount, int readRate, int ingestRate, int warmupSeconds, CancellationToken ct)
+    private static async Task<int> Run(Uri baseUri, int seconds, int batchSize, int readerCount, int userCount, int readRate, int ingestRate, int warmupSeconds, int controlRate, CancellationToken ct)
     {
         if (!baseUri.IsLoopback)
         {
@@ -100,6 +101,7 @@ internal static class LoadTestCommand
         var seen = new List<string>();
         var seenLock = new Lock();
         var readLatencies = new List<double>();
+        var controlLatencies = new List<double>();
         var freshness = new List<double>();
         long events = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -151,6 +153,37 @@ internal static class LoadTestCommand
                 readLatencies.AddRange(local);
             }
         })).ToArray();
+
+        // The control: GET /health on the same schedule rules, through the same client, server and loopback, but
+        // without the profile read. Where its tail matches the profile reads' tail, the tail is not the read path.
+        var control = controlRate == 0 ? Task.CompletedTask : Task.Run(async () =>
+        {
+            var local = new List<double>();
+            var interval = (double)Stopwatch.Frequency / controlRate;
+            var next = (double)Stopwatch.GetTimestamp();
+            while (!stop.IsCancellationRequested)
+            {
+                next += interval;
+                var wait = (next - Stopwatch.GetTimestamp()) / Stopwatch.Frequency;
+                if (wait > 0 && !await Pause(wait, stop.Token))
+                {
+                    break;
+                }
+
+                var t0 = Stopwatch.GetTimestamp();
+                using var response = await http.GetAsync(new Uri("/health", UriKind.Relative), CancellationToken.None);
+                await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
+                if (Measuring())
+                {
+                    local.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                }
+            }
+
+            lock (controlLatencies)
+            {
+                controlLatencies.AddRange(local);
+            }
+        }, CancellationToken.None);
 
         var batchInterval = ingestRate == 0 ? 0 : batchSize * (double)Stopwatch.Frequency / ingestRate;
         var nextBatch = (double)Stopwatch.GetTimestamp();
@@ -207,6 +240,7 @@ internal static class LoadTestCommand
         await generator;
         var elapsed = Math.Max(0.001, (Stopwatch.GetTimestamp() - measureFrom) / (double)Stopwatch.Frequency);
         await Task.WhenAll(readerTasks);
+        await control;
         double P(List<double> xs, double q) => xs.Count == 0 ? 0 : xs.Order().ElementAt((int)Math.Min(xs.Count - 1, q * xs.Count));
         var result = new Dictionary<string, object>
         {
@@ -219,6 +253,10 @@ internal static class LoadTestCommand
             ["reads"] = readLatencies.Count,
             ["read_p50_ms"] = Math.Round(P(readLatencies, 0.5), 3),
             ["read_p99_ms"] = Math.Round(P(readLatencies, 0.99), 3),
+            ["control_rate_target"] = controlRate,
+            ["control_reads"] = controlLatencies.Count,
+            ["control_p50_ms"] = Math.Round(P(controlLatencies, 0.5), 3),
+            ["control_p99_ms"] = Math.Round(P(controlLatencies, 0.99), 3),
             ["freshness_samples"] = freshness.Count,
             ["freshness_p50_ms"] = Math.Round(P(freshness, 0.5), 3),
             ["freshness_p99_ms"] = Math.Round(P(freshness, 0.99), 3),
