@@ -101,7 +101,6 @@ internal static class LoadTestCommand
         var seen = new List<string>();
         var seenLock = new Lock();
         var readLatencies = new List<double>();
-        var controlLatencies = new List<double>();
         var freshness = new List<double>();
         long events = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -111,79 +110,25 @@ internal static class LoadTestCommand
         var readerTasks = Enumerable.Range(0, readerCount).Select(i => Task.Run(async () =>
         {
             var rng = new Random(i);
-            var local = new List<double>();
             var interval = readRate == 0 ? 0 : readerCount * (double)Stopwatch.Frequency / readRate;
-            var next = (double)Stopwatch.GetTimestamp();
-            while (!stop.IsCancellationRequested)
+            var local = await GetPaced(http, interval, Measuring, () =>
             {
-                if (interval > 0)
-                {
-                    // Open-loop pacing: reads are issued on schedule, whatever the latency of earlier ones.
-                    next += interval;
-                    var wait = (next - Stopwatch.GetTimestamp()) / Stopwatch.Frequency;
-                    if (wait > 0 && !await Pause(wait, stop.Token))
-                    {
-                        break;
-                    }
-                }
-
-                string? user;
                 lock (seenLock)
                 {
-                    user = seen.Count == 0 ? null : seen[rng.Next(seen.Count)];
+                    return seen.Count == 0 ? null : $"/v1/users/{seen[rng.Next(seen.Count)]}/profile";
                 }
-
-                if (user is null)
-                {
-                    await Task.Yield();
-                    continue;
-                }
-
-                var t0 = Stopwatch.GetTimestamp();
-                using var response = await http.GetAsync(new Uri($"/v1/users/{user}/profile", UriKind.Relative), CancellationToken.None);
-                await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
-                if (Measuring())
-                {
-                    local.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                }
-            }
-
+            }, stop.Token);
             lock (readLatencies)
             {
                 readLatencies.AddRange(local);
             }
-        })).ToArray();
+        }, CancellationToken.None)).ToArray();
 
         // The control: GET /health on the same schedule rules, through the same client, server and loopback, but
         // without the profile read. Where its tail matches the profile reads' tail, the tail is not the read path.
-        var control = controlRate == 0 ? Task.CompletedTask : Task.Run(async () =>
-        {
-            var local = new List<double>();
-            var interval = (double)Stopwatch.Frequency / controlRate;
-            var next = (double)Stopwatch.GetTimestamp();
-            while (!stop.IsCancellationRequested)
-            {
-                next += interval;
-                var wait = (next - Stopwatch.GetTimestamp()) / Stopwatch.Frequency;
-                if (wait > 0 && !await Pause(wait, stop.Token))
-                {
-                    break;
-                }
-
-                var t0 = Stopwatch.GetTimestamp();
-                using var response = await http.GetAsync(new Uri("/health", UriKind.Relative), CancellationToken.None);
-                await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
-                if (Measuring())
-                {
-                    local.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                }
-            }
-
-            lock (controlLatencies)
-            {
-                controlLatencies.AddRange(local);
-            }
-        }, CancellationToken.None);
+        var control = controlRate == 0
+            ? Task.FromResult(new List<double>())
+            : Task.Run(() => GetPaced(http, (double)Stopwatch.Frequency / controlRate, Measuring, () => "/health", stop.Token), CancellationToken.None);
 
         var batchInterval = ingestRate == 0 ? 0 : batchSize * (double)Stopwatch.Frequency / ingestRate;
         var nextBatch = (double)Stopwatch.GetTimestamp();
@@ -240,7 +185,7 @@ internal static class LoadTestCommand
         await generator;
         var elapsed = Math.Max(0.001, (Stopwatch.GetTimestamp() - measureFrom) / (double)Stopwatch.Frequency);
         await Task.WhenAll(readerTasks);
-        await control;
+        var controlLatencies = await control;
         double P(List<double> xs, double q) => xs.Count == 0 ? 0 : xs.Order().ElementAt((int)Math.Min(xs.Count - 1, q * xs.Count));
         var result = new Dictionary<string, object>
         {
@@ -267,6 +212,45 @@ internal static class LoadTestCommand
     }
 
     private sealed record PreparedBatch(byte[] Body, int Events, string LastUser, long LastUserEvents, string[] Users);
+
+    /// <summary>
+    /// GETs the paths <paramref name="next"/> gives (null: nothing to read yet) until <paramref name="stop"/>,
+    /// open-loop: one every <paramref name="interval"/> stopwatch ticks whatever the latency of earlier ones
+    /// (0: back to back). Returns the latencies (ms) of the requests that started while measuring.
+    /// </summary>
+    private static async Task<List<double>> GetPaced(HttpClient http, double interval, Func<bool> measuring, Func<string?> next, CancellationToken stop)
+    {
+        var latencies = new List<double>();
+        var due = (double)Stopwatch.GetTimestamp();
+        while (!stop.IsCancellationRequested)
+        {
+            if (interval > 0)
+            {
+                due += interval;
+                var wait = (due - Stopwatch.GetTimestamp()) / Stopwatch.Frequency;
+                if (wait > 0 && !await Pause(wait, stop))
+                {
+                    break;
+                }
+            }
+
+            if (next() is not { } path)
+            {
+                await Task.Yield();
+                continue;
+            }
+
+            var t0 = Stopwatch.GetTimestamp();
+            using var response = await http.GetAsync(new Uri(path, UriKind.Relative), CancellationToken.None);
+            await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
+            if (measuring())
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+        }
+
+        return latencies;
+    }
 
     /// <summary>Waits <paramref name="seconds"/>; false when the run ends first (a slow pace must not outlast the run).</summary>
     private static async Task<bool> Pause(double seconds, CancellationToken stop)
