@@ -94,6 +94,58 @@ public sealed class EngineLawsTests
         Assert.Equal(events.Count(e => e.Type == late.Type), view.Counters[Engine.Types.NameOf(late.Type)].Last30Days);
     }
 
+    [Property(MaxTest = 40)]
+    public bool ApplyBatch_AnyBatchSizes_EqualsApplyOneByOne(int seed, PositiveInt size)
+    {
+        var (catalog, events) = TestStreams.Shop(seed, users: 30, events: 900);
+        var oneByOne = TestStreams.Replay(Engine, catalog, events);
+        var batched = new Dictionary<string, ProfileState>(StringComparer.Ordinal);
+        var batchSize = 1 + (size.Get % 200); // below, at and across the engine's window of 64 events
+        for (var start = 0; start < events.Count; start += batchSize)
+        {
+            var batch = events.Skip(start).Take(batchSize).ToArray();
+            var states = new ProfileState[batch.Length];
+            for (var i = 0; i < batch.Length; i++)
+            {
+                if (!batched.TryGetValue(batch[i].UserId, out var s))
+                {
+                    s = new ProfileState(batch[i].UserId);
+                    batched[batch[i].UserId] = s;
+                }
+
+                states[i] = s;
+            }
+
+            Engine.ApplyBatch(states, batch, catalog);
+        }
+
+        return oneByOne.Count == batched.Count && oneByOne.All(p => Bytes(p.Value).SequenceEqual(Bytes(batched[p.Key])));
+    }
+
+    [Fact]
+    public void ApplyBatch_FewerStatesThanEvents_ThrowsAndAppliesNothing()
+    {
+        var (catalog, events) = TestStreams.Shop(3, users: 1, events: 5);
+        var state = new ProfileState("u0");
+
+        var error = Assert.Throws<ArgumentException>(() => Engine.ApplyBatch([state], events.ToArray(), catalog));
+
+        Assert.Equal("states", error.ParamName);
+        Assert.Equal(0, state.EventCount);
+    }
+
+    [Fact]
+    public void ApplyBatch_NullEvent_ThrowsBeforeApplyingItsWindow()
+    {
+        var (catalog, events) = TestStreams.Shop(3, users: 1, events: 3);
+        var state = new ProfileState("u0");
+
+        var error = Assert.Throws<ArgumentNullException>(() => Engine.ApplyBatch([state, state, state], [events[0], null!, events[2]], catalog));
+
+        Assert.Equal("events", error.ParamName);
+        Assert.Equal(0, state.EventCount);
+    }
+
     private static byte[] Bytes(ProfileState s) => ProfileCodec.Serialize(s);
 
     /// <summary>Everything but the order-dependent parts (sessions) must match; floats within 1e-9 relative.</summary>

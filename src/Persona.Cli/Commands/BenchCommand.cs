@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Persona.Core.Engine;
 using Persona.Core.Events;
@@ -163,16 +164,28 @@ internal static class BenchCommand
         var watch = Stopwatch.StartNew();
         Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = partitions }, p =>
         {
+            // Each partition goes through the engine in batches (ApplyBatch), as a consumer of a stream
+            // partition takes it: the batch's state lookups are made first, then the batch is applied.
+            const int Batch = 64;
             var states = new Dictionary<string, ProfileState>(userCount / partitions, StringComparer.Ordinal);
-            foreach (var e in parts[p])
+            var part = CollectionsMarshal.AsSpan(parts[p]);
+            var batchStates = new ProfileState[Batch];
+            for (var start = 0; start < part.Length; start += Batch)
             {
-                if (!states.TryGetValue(e.UserId, out var state))
+                var batch = part.Slice(start, Math.Min(Batch, part.Length - start));
+                for (var i = 0; i < batch.Length; i++)
                 {
-                    state = new ProfileState(e.UserId);
-                    states[e.UserId] = state;
+                    var userId = batch[i].UserId;
+                    if (!states.TryGetValue(userId, out var state))
+                    {
+                        state = new ProfileState(userId);
+                        states[userId] = state;
+                    }
+
+                    batchStates[i] = state;
                 }
 
-                engine.Apply(state, e, catalog);
+                engine.ApplyBatch(batchStates.AsSpan(0, batch.Length), batch, catalog);
             }
         });
         var seconds = watch.Elapsed.TotalSeconds;
