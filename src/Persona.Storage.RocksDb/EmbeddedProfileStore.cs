@@ -57,6 +57,9 @@ public sealed class EmbeddedProfileStore : IProfileStore
     // Serialisation buffers reused across batches and checkpoints (used only under the write lock).
     private readonly List<BinaryWriterBuffer> _logBuffers = [];
     private readonly List<BinaryWriterBuffer> _encodeBuffers = [];
+
+    /// <summary>One state per partition that each touched profile of a batch is decoded into in turn.</summary>
+    private readonly List<ProfileState> _scratchStates = [];
     private readonly KeyFilter _userIds = new(1 << 18);
     private long _seq;
     private long _checkpointSeq;
@@ -650,6 +653,7 @@ public sealed class EmbeddedProfileStore : IProfileStore
         while (_encodeBuffers.Count < partitions)
         {
             _encodeBuffers.Add(new BinaryWriterBuffer(4 * 1024));
+            _scratchStates.Add(new ProfileState(string.Empty));
         }
 
         var stamp = ++_batchNumber << 32;
@@ -685,13 +689,23 @@ public sealed class EmbeddedProfileStore : IProfileStore
 
             // The encodings go back to back into the partition's buffer and are published only once every
             // user is done: should applying fail, nothing is published and the profiles stay as before the batch.
+            // Each profile is decoded into the partition's one scratch state (its arrays reused), so that the
+            // batch allocates little: garbage made on the ingest thread delays the service's other requests.
             var buffer = _encodeBuffers[p];
             buffer.Clear();
+            var scratch = _scratchStates[p];
+            Func<ReadOnlySpan<byte>, ProfileState> decodeIntoScratch = bytes => ProfileCodec.Deserialize(bytes, scratch);
             var ends = new int[users.Count];
             for (var u = 0; u < users.Count; u++)
             {
                 var (entry, first, _) = users[u];
-                var state = entry.TryRead(DecodeProfile, out var decoded, out _) ? decoded : new ProfileState(entry.UserId);
+                ProfileState state;
+                if (!entry.TryRead(decodeIntoScratch, out state, out _))
+                {
+                    state = scratch;
+                    state.Reset(entry.UserId);
+                }
+
                 for (var i = first; i >= 0; i = nextOfUser[i])
                 {
                     ApplyTo(state, batch[i].Seq, batch[i].Event);

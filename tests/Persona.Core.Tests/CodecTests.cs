@@ -31,6 +31,50 @@ public sealed class CodecTests
     }
 
     [Fact]
+    public void ProfileCodec_DecodedIntoOneReusedState_SameBytesAndSameUpdates()
+    {
+        var engine = new ProfileEngine(new EngineConfig());
+        var (catalog, events) = TestStreams.Shop(7, users: 40, events: 1_500);
+        var states = TestStreams.Replay(engine, catalog, events);
+        var more = TestStreams.Shop(8, users: 40, events: 400).Events; // events of the same user ids
+        var reused = new ProfileState("someone else");
+        var applied = 0;
+
+        // Large and small profiles alternate, so the reused arrays are sometimes longer than needed.
+        foreach (var original in states.Values.OrderBy(s => s.EventCount % 2 == 0 ? s.EventCount : -s.EventCount))
+        {
+            var bytes = ProfileCodec.Serialize(original);
+            var decoded = ProfileCodec.Deserialize(bytes, reused);
+            Assert.Same(reused, decoded);
+            Assert.Equal(bytes, ProfileCodec.Serialize(decoded));
+
+            var fresh = ProfileCodec.Deserialize(bytes);
+            foreach (var e in more.Where(e => e.UserId == original.UserId))
+            {
+                engine.Apply(fresh, e, catalog);
+                engine.Apply(decoded, e, catalog);
+                applied++;
+            }
+
+            Assert.Equal(ProfileCodec.Serialize(fresh), ProfileCodec.Serialize(decoded));
+        }
+
+        Assert.Equal(more.Count(e => states.ContainsKey(e.UserId)), applied);
+        Assert.True(applied > 300, $"only {applied} later events matched the profiles");
+    }
+
+    [Fact]
+    public void ProfileState_Reset_EncodesAsNewState()
+    {
+        var (catalog, events) = TestStreams.Shop(9, users: 1, events: 200);
+        var state = TestStreams.Replay(new ProfileEngine(new EngineConfig()), catalog, events).Values.Single();
+
+        state.Reset("u-new");
+
+        Assert.Equal(ProfileCodec.Serialize(new ProfileState("u-new")), ProfileCodec.Serialize(state));
+    }
+
+    [Fact]
     public void ProfileCodec_Truncated_ThrowsFormatException()
     {
         var (catalog, events) = TestStreams.Shop(6, users: 1, events: 40);

@@ -81,6 +81,17 @@ internal struct CountedLabels
     /// <summary>Restores an entry (decoding).</summary>
     public void Restore(byte kind, string label, long count) => Append(kind, label, count);
 
+    /// <summary>Removes every entry, keeping the array.</summary>
+    public void Clear()
+    {
+        if (_items is not null)
+        {
+            Array.Clear(_items, 0, _count);
+        }
+
+        _count = 0;
+    }
+
     public readonly CountedLabels Clone() => this with { _items = (Entry[]?)_items?.Clone() };
 
     private void Append(byte kind, string label, long count)

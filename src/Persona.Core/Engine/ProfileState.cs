@@ -34,7 +34,7 @@ public sealed class ProfileState
         UserId = userId;
     }
 
-    public string UserId { get; }
+    public string UserId { get; private set; }
 
     /// <summary>Log position of the last event applied (durable pipeline); 0 offline.</summary>
     public long AppliedSeq { get; set; }
@@ -95,6 +95,49 @@ public sealed class ProfileState
     internal bool CurrentSessionCart { get; set; }
 
     internal bool CurrentSessionPurchase { get; set; }
+
+    /// <summary>
+    /// Empties the state for reuse by <paramref name="userId"/>, as a new <see cref="ProfileState"/> would be,
+    /// but keeping its arrays (their contents past the counts in use are never read): a pipeline that
+    /// decodes one profile at a time then allocates nothing per profile for them.
+    /// </summary>
+    public void Reset(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        UserId = userId;
+        AppliedSeq = 0;
+        EventCount = 0;
+        FirstSeenMs = long.MaxValue;
+        LastSeenMs = long.MinValue;
+        InterestRefMs = long.MinValue;
+        InterestCount = 0;
+        TypeCount = 0;
+        HourOfDay = default;
+        DayOfWeek = default;
+        Labels.Clear();
+        Recent.Clear();
+        Monetary = 0;
+        Units = 0;
+        PriceLogRatioSum = 0;
+        PriceLogRatioCount = 0;
+        RecoClicks = 0;
+        RecoPurchases = 0;
+        RatingSum = 0;
+        RatingCount = 0;
+        SessionCount = 0;
+        ClosedSessionEvents = 0;
+        ClosedSessionDurationMs = 0;
+        ClosedSessions = 0;
+        Bounces = 0;
+        CartSessions = 0;
+        AbandonedCartSessions = 0;
+        CurrentSessionId = null;
+        CurrentSessionStartMs = 0;
+        CurrentSessionLastMs = 0;
+        CurrentSessionEvents = 0;
+        CurrentSessionCart = false;
+        CurrentSessionPurchase = false;
+    }
 
     /// <summary>A deep copy.</summary>
     public ProfileState Clone()

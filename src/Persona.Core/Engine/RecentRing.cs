@@ -75,6 +75,18 @@ internal struct RecentRing : IReadOnlyList<RecentItem>
         Count++;
     }
 
+    /// <summary>Removes every entry, keeping the array.</summary>
+    public void Clear()
+    {
+        if (_items is not null)
+        {
+            Array.Clear(_items);
+        }
+
+        _start = 0;
+        Count = 0;
+    }
+
     public readonly RecentRing Clone() => this with { _items = (RecentItem[]?)_items?.Clone() };
 
     public readonly IEnumerator<RecentItem> GetEnumerator()

@@ -113,7 +113,14 @@ public static class ProfileCodec
         return r.ReadVarInt();
     }
 
-    public static ProfileState Deserialize(ReadOnlySpan<byte> data)
+    public static ProfileState Deserialize(ReadOnlySpan<byte> data) => Deserialize(data, null);
+
+    /// <summary>
+    /// Decodes a profile into <paramref name="reuse"/> (emptied first with <see cref="ProfileState.Reset"/>,
+    /// its arrays kept where they are large enough), or into a new state when it is null; returns the state.
+    /// Should decoding fail, <paramref name="reuse"/> is left partly filled and must be reset before use.
+    /// </summary>
+    public static ProfileState Deserialize(ReadOnlySpan<byte> data, ProfileState? reuse)
     {
         var r = new BinaryReaderSpan(data);
         if (r.ReadByte() != Version)
@@ -121,11 +128,15 @@ public static class ProfileCodec
             throw new FormatException("unknown profile encoding version");
         }
 
-        var s = new ProfileState(r.ReadString() ?? throw new FormatException("missing user id"))
+        var userId = r.ReadString() ?? throw new FormatException("missing user id");
+        var s = reuse ?? new ProfileState(userId);
+        if (reuse is not null)
         {
-            AppliedSeq = r.ReadVarInt(),
-            EventCount = r.ReadVarInt(),
-        };
+            reuse.Reset(userId);
+        }
+
+        s.AppliedSeq = r.ReadVarInt();
+        s.EventCount = r.ReadVarInt();
         var baseMs = r.ReadVarInt();
         var lastDelta = r.ReadVarInt();
         if (s.EventCount > 0)
@@ -137,7 +148,11 @@ public static class ProfileCodec
         var refDelta = r.ReadVarInt();
         var n = r.ReadCount(4096);
         s.InterestRefMs = n == 0 ? long.MinValue : baseMs + refDelta;
-        s.Interests = new InterestEntry[n];
+        if (s.Interests.Length < n)
+        {
+            s.Interests = new InterestEntry[n];
+        }
+
         for (var i = 0; i < n; i++)
         {
             s.Interests[i] = new InterestEntry { Key = r.ReadUInt64(), Value = r.ReadDouble() };
@@ -145,7 +160,11 @@ public static class ProfileCodec
 
         s.InterestCount = n;
         var types = r.ReadCount(256);
-        s.TypeSlots = new TypeSlot[types];
+        if (s.TypeSlots.Length < types)
+        {
+            s.TypeSlots = new TypeSlot[types];
+        }
+
         s.TypeCount = types;
         // Every counter's pairs go into one array; read into a pooled one first (the total is not stored).
         var pairs = ArrayPool<int>.Shared.Rent(256);
@@ -155,6 +174,7 @@ public static class ProfileCodec
             for (var i = 0; i < types; i++)
             {
                 ref var t = ref s.TypeSlots[i];
+                t = default;
                 t.Type = r.ReadByte();
                 t.Count = r.ReadVarInt();
                 t.LastMs = baseMs + r.ReadVarInt();
@@ -166,7 +186,12 @@ public static class ProfileCodec
                 }
             }
 
-            s.WindowPairs = pairs.AsSpan(0, used).ToArray();
+            if (s.WindowPairs.Length < used)
+            {
+                s.WindowPairs = new int[used];
+            }
+
+            pairs.AsSpan(0, used).CopyTo(s.WindowPairs);
         }
         finally
         {
