@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Persona.Core.Engine;
 
 /// <summary>
@@ -31,7 +33,7 @@ public sealed class ProfileState
 
     public ProfileState(string userId)
     {
-        UserId = userId;
+        Reset(userId);
     }
 
     public string UserId { get; private set; }
@@ -41,12 +43,12 @@ public sealed class ProfileState
 
     public long EventCount { get; internal set; }
 
-    public long FirstSeenMs { get; internal set; } = long.MaxValue;
+    public long FirstSeenMs { get; internal set; }
 
-    public long LastSeenMs { get; internal set; } = long.MinValue;
+    public long LastSeenMs { get; internal set; }
 
     // Interests: value = sum of weight * 2^((t - InterestRefMs) / halfLife(kind)).
-    internal long InterestRefMs { get; set; } = long.MinValue;
+    internal long InterestRefMs { get; set; }
 
     internal int InterestCount { get; set; }
 
@@ -97,10 +99,11 @@ public sealed class ProfileState
     internal bool CurrentSessionPurchase { get; set; }
 
     /// <summary>
-    /// Empties the state for reuse by <paramref name="userId"/>, as a new <see cref="ProfileState"/> would be,
-    /// but keeping its arrays (their contents past the counts in use are never read): a pipeline that
-    /// decodes one profile at a time then allocates nothing per profile for them.
+    /// Empties the state for reuse by <paramref name="userId"/>, keeping its arrays (their contents past the
+    /// counts in use are never read): a pipeline that decodes one profile at a time then allocates nothing per
+    /// profile for them. The constructor starts from here too, so a new state and a reset one are the same.
     /// </summary>
+    [MemberNotNull(nameof(UserId))]
     public void Reset(string userId)
     {
         ArgumentNullException.ThrowIfNull(userId);
