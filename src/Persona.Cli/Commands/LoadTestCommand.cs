@@ -61,8 +61,11 @@ internal static class LoadTestCommand
 
         // The request bodies are serialised ahead, on a background task, so that the load generator spends
         // its CPU before the requests and the measured latencies are the service's rather than the client's.
-        // A paced run gets every batch it needs before it starts; an unpaced one a head start of 200.
-        var needed = ingestRate > 0 ? (int)Math.Min(5_000, Math.Ceiling((double)ingestRate * (warmupSeconds + seconds) / batchSize) + 2) : 200;
+        // A paced run gets every batch it needs before it starts (up to 5,000 batches), and the generator then
+        // stops: refilling the queue during the run took 3–4 ms of a core per batch, and a service thread woken
+        // on that core waited for it (docs/BENCHMARKS.md). An unpaced one gets a head start of 200.
+        var required = ingestRate > 0 ? (long)Math.Ceiling((double)ingestRate * (warmupSeconds + seconds) / batchSize) + 2 : long.MaxValue;
+        var needed = (int)Math.Min(ingestRate > 0 ? 5_000 : 200, required);
         using var bodies = new System.Collections.Concurrent.BlockingCollection<PreparedBatch>(boundedCapacity: needed);
         using var generatorStop = new CancellationTokenSource();
         var generator = Task.Run(() =>
@@ -71,7 +74,7 @@ internal static class LoadTestCommand
             using var stream = shop.Events().GetEnumerator();
             try
             {
-                while (!generatorStop.IsCancellationRequested)
+                for (var made = 0L; made < required && !generatorStop.IsCancellationRequested; made++)
                 {
                     var chunk = new List<BehaviorEvent>(batchSize);
                     while (chunk.Count < batchSize && stream.MoveNext())
