@@ -105,6 +105,7 @@ internal static class LoadTestCommand
         var seenLock = new Lock();
         var freshness = new List<double>();
         long events = 0;
+        ClientCost? clientFrom = null;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(TimeSpan.FromSeconds(warmupSeconds + seconds));
         var measureFrom = Stopwatch.GetTimestamp() + (long)(warmupSeconds * (double)Stopwatch.Frequency);
@@ -156,6 +157,7 @@ internal static class LoadTestCommand
             if (measuring)
             {
                 events += next.Events;
+                clientFrom ??= ClientCost.Now();
             }
 
             // Freshness: read the last event's user until the profile counts all its events.
@@ -184,6 +186,7 @@ internal static class LoadTestCommand
         var elapsed = Math.Max(0.001, (Stopwatch.GetTimestamp() - measureFrom) / (double)Stopwatch.Frequency);
         var readLatencies = (await Task.WhenAll(readerTasks)).SelectMany(x => x).ToList();
         var controlLatencies = await control;
+        var client = clientFrom is { } from ? ClientCost.Now() - from : new ClientCost(0, TimeSpan.Zero, TimeSpan.Zero);
         double P(List<double> xs, double q) => xs.Count == 0 ? 0 : xs.Order().ElementAt((int)Math.Min(xs.Count - 1, q * xs.Count));
         var result = new Dictionary<string, object>
         {
@@ -203,10 +206,25 @@ internal static class LoadTestCommand
             ["freshness_samples"] = freshness.Count,
             ["freshness_p50_ms"] = Math.Round(P(freshness, 0.5), 3),
             ["freshness_p99_ms"] = Math.Round(P(freshness, 0.99), 3),
+            // The load generator shares the machine with the service: what it spent in the measured window.
+            ["client_cpu_cores"] = client.WallSeconds > 0 ? Math.Round(client.Cpu.TotalSeconds / client.WallSeconds, 3) : 0,
+            ["client_gc_pause_ms"] = Math.Round(client.GcPause.TotalMilliseconds, 1),
             ["inline_io"] = Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1",
         };
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
+    }
+
+    /// <summary>The load generator's own process time, collection pauses and wall time, to subtract two readings.</summary>
+    private readonly record struct ClientCost(double WallSeconds, TimeSpan Cpu, TimeSpan GcPause)
+    {
+        public static ClientCost Now()
+        {
+            using var self = Process.GetCurrentProcess();
+            return new(Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency, self.TotalProcessorTime, GC.GetTotalPauseDuration());
+        }
+
+        public static ClientCost operator -(ClientCost a, ClientCost b) => new(a.WallSeconds - b.WallSeconds, a.Cpu - b.Cpu, a.GcPause - b.GcPause);
     }
 
     private sealed record PreparedBatch(byte[] Body, int Events, string LastUser, long LastUserEvents, string[] Users);
