@@ -53,6 +53,9 @@ public sealed class EventParserTests
     [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":"2030-01-01T00:00:00Z"}""", "timestamp: 2030-01-01T00:00:00.0000000+00:00 is more than a day in the future")]
     [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1,"context":"web"}""", "context: must be an object, not a string")]
     [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1,"currency":"euro"}""", "currency: longer than 3 characters")]
+    [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1,"context":{"device":7}}""", "context.device: must be a string, not a number")]
+    [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1,"context":{"channel":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}""", "context.channel: longer than 64 characters")]
+    [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1,"context":{"device":"mobile","campaign":[1]}}""", "context.campaign: must be a string, number or boolean")]
     [InlineData("""[1]""", "record: must be an object, not a number")]
     public void ParseBody_BrokenRule_RejectedWithFieldAndRule(string record, string expected)
     {
@@ -104,6 +107,42 @@ public sealed class EventParserTests
         Assert.Equal(["a", "b"], batch.Accepted.Select(x => x.Record.EventId));
         Assert.Equal(["u2", "u3"], batch.Accepted.Select(x => x.Record.UserId));
         Assert.Equal(["i", "j"], batch.Accepted.Select(x => x.Record.ItemId!));
+    }
+
+    [Fact]
+    public void ParseBody_RepeatedShortValues_EqualValuesAndOneContextPerDeviceAndChannel()
+    {
+        var batch = Parse("""
+            [{"eventId":"a","type":"view","userId":"u","itemId":"i","timestamp":1767225600000,"context":{"device":"mobile","channel":"web"}},
+             {"eventId":"b","type":"vi\u0065w","userId":"u","itemId":"i","timestamp":1767225600001,"currency":"\u0065ur","context":{"channel":"web","d\u0065vice":"mob\u0069le"}},
+             {"eventId":"c","type":"VIEW","userId":"u","itemId":"i","timestamp":1767225600002,"currency":"eur","context":{"device":"mobile","channel":"web"}},
+             {"eventId":"d","type":"view","userId":"u","itemId":"i","timestamp":1767225600003,"context":{"device":"mobile","channel":"app"}},
+             {"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1767225600004,"context":{}},
+             {"eventId":"f","type":"view","userId":"u","itemId":"i","timestamp":1767225600005}]
+            """);
+        Assert.Empty(batch.Rejected);
+        var e = batch.Accepted.Select(x => x.Record).ToArray();
+        Assert.All(e, x => Assert.Equal((byte)EventType.View, x.Type));
+        Assert.Equal([null, "EUR", "EUR", null, null, null], e.Select(x => x.Currency));
+        var web = new EventContext { Device = "mobile", Channel = "web" };
+        Assert.Equal([web, web, web, new EventContext { Device = "mobile", Channel = "app" }, null, null], e.Select(x => x.Context));
+        Assert.Same(e[0].Context, e[2].Context);
+    }
+
+    [Fact]
+    public void ParseBody_ContextsWithPagesOrFreeKeys_KeptPerRecord()
+    {
+        var batch = Parse("""
+            [{"eventId":"a","type":"view","userId":"u","itemId":"i","timestamp":1767225600000,"context":{"device":"mobile","channel":"web","page":"/a"}},
+             {"eventId":"b","type":"view","userId":"u","itemId":"i","timestamp":1767225600001,"context":{"device":"mobile","channel":"web","page":"/b"}},
+             {"eventId":"c","type":"view","userId":"u","itemId":"i","timestamp":1767225600002,"context":{"device":"mobile","channel":"web","campaign":"x"}},
+             {"eventId":"d","type":"view","userId":"u","itemId":"i","timestamp":1767225600003,"context":{"device":"mobile","channel":"web"}}]
+            """);
+        var c = batch.Accepted.Select(x => x.Record.Context!).ToArray();
+        Assert.Equal(["/a", "/b", null, null], c.Select(x => x.Page));
+        Assert.Equal("x", Assert.Single(c[2].Values!).Value);
+        Assert.Null(c[3].Values);
+        Assert.Equal(["mobile"], c.Select(x => x.Device).Distinct());
     }
 
     [Fact]

@@ -47,6 +47,20 @@ public sealed class EventParser
         return new ParsedBatch<BehaviorEvent>(accepted, rejected, raw);
     }
 
+    /// <summary>Whether a context object has a property besides device, channel and page.</summary>
+    private static bool HasFreeKeys(JsonElement context)
+    {
+        foreach (var p in context.EnumerateObject())
+        {
+            if (!(p.NameEquals("device"u8) || p.NameEquals("channel"u8) || p.NameEquals("page"u8)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public (BehaviorEvent? Event, RecordError? Error) ParseOne(JsonElement record, int index, long nowMs) => ParseOne(record, index, nowMs, new FieldIndex(shareNames: false));
 
     private (BehaviorEvent? Event, RecordError? Error) ParseOne(JsonElement record, int index, long nowMs, FieldIndex fields)
@@ -60,7 +74,7 @@ public sealed class EventParser
         var id = f.Id("eventId", required: true);
         byte type = 0;
         var known = false;
-        var typeName = f.Text("type", 64);
+        var typeName = f.Text("type", 64, fields);
         if (typeName is null)
         {
             if (!f.Has("type"))
@@ -84,7 +98,7 @@ public sealed class EventParser
         var time = f.Time("timestamp", required: true, nowMs);
         var price = f.Number("price", 0, 1e9);
         var quantity = f.Integer("quantity", 1, 1_000_000);
-        var currency = f.Text("currency", 3);
+        var currency = f.Text("currency", 3, fields);
         if (currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetter)))
         {
             f.Errors.Add($"currency: '{currency}' is not a three-letter ISO 4217 code");
@@ -108,16 +122,25 @@ public sealed class EventParser
             else
             {
                 var cf = new FieldReader(ctx);
-                var device = cf.Text("device", 64);
-                var channel = cf.Text("channel", 64);
+                var device = cf.Text("device", 64, fields);
+                var channel = cf.Text("channel", 64, fields);
                 var page = cf.Text("page", 1024);
-                var values = cf.StringMap(ctx, "context", ContextFields);
-                f.Errors.AddRange(cf.Errors.Select(e => "context." + e));
-                context = new EventContext { Device = device, Channel = channel, Page = page, Values = values is { Count: > 0 } ? values : null };
+                var values = HasFreeKeys(ctx) ? f.StringMap(ctx, "context", ContextFields) : null; // its messages name "context." themselves
+                if (cf.HasErrors)
+                {
+                    foreach (var e in cf.Errors)
+                    {
+                        f.Errors.Add("context." + e);
+                    }
+                }
+
+                context = values is { Count: > 0 }
+                    ? new EventContext { Device = device, Channel = channel, Page = page, Values = values }
+                    : fields.Context(device, channel, page);
             }
         }
 
-        if (f.Errors.Count > 0)
+        if (f.HasErrors)
         {
             return (null, new RecordError(index, id, f.Errors));
         }

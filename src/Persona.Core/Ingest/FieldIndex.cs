@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Persona.Core.Events;
 
 namespace Persona.Core.Ingest;
 
@@ -16,12 +17,16 @@ internal sealed class FieldIndex
     private const int MaxNames = 256;
     private const int MaxKeptCapacity = 64;
     private readonly Dictionary<string, string>? _names;
+    private readonly Dictionary<string, string>? _values;
+    private readonly Dictionary<(string?, string?), EventContext>? _contexts;
     private Dictionary<string, JsonElement> _fields = new(16, StringComparer.Ordinal);
 
     /// <param name="shareNames">Keep each distinct name as one string for the records to come (a batch); false for a single record.</param>
     public FieldIndex(bool shareNames)
     {
         _names = shareNames ? new Dictionary<string, string>(StringComparer.Ordinal) : null;
+        _values = shareNames ? new Dictionary<string, string>(StringComparer.Ordinal) : null;
+        _contexts = shareNames ? [] : null;
     }
 
     /// <summary>Indexes the properties of <paramref name="record"/>, an object, replacing the previous record's.</summary>
@@ -77,4 +82,73 @@ internal sealed class FieldIndex
     }
 
     public bool TryGet(string name, out JsonElement value) => _fields.TryGetValue(name, out value);
+
+    /// <summary>
+    /// A context of these parts; null when all are null. Without a page, one shared instance per (device,
+    /// channel) pair for the records to come (up to 256 pairs): records are immutable, and a batch's events
+    /// come from a handful of devices and channels.
+    /// </summary>
+    public EventContext? Context(string? device, string? channel, string? page)
+    {
+        if (device is null && channel is null && page is null)
+        {
+            return null;
+        }
+
+        if (page is not null || _contexts is null)
+        {
+            return new EventContext { Device = device, Channel = channel, Page = page };
+        }
+
+        if (!_contexts.TryGetValue((device, channel), out var shared))
+        {
+            shared = new EventContext { Device = device, Channel = channel };
+            if (_contexts.Count < MaxNames)
+            {
+                _contexts[(device, channel)] = shared;
+            }
+        }
+
+        return shared;
+    }
+
+    /// <summary>
+    /// The value of <paramref name="value"/>, a JSON string, as one shared string per distinct value (kept for
+    /// the records to come, up to 256 of them); null when it is too long or escaped, or the index does not
+    /// share names.
+    /// </summary>
+    public string? Intern(JsonElement value)
+    {
+        if (_values is null)
+        {
+            return null;
+        }
+
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (raw.Length < 2 || raw.Length - 2 > MaxNameLength || raw[1..^1].Contains((byte)'\\'))
+        {
+            return null;
+        }
+
+        Span<char> chars = stackalloc char[MaxNameLength];
+        if (!Encoding.UTF8.TryGetChars(raw[1..^1], chars, out var length))
+        {
+            return null;
+        }
+
+        var span = chars[..length];
+        var lookup = _values.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(span, out var known))
+        {
+            return known;
+        }
+
+        known = new string(span);
+        if (_values.Count < MaxNames)
+        {
+            _values[known] = known;
+        }
+
+        return known;
+    }
 }

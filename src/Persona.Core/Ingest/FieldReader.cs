@@ -23,7 +23,12 @@ internal sealed class FieldReader
         }
     }
 
-    public List<string> Errors { get; } = [];
+    private List<string>? _errors;
+
+    /// <summary>One "field: rule" message per problem (created on the first, so a valid record allocates no list).</summary>
+    public List<string> Errors => _errors ??= [];
+
+    public bool HasErrors => _errors is { Count: > 0 };
 
     public bool IsObject => _record.ValueKind == JsonValueKind.Object;
 
@@ -80,7 +85,12 @@ internal sealed class FieldReader
         return s;
     }
 
-    public string? Text(string name, int maxLength = MaxTextLength)
+    /// <summary>
+    /// A string of at most <paramref name="maxLength"/> characters. With <paramref name="values"/>, a value is
+    /// taken from (or added to) that table, for fields with few distinct values (a type, a device): a batch
+    /// then holds one string per distinct value instead of one per record.
+    /// </summary>
+    public string? Text(string name, int maxLength = MaxTextLength, FieldIndex? values = null)
     {
         if (Get(name) is not { } v)
         {
@@ -93,7 +103,7 @@ internal sealed class FieldReader
             return null;
         }
 
-        var s = v.GetString()!;
+        var s = values?.Intern(v) ?? v.GetString()!;
         if (s.Length > maxLength)
         {
             Errors.Add($"{name}: longer than {maxLength} characters");

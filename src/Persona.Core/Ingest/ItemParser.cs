@@ -53,7 +53,7 @@ public static class ItemParser
                 }
             }
 
-            if (f.Errors.Count > 0)
+            if (f.HasErrors)
             {
                 rejected.Add(new RecordError(i, id, f.Errors));
                 raw.Add(records[i].GetRawText());

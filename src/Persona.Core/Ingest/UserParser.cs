@@ -48,7 +48,7 @@ public static class UserParser
                 }
             }
 
-            if (f.Errors.Count > 0)
+            if (f.HasErrors)
             {
                 rejected.Add(new RecordError(i, id, f.Errors));
                 raw.Add(records[i].GetRawText());
