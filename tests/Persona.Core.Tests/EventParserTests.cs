@@ -127,6 +127,30 @@ public sealed class EventParserTests
         var web = new EventContext { Device = "mobile", Channel = "web" };
         Assert.Equal([web, web, web, new EventContext { Device = "mobile", Channel = "app" }, null, null], e.Select(x => x.Context));
         Assert.Same(e[0].Context, e[2].Context);
+        Assert.Same(e[0].Context!.Device, e[3].Context!.Device);
+    }
+
+    [Fact]
+    public void ParseBody_NonAsciiAndLongContextValues_ReadWhole()
+    {
+        var long64 = new string('d', 64);
+        var multibyte = string.Concat(Enumerable.Repeat("é", 40)); // 80 bytes, 40 characters
+        var batch = Parse($$$"""
+            [{"eventId":"a","type":"view","userId":"u","itemId":"i","timestamp":1767225600000,"context":{"device":"téléphone","channel":"{{{long64}}}"}},
+             {"eventId":"b","type":"view","userId":"u","itemId":"i","timestamp":1767225600001,"context":{"device":"téléphone","channel":"{{{multibyte}}}"}}]
+            """);
+        Assert.Empty(batch.Rejected);
+        var c = batch.Accepted.Select(x => x.Record.Context!).ToArray();
+        Assert.Equal(["téléphone", "téléphone"], c.Select(x => x.Device));
+        Assert.Equal([long64, multibyte], c.Select(x => x.Channel));
+    }
+
+    [Fact]
+    public void ParseBody_ContextWithBadPartAndBadFreeKey_MessagesInFieldOrder()
+    {
+        var batch = Parse("""[{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1767225600000,"context":{"campaign":[1],"device":7}}]""");
+        var error = Assert.Single(batch.Rejected);
+        Assert.Equal(["context.device: must be a string, not a number", "context.campaign: must be a string, number or boolean of at most 256 characters"], error.Errors);
     }
 
     [Fact]

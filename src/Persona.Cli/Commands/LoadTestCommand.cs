@@ -181,12 +181,13 @@ internal static class LoadTestCommand
             }
         }
 
+        // The client's own cost: from the first batch acknowledged in the measured window to the end of the ingest loop.
+        var client = clientFrom is { } from ? ClientCost.Now() - from : new ClientCost(0, TimeSpan.Zero, TimeSpan.Zero);
         generatorStop.Cancel();
         await generator;
         var elapsed = Math.Max(0.001, (Stopwatch.GetTimestamp() - measureFrom) / (double)Stopwatch.Frequency);
         var readLatencies = (await Task.WhenAll(readerTasks)).SelectMany(x => x).ToList();
         var controlLatencies = await control;
-        var client = clientFrom is { } from ? ClientCost.Now() - from : new ClientCost(0, TimeSpan.Zero, TimeSpan.Zero);
         double P(List<double> xs, double q) => xs.Count == 0 ? 0 : xs.Order().ElementAt((int)Math.Min(xs.Count - 1, q * xs.Count));
         var result = new Dictionary<string, object>
         {
@@ -209,6 +210,7 @@ internal static class LoadTestCommand
             // The load generator shares the machine with the service: what it spent in the measured window.
             ["client_cpu_cores"] = client.WallSeconds > 0 ? Math.Round(client.Cpu.TotalSeconds / client.WallSeconds, 3) : 0,
             ["client_gc_pause_ms"] = Math.Round(client.GcPause.TotalMilliseconds, 1),
+            ["generator_ran_during_run"] = required > needed, // unpaced, or a paced run needing more than the queue holds
             ["inline_io"] = Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1",
         };
         Console.WriteLine(JsonSerializer.Serialize(result));

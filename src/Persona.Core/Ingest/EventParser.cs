@@ -125,7 +125,6 @@ public sealed class EventParser
                 var device = cf.Text("device", 64, fields);
                 var channel = cf.Text("channel", 64, fields);
                 var page = cf.Text("page", 1024);
-                var values = HasFreeKeys(ctx) ? f.StringMap(ctx, "context", ContextFields) : null; // its messages name "context." themselves
                 if (cf.HasErrors)
                 {
                     foreach (var e in cf.Errors)
@@ -133,6 +132,8 @@ public sealed class EventParser
                         f.Errors.Add("context." + e);
                     }
                 }
+
+                var values = HasFreeKeys(ctx) ? f.StringMap(ctx, "context", ContextFields) : null; // its messages name "context." themselves
 
                 context = values is { Count: > 0 }
                     ? new EventContext { Device = device, Channel = channel, Page = page, Values = values }
