@@ -114,8 +114,8 @@ internal sealed class FieldIndex
 
     /// <summary>
     /// The value of <paramref name="value"/>, a JSON string, as one shared string per distinct value (kept for
-    /// the records to come, up to 256 of them); null when it is too long or escaped, or the index does not
-    /// share names.
+    /// the records to come, up to 256 of them); null when it is too long, escaped or not valid UTF-8, or the index
+    /// does not share names.
     /// </summary>
     public string? Intern(JsonElement value)
     {
@@ -125,9 +125,9 @@ internal sealed class FieldIndex
         }
 
         var raw = JsonMarshal.GetRawUtf8Value(value);
-        if (raw.Length < 2 || raw.Length - 2 > MaxNameLength || raw[1..^1].Contains((byte)'\\'))
+        if (raw.Length < 2 || raw.Length - 2 > MaxNameLength || raw[1..^1].Contains((byte)'\\') || !System.Text.Unicode.Utf8.IsValid(raw[1..^1]))
         {
-            return null;
+            return null; // the unshared path reads it (and reports invalid UTF-8 as before)
         }
 
         Span<char> chars = stackalloc char[MaxNameLength];
