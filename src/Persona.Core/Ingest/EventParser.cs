@@ -47,12 +47,18 @@ public sealed class EventParser
         return new ParsedBatch<BehaviorEvent>(accepted, rejected, raw);
     }
 
-    /// <summary>Whether a context object has a property besides device, channel and page.</summary>
+    /// <summary>Whether a context object has a property besides <see cref="ContextFields"/> (names compared without making strings).</summary>
     private static bool HasFreeKeys(JsonElement context)
     {
         foreach (var p in context.EnumerateObject())
         {
-            if (!(p.NameEquals("device"u8) || p.NameEquals("channel"u8) || p.NameEquals("page"u8)))
+            var known = false;
+            foreach (var name in ContextFields)
+            {
+                known |= p.NameEquals(name);
+            }
+
+            if (!known)
             {
                 return true;
             }
@@ -160,7 +166,7 @@ public sealed class EventParser
             Rating = rating,
             Text = text,
             RecommendationId = reco,
-            Context = context is { IsEmpty: false } ? context : null,
+            Context = context, // null when it has no parts (FieldIndex.Context)
         }, null);
     }
 }

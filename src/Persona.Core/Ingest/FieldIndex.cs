@@ -125,13 +125,14 @@ internal sealed class FieldIndex
         }
 
         var raw = JsonMarshal.GetRawUtf8Value(value);
-        if (raw.Length < 2 || raw.Length - 2 > MaxNameLength || raw[1..^1].Contains((byte)'\\') || !System.Text.Unicode.Utf8.IsValid(raw[1..^1]))
+        var text = raw.Length >= 2 ? raw[1..^1] : [];
+        if (raw.Length < 2 || text.Length > MaxNameLength || text.Contains((byte)'\\') || !System.Text.Unicode.Utf8.IsValid(text))
         {
             return null; // the unshared path reads it (and reports invalid UTF-8 as before)
         }
 
         Span<char> chars = stackalloc char[MaxNameLength];
-        if (!Encoding.UTF8.TryGetChars(raw[1..^1], chars, out var length))
+        if (!Encoding.UTF8.TryGetChars(text, chars, out var length))
         {
             return null;
         }
