@@ -6,8 +6,9 @@ namespace Persona.Server;
 /// Runs ingestion (parse, dedupe, durable write, apply) on one dedicated thread, in arrival order. The
 /// store applies one batch at a time anyway; with a dedicated thread, concurrent uploads wait in this
 /// queue instead of each blocking a thread-pool thread on the store's lock, so the pool stays free for
-/// profile reads however many clients upload at once. The queue is bounded: when it is full, uploads are
-/// refused (the service answers 503 with Retry-After) rather than held in memory without limit. With
+/// profile reads however many clients upload at once. The queue is bounded, and an upload takes its place
+/// (<see cref="TryReserve"/>) before its body is read: when it is full, the upload is refused at once (the
+/// service answers 503 with Retry-After) rather than read into memory and held without limit. With
 /// <see cref="IngestPriority.Idle"/> the thread yields its core to any other thread, profile reads included.
 /// </summary>
 /// <remarks>
@@ -22,7 +23,8 @@ public sealed class IngestWorker : IDisposable
     /// <summary>The default bound of the queue.</summary>
     public const int DefaultCapacity = 64;
 
-    private readonly BlockingCollection<Action> _queue;
+    private readonly BlockingCollection<Action> _queue = [];
+    private readonly SemaphoreSlim _places;
     private readonly Thread _thread;
     private readonly IngestPriority _priority;
     private readonly long _youngCollectionBytes;
@@ -35,7 +37,7 @@ public sealed class IngestWorker : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(youngCollectionBytes);
-        _queue = new BlockingCollection<Action>(capacity);
+        _places = new SemaphoreSlim(capacity, capacity);
         _priority = priority;
         _youngCollectionBytes = youngCollectionBytes;
         _thread = new Thread(Loop) { IsBackground = true, Name = "Persona ingest" };
@@ -46,15 +48,33 @@ public sealed class IngestWorker : IDisposable
     public int Queued => _queue.Count;
 
     /// <summary>
+    /// Takes a place in the queue for an upload whose body is yet to be read; null when every place is taken
+    /// (by uploads waiting for the thread, or still being received).
+    /// </summary>
+    public Reservation? TryReserve() => _places.Wait(0) ? new Reservation(this) : null;
+
+    /// <summary>
     /// Queues <paramref name="work"/> for the ingest thread; null when the queue is full. The task completes
     /// with the work's result, or faults with its exception.
     /// </summary>
-    public Task<T>? TryRun<T>(Func<T> work)
+    public Task<T>? TryRun<T>(Func<T> work) => TryReserve()?.Run(work);
+
+    /// <summary>Finishes the queued work, then stops the thread.</summary>
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        _thread.Join();
+        _queue.Dispose();
+        _places.Dispose();
+    }
+
+    private Task<T> Enqueue<T>(Func<T> work)
     {
         ArgumentNullException.ThrowIfNull(work);
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var queued = _queue.TryAdd(() =>
+        _queue.Add(() =>
         {
+            _places.Release(); // no longer waiting
             try
             {
                 var result = work();
@@ -66,16 +86,9 @@ public sealed class IngestWorker : IDisposable
                 done.SetException(ex);
             }
         });
-        return queued ? done.Task : null;
+        return done.Task;
     }
 
-    /// <summary>Finishes the queued work, then stops the thread.</summary>
-    public void Dispose()
-    {
-        _queue.CompleteAdding();
-        _thread.Join();
-        _queue.Dispose();
-    }
 
     private void CollectYoungIfDue()
     {
@@ -97,5 +110,25 @@ public sealed class IngestWorker : IDisposable
         {
             work();
         }
+    }
+
+    /// <summary>A place in the queue: <see cref="Run"/> uses it, <see cref="Dispose"/> gives it back unused.</summary>
+    public sealed class Reservation : IDisposable
+    {
+        private IngestWorker? _worker;
+
+        internal Reservation(IngestWorker worker)
+        {
+            _worker = worker;
+        }
+
+        /// <summary>Queues <paramref name="work"/> in this place; the task completes with its result, or faults with its exception.</summary>
+        public Task<T> Run<T>(Func<T> work)
+        {
+            var worker = Interlocked.Exchange(ref _worker, null) ?? throw new InvalidOperationException("the reservation was used or given back");
+            return worker.Enqueue(work);
+        }
+
+        public void Dispose() => Interlocked.Exchange(ref _worker, null)?._places.Release();
     }
 }

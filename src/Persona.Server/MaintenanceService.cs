@@ -1,10 +1,9 @@
 using Persona.Core.Pipeline;
-using Persona.Storage.RocksDb;
 
 namespace Persona.Server;
 
-/// <summary>Periodic checkpoints (so recovery replays little) and retention compaction.</summary>
-internal sealed class MaintenanceService(IProfileStore store, TimeProvider clock) : BackgroundService
+/// <summary>Periodic checkpoints (so recovery replays little) and, hourly, retention (old log records, expired dead letters).</summary>
+internal sealed partial class MaintenanceService(IProfileStore store, TimeProvider clock, ILogger<MaintenanceService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -12,16 +11,23 @@ internal sealed class MaintenanceService(IProfileStore store, TimeProvider clock
         var ticks = 0;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            if (store is not EmbeddedProfileStore embedded)
+            try
             {
-                continue;
+                store.CheckpointIfDue();
+                if (++ticks % 720 == 0)
+                {
+                    // Off the timer's thread: compaction holds the write lock only to choose what to delete.
+                    await Task.Run(store.CompactRetention, stoppingToken);
+                }
             }
-
-            embedded.CheckpointIfDue();
-            if (++ticks % 720 == 0)
+            catch (StoreUnavailableException ex)
             {
-                embedded.CompactRetention();
+                // The store has failed and says so in its health; maintenance resumes after a restart.
+                MaintenanceSkipped(logger, ex.Message);
             }
         }
     }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Maintenance skipped: {Reason}")]
+    private static partial void MaintenanceSkipped(ILogger logger, string reason);
 }

@@ -40,15 +40,7 @@ public static class PersonaApp
         builder.Services.AddSingleton<PersonaMetrics>();
         builder.Services.AddSingleton(_ => new IngestWorker(options.MaxQueuedBatches, options.IngestPriority, options.YoungCollectionBytes));
         builder.Services.AddSingleton<IProfileStore>(sp => EmbeddedProfileStore.Open(
-            new EmbeddedStoreOptions
-            {
-                DataDirectory = options.DataDirectory,
-                MaxCachedProfiles = options.MaxCachedProfiles,
-                Retention = options.Retention,
-                SyncWrites = options.SyncWrites,
-                CheckpointEveryEvents = options.CheckpointEveryEvents,
-                CheckpointFileMinProfiles = options.CheckpointFileMinProfiles,
-            },
+            options.Store,
             sp.GetRequiredService<ProfileEngine>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Persona.Store")));

@@ -17,6 +17,7 @@ public sealed class PersonaMetrics(IngestWorker worker)
     private long _rejected;
     private long _badRequests;
     private long _overloads;
+    private long _unavailable;
 
     public void RecordIngest(IngestResult result, double seconds, double visibleSeconds)
     {
@@ -38,23 +39,37 @@ public sealed class PersonaMetrics(IngestWorker worker)
 
     public void RecordOverload() => Interlocked.Increment(ref _overloads);
 
-    public string Render(StoreStats stats, long nowMs)
+    public void RecordUnavailable() => Interlocked.Increment(ref _unavailable);
+
+    public string Render(StoreStats stats, StoreHealth health, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(stats);
+        ArgumentNullException.ThrowIfNull(health);
         var sb = new StringBuilder();
         Counter(sb, "persona_events_total", "Event records by outcome.", [("result=\"accepted\"", Interlocked.Read(ref _accepted)), ("result=\"duplicate\"", Interlocked.Read(ref _duplicate)), ("result=\"rejected\"", Interlocked.Read(ref _rejected))]);
         Counter(sb, "persona_bad_requests_total", "Requests refused as malformed or too large.", [(string.Empty, Interlocked.Read(ref _badRequests))]);
-        Counter(sb, "persona_ingest_refused_total", "Uploads refused with 503 because the ingest queue was full.", [(string.Empty, Interlocked.Read(ref _overloads))]);
+        Counter(sb, "persona_ingest_refused_total", "Uploads refused: the ingest queue was full (503), or the store had failed (507 or 503).", [("reason=\"queue_full\"", Interlocked.Read(ref _overloads)), ("reason=\"store_unavailable\"", Interlocked.Read(ref _unavailable))]);
+        Gauge(sb, "persona_store_healthy", "1 while the store accepts writes; 0 once a write failed (see persona_store_fault).", health.IsHealthy ? 1 : 0);
+        if (health.Fault is { } fault)
+        {
+            sb.Append("# HELP persona_store_fault Why the store stopped accepting writes (restart to recover).\n# TYPE persona_store_fault gauge\n");
+            sb.Append("persona_store_fault{reason=\"").Append(fault.Reason).Append("\"} 1\n");
+        }
+
         _update.Render(sb, "persona_profile_update_seconds", "Durable append plus profile update time per event (batch time / accepted events).");
         _ingest.Render(sb, "persona_ingest_batch_seconds", "Time to make a batch durable and apply it.");
         _visible.Render(sb, "persona_event_visible_seconds", "Time from receiving a batch until its events are visible in profiles.");
         _read.Render(sb, "persona_profile_read_seconds", "Profile read time.");
         Gauge(sb, "persona_profiles_in_memory", "Profiles held in the cache.", stats.CachedProfiles);
-        Gauge(sb, "persona_profile_cache_bytes", "Bytes of the cached profiles (kept encoded, outside the managed heap).", stats.CachedProfileBytes);
+        Gauge(sb, "persona_profile_cache_bytes", "Bytes the profile cache holds: encoded profiles (outside the managed heap) and their entries.", stats.CachedProfileBytes);
         Gauge(sb, "persona_ingest_queue_length", "Batches waiting for the ingest thread.", worker.Queued);
         Gauge(sb, "persona_log_position", "Events in the durable log (last sequence number).", stats.LogPosition);
         Gauge(sb, "persona_checkpoint_position", "Log position covered by the last checkpoint.", stats.CheckpointPosition);
         Gauge(sb, "persona_dead_letters", "Rejected records kept in the dead letter store.", stats.DeadLetters);
+        Gauge(sb, "persona_dead_letter_bytes", "Bytes of the dead letters kept.", stats.DeadLetterBytes);
+        Gauge(sb, "persona_dedupe_index_entries", "Event ids in the deduplication index.", stats.DedupeEntries);
+        Gauge(sb, "persona_dedupe_index_bytes", "Bytes of the deduplication index.", stats.DedupeBytes);
+        Gauge(sb, "persona_dedupe_horizon_seconds", "How far behind the newest event time events are still accepted (deduplicated exactly); older ones are refused.", stats.DedupeFloorMs == 0 || stats.NewestEventTimeMs == 0 ? 0 : (stats.NewestEventTimeMs - stats.DedupeFloorMs) / 1000.0);
         Gauge(sb, "persona_freshness_lag_seconds", "Wall clock minus the newest event time applied.", stats.NewestEventTimeMs == 0 ? 0 : (nowMs - stats.NewestEventTimeMs) / 1000.0);
         Counter(sb, "persona_gc_collections_total", "Garbage collections of the service process, by generation.", [("generation=\"0\"", GC.CollectionCount(0)), ("generation=\"1\"", GC.CollectionCount(1)), ("generation=\"2\"", GC.CollectionCount(2))]);
         Gauge(sb, "persona_gc_pause_seconds_total", "Time the service process spent paused by garbage collections.", GC.GetTotalPauseDuration().TotalSeconds);

@@ -5,7 +5,10 @@ namespace Persona.Server;
 /// <summary>Service settings; validated at startup.</summary>
 public sealed record ServerOptions
 {
-    public required string DataDirectory { get; init; }
+    /// <summary>The embedded store's settings (data directory, budgets, horizons, checkpoints).</summary>
+    public required EmbeddedStoreOptions Store { get; init; }
+
+    public string DataDirectory => Store.DataDirectory;
 
     public string Urls { get; init; } = "http://127.0.0.1:5080";
 
@@ -14,18 +17,6 @@ public sealed record ServerOptions
 
     /// <summary>Most records in one batch; more get 413.</summary>
     public int MaxBatchRecords { get; init; } = 10_000;
-
-    public int MaxCachedProfiles { get; init; } = 1_000_000;
-
-    public TimeSpan Retention { get; init; } = TimeSpan.Zero;
-
-    public bool SyncWrites { get; init; } = true;
-
-    /// <summary>Events between checkpoints (or 30 s, whichever comes first); bounds the log replayed on restart.</summary>
-    public int CheckpointEveryEvents { get; init; } = EmbeddedStoreOptions.DefaultCheckpointEveryEvents;
-
-    /// <summary>Dirty profiles from which a checkpoint is written as a table file and ingested (see <see cref="EmbeddedStoreOptions.CheckpointFileMinProfiles"/>).</summary>
-    public int CheckpointFileMinProfiles { get; init; } = EmbeddedStoreOptions.DefaultCheckpointFileMinProfiles;
 
     /// <summary>CPU priority of the ingest thread; <see cref="IngestPriority.Idle"/> favours read latency over ingest throughput.</summary>
     public IngestPriority IngestPriority { get; init; } = IngestPriority.Normal;
@@ -53,12 +44,9 @@ public sealed record ServerOptions
 
     public void Validate()
     {
+        ArgumentNullException.ThrowIfNull(Store);
+        Store.Validate();
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(DataDirectory))
-        {
-            errors.Add("dataDirectory: missing");
-        }
-
         if (MaxBodyBytes < 1024)
         {
             errors.Add("maxBodyBytes: must be at least 1024");
@@ -72,16 +60,6 @@ public sealed record ServerOptions
         if (YoungCollectionBytes < 0)
         {
             errors.Add("youngCollectionBytes: must not be negative");
-        }
-
-        if (CheckpointEveryEvents < 1)
-        {
-            errors.Add("checkpointEveryEvents: must be at least 1");
-        }
-
-        if (CheckpointFileMinProfiles < 1)
-        {
-            errors.Add("checkpointFileMinProfiles: must be at least 1");
         }
 
         if (MaxQueuedBatches < 1)

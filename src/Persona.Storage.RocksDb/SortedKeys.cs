@@ -25,7 +25,7 @@ internal sealed class SortedKeys
     /// <summary>The key of entry <paramref name="index"/>.</summary>
     public ReadOnlySpan<byte> Key(int index) => _bytes.AsSpan(_starts[index], _starts[index + 1] - _starts[index]);
 
-    public static SortedKeys Of(List<CachedProfile> entries)
+    public static SortedKeys Of(IReadOnlyList<Backend.IEncodedProfile> entries)
     {
         var n = entries.Count;
         var bytes = new byte[Math.Max(16, n * 16)];

@@ -23,6 +23,9 @@ public sealed record ShopOptions
 
     public DateTimeOffset Start { get; init; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Prepended to event and session ids, so that streams of several runs can go into one store without sharing ids.</summary>
+    public string IdPrefix { get; init; } = string.Empty;
+
     /// <summary>Mean time between a user's sessions.</summary>
     public TimeSpan MeanSessionGap { get; init; } = TimeSpan.FromDays(3);
 

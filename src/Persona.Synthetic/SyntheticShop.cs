@@ -188,7 +188,7 @@ public sealed class SyntheticShop
     {
         var rng = new Random(Seed(_options.Seed, userIndex, session));
         var events = new Queue<BehaviorEvent>();
-        var sessionId = $"s{userIndex}-{session}";
+        var sessionId = $"{_options.IdPrefix}s{userIndex}-{session}";
         var device = Devices[userIndex % Devices.Length];
         var context = new EventContext { Device = device, Channel = Channels[rng.Next(Channels.Length)] };
         var mixture = user.InterestsAt(t);
@@ -196,7 +196,7 @@ public sealed class SyntheticShop
         var seq = eventSeq;
         BehaviorEvent Make(byte type, string? item, long time, double? price = null, int? quantity = null, int? rating = null, string? text = null) => new()
         {
-            EventId = "e" + (seq++).ToString(CultureInfo.InvariantCulture),
+            EventId = _options.IdPrefix + "e" + (seq++).ToString(CultureInfo.InvariantCulture),
             Type = type,
             UserId = user.UserId,
             SessionId = sessionId,

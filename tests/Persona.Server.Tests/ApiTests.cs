@@ -71,7 +71,7 @@ public sealed class ApiTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
-        Assert.Contains("persona_ingest_refused_total 1\n", await server.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Contains("persona_ingest_refused_total{reason=\"queue_full\"} 1\n", await server.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative)), StringComparison.Ordinal);
         gate.Set();
         Assert.True(await busy && await waiting);
         var accepted = await server.Client.PostAsync(new Uri("/v1/events", UriKind.Relative), Body());

@@ -6,6 +6,7 @@ using Persona.Core.Engine;
 using Persona.Core.Events;
 using Persona.Core.Ingest;
 using Persona.Core.Serialization;
+using Persona.Storage;
 using Persona.Storage.RocksDb;
 using Persona.Synthetic;
 
@@ -240,7 +241,7 @@ internal static class BenchCommand
         }
     }
 
-    private static EmbeddedProfileStore OpenStore(string dir, SyntheticShop shop, ProfileEngine engine, StoreSettings settings)
+    private static DurableProfileStore OpenStore(string dir, SyntheticShop shop, ProfileEngine engine, StoreSettings settings)
     {
         var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dir, CheckpointEveryEvents = settings.CheckpointEvery, CheckpointFileMinProfiles = settings.CheckpointFileMinProfiles }, engine);
         store.UpsertItems(new ParsedBatch<Persona.Core.Catalog.CatalogItem>([.. shop.Catalog.Select((c, i) => (i, c))], [], []));
@@ -248,7 +249,7 @@ internal static class BenchCommand
     }
 
     /// <summary>Ingests <paramref name="events"/> in batches of <paramref name="batchSize"/>; returns the accepted count.</summary>
-    private static long Replay(EmbeddedProfileStore store, ReadOnlySpan<BehaviorEvent> events, int batchSize)
+    private static long Replay(DurableProfileStore store, ReadOnlySpan<BehaviorEvent> events, int batchSize)
     {
         long accepted = 0;
         for (var start = 0; start < events.Length; start += batchSize)

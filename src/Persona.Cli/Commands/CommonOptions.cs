@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Persona.Core.Engine;
 
 namespace Persona.Cli.Commands;
 
@@ -17,6 +18,14 @@ internal static class CommonOptions
         Description = "Dirty profiles from which a checkpoint is written as a table file and ingested, instead of through the write-ahead log",
         DefaultValueFactory = _ => Persona.Storage.RocksDb.EmbeddedStoreOptions.DefaultCheckpointFileMinProfiles,
     };
+
+    public static Option<string?> EngineConfig() => new("--engine-config")
+    {
+        Description = "JSON file of engine settings (half-lives, type weights, windows; docs/PROFILE.md); the live service, import, replay and evaluation must use the same one",
+    };
+
+    /// <summary>Reads and validates an engine configuration file; the defaults when <paramref name="path"/> is null.</summary>
+    public static EngineConfig LoadEngineConfig(string? path) => path is null ? new EngineConfig() : EngineConfigJson.Load(path);
 
     public static Option<bool> InlineIo(string description) => new("--inline-io") { Description = description };
 

@@ -5,6 +5,7 @@ using Persona.Core.Catalog;
 using Persona.Core.Engine;
 using Persona.Core.Events;
 using Persona.Core.Ingest;
+using Persona.Storage;
 using Persona.Storage.RocksDb;
 using Persona.Synthetic;
 using Spectre.Console;
@@ -94,7 +95,7 @@ internal static class DemoCommand
         return 0;
     }
 
-    private static int Flush(EmbeddedProfileStore store, List<(int, BehaviorEvent)> batch, List<double> visible)
+    private static int Flush(DurableProfileStore store, List<(int, BehaviorEvent)> batch, List<double> visible)
     {
         if (batch.Count == 0)
         {
@@ -108,7 +109,7 @@ internal static class DemoCommand
         return accepted;
     }
 
-    private static void Report(EmbeddedProfileStore store, ProfileReader reader, List<SyntheticUser> followed, long nowMs, long total, TimeSpan elapsed, List<double> visible)
+    private static void Report(DurableProfileStore store, ProfileReader reader, List<SyntheticUser> followed, long nowMs, long total, TimeSpan elapsed, List<double> visible)
     {
         var sorted = visible.Order().ToArray();
         var p99 = sorted.Length == 0 ? 0 : sorted[(int)Math.Min(sorted.Length - 1, 0.99 * sorted.Length)];

@@ -22,11 +22,13 @@ internal static class GenerateCommand
         var items = new Option<int>("--items") { Description = "Catalog items", DefaultValueFactory = _ => 20_000 };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var output = new Option<string>("--out") { Description = "Output folder", Required = true };
-        var command = new Command("generate", "Write a synthetic shop's events, catalog and planted ground truth as NDJSON") { users, events, items, seed, output };
+        var start = new Option<DateTimeOffset>("--start") { Description = "Event time of the stream's start (ISO 8601)", DefaultValueFactory = _ => new ShopOptions().Start };
+        var idPrefix = new Option<string>("--id-prefix") { Description = "Prepended to event and session ids (streams of several runs in one store)", DefaultValueFactory = _ => string.Empty };
+        var command = new Command("generate", "Write a synthetic shop's events, catalog and planted ground truth as NDJSON") { users, events, items, seed, output, start, idPrefix };
         command.SetAction(r =>
         {
             var dir = Directory.CreateDirectory(r.GetValue(output)!).FullName;
-            var shop = new SyntheticShop(new ShopOptions { Users = r.GetValue(users), Events = r.GetValue(events), Items = r.GetValue(items), Seed = r.GetValue(seed) });
+            var shop = new SyntheticShop(new ShopOptions { Users = r.GetValue(users), Events = r.GetValue(events), Items = r.GetValue(items), Seed = r.GetValue(seed), Start = r.GetValue(start), IdPrefix = r.GetValue(idPrefix)! });
             var watch = Stopwatch.StartNew();
             var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
             using (var catalog = new StreamWriter(Path.Combine(dir, "catalog.ndjson")))

@@ -17,18 +17,23 @@ internal static class ImportCommand
         var input = new Option<string>("--input") { Description = "File to import (.ndjson/.jsonl/.json, .csv or .parquet)", Required = true };
         var format = new Option<string>("--format") { Description = "Input format", DefaultValueFactory = _ => "canonical" };
         format.AcceptOnlyFromAmong(["canonical", .. Persona.Evaluation.Loaders.Datasets.Formats]);
-        var dataDir = CommonOptions.DataDir();
+        var store = new StoreOptionSet();
         var items = new Option<bool>("--items") { Description = "The file holds catalog items, not events" };
         var batch = new Option<int>("--batch") { Description = "Records per batch", DefaultValueFactory = _ => 10_000 };
-        var command = new Command("import", "Import a file of canonical events or catalog items") { input, format, dataDir, items, batch };
-        command.SetAction(r => r.GetValue(format) == "canonical"
-            ? Run(r.GetValue(input)!, r.GetValue(dataDir)!, r.GetValue(items), Math.Max(1, r.GetValue(batch)))
-            : RunDataset(r.GetValue(format)!, r.GetValue(input)!, r.GetValue(dataDir)!, Math.Max(1, r.GetValue(batch))));
+        var command = new Command("import", "Import a file of canonical events or catalog items (history out of time order: --dedupe-horizon-days 0 --retention-days 0)") { input, format, items, batch };
+        store.AddTo(command);
+        command.SetAction(r =>
+        {
+            var engine = new ProfileEngine(store.Engine(r));
+            return r.GetValue(format) == "canonical"
+                ? Run(r.GetValue(input)!, store.Build(r), engine, r.GetValue(items), Math.Max(1, r.GetValue(batch)))
+                : RunDataset(r.GetValue(format)!, r.GetValue(input)!, store.Build(r), engine, Math.Max(1, r.GetValue(batch)));
+        });
         return command;
     }
 
     /// <summary>A public dataset through its loader (streamed into the store in batches).</summary>
-    private static int RunDataset(string format, string path, string dataDir, int batchSize)
+    private static int RunDataset(string format, string path, EmbeddedStoreOptions options, ProfileEngine engine, int batchSize)
     {
         if (!File.Exists(path) && !Directory.Exists(path))
         {
@@ -36,8 +41,7 @@ internal static class ImportCommand
             return 2;
         }
 
-        var engine = new ProfileEngine(new EngineConfig());
-        using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dataDir }, engine);
+        using var store = EmbeddedProfileStore.Open(options, engine);
         var watch = Stopwatch.StartNew();
         var (events, catalog) = Persona.Evaluation.Loaders.Datasets.Stream(format, path);
         if (catalog.Count > 0)
@@ -45,12 +49,15 @@ internal static class ImportCommand
             store.UpsertItems(new ParsedBatch<Persona.Core.Catalog.CatalogItem>([.. catalog.Select((c, i) => (i, c))], [], []));
         }
 
-        long accepted = 0, duplicate = 0;
+        long accepted = 0, duplicate = 0, rejected = 0;
+        string? firstError = null;
         foreach (var chunk in events.Chunk(batchSize))
         {
             var result = store.Ingest(new ParsedBatch<Persona.Core.Events.BehaviorEvent>([.. chunk.Select((e, i) => (i, e))], [], []));
             accepted += result.Accepted;
             duplicate += result.Duplicate;
+            rejected += result.Rejected;
+            firstError ??= result.Errors.Count > 0 && result.Errors[0].Errors.Count > 0 ? result.Errors[0].Errors[0] : null;
         }
 
         store.Checkpoint();
@@ -58,12 +65,18 @@ internal static class ImportCommand
         table.AddRow("catalog items", catalog.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("accepted", accepted.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("duplicate", duplicate.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("rejected", rejected.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("seconds", watch.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
+        if (firstError is not null)
+        {
+            Console.WriteLine($"first rejection: {firstError}");
+        }
+
         return 0;
     }
 
-    private static int Run(string path, string dataDir, bool items, int batchSize)
+    private static int Run(string path, EmbeddedStoreOptions options, ProfileEngine engine, bool items, int batchSize)
     {
         if (!File.Exists(path))
         {
@@ -71,9 +84,8 @@ internal static class ImportCommand
             return 2;
         }
 
-        var engine = new ProfileEngine(new EngineConfig());
         var parser = new EventParser(engine.Types, TimeProvider.System);
-        using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dataDir }, engine);
+        using var store = EmbeddedProfileStore.Open(options, engine);
         long accepted = 0, duplicate = 0, rejected = 0;
         var errors = new List<(long Position, string Message)>();
         var watch = Stopwatch.StartNew();

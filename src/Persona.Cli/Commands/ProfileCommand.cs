@@ -12,15 +12,16 @@ internal static class ProfileCommand
 {
     public static Command Create()
     {
-        var dataDir = CommonOptions.DataDir();
+        var storeOptions = new StoreOptionSet();
         var user = new Option<string>("--user") { Description = "User id", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the profile JSON" };
         var explain = new Option<bool>("--explain") { Description = "Include the events behind each top interest" };
-        var command = new Command("profile", "Show a user's profile") { dataDir, user, json, explain };
+        var command = new Command("profile", "Show a user's profile") { user, json, explain };
+        storeOptions.AddTo(command);
         command.SetAction(r =>
         {
-            var engine = new ProfileEngine(new EngineConfig());
-            using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = r.GetValue(dataDir)! }, engine);
+            var engine = new ProfileEngine(storeOptions.Engine(r));
+            using var store = EmbeddedProfileStore.Open(storeOptions.Build(r), engine);
             var reader = new ProfileReader(engine);
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             var id = r.GetValue(user)!;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using System.CommandLine;
 using Persona.Server;
-using Persona.Storage.RocksDb;
 
 namespace Persona.Cli.Commands;
 
@@ -10,31 +9,24 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var dataDir = CommonOptions.DataDir();
+        var store = new StoreOptionSet();
         var urls = new Option<string>("--urls") { Description = "Listen address", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body", DefaultValueFactory = _ => 8L * 1024 * 1024 };
         var maxBatch = new Option<int>("--max-batch") { Description = "Most records per batch", DefaultValueFactory = _ => 10_000 };
-        var cache = new Option<int>("--max-cached-profiles") { Description = "Profiles kept in memory", DefaultValueFactory = _ => 1_000_000 };
-        var retention = new Option<double>("--retention-days") { Description = "Compact raw events older than this (0 keeps them)", DefaultValueFactory = _ => 0 };
-        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Events between checkpoints (or 30 s); bounds the log replayed on restart", DefaultValueFactory = _ => EmbeddedStoreOptions.DefaultCheckpointEveryEvents };
-        var checkpointFile = CommonOptions.CheckpointFileMinProfiles();
         var ingestPriority = new Option<IngestPriority>("--ingest-priority") { Description = "CPU priority of the ingest thread: Normal, or Idle (reads take its core at once; ingestion slows when the machine is busy)", DefaultValueFactory = _ => IngestPriority.Normal };
         var maxQueued = new Option<int>("--max-queued-batches") { Description = "Uploads waiting for the ingest thread at most; more get 503 with Retry-After", DefaultValueFactory = _ => IngestWorker.DefaultCapacity };
         var inlineIo = CommonOptions.InlineIo("Run request handlers on the socket I/O threads rather than the thread pool: a shorter read latency tail on few cores; a handler that blocks holds up other connections meanwhile");
         var youngMb = new Option<int>("--young-collection-mb") { Description = "MiB the process may allocate between young collections run at batch boundaries (short pauses); 0 leaves them to the runtime", DefaultValueFactory = _ => (int)(ServerOptions.DefaultYoungCollectionBytes >> 20) };
-        var command = new Command("serve", "Run the HTTP service on the embedded store") { dataDir, urls, maxBody, maxBatch, cache, retention, checkpointEvery, checkpointFile, ingestPriority, maxQueued, inlineIo, youngMb };
+        var command = new Command("serve", "Run the HTTP service on the embedded store") { urls, maxBody, maxBatch, ingestPriority, maxQueued, inlineIo, youngMb };
+        store.AddTo(command);
         command.SetAction(async (r, ct) =>
         {
             var options = new ServerOptions
             {
-                DataDirectory = r.GetValue(dataDir)!,
+                Store = store.Build(r) with { Faults = FaultsFromEnvironment.Read() },
                 Urls = r.GetValue(urls)!,
                 MaxBodyBytes = r.GetValue(maxBody),
                 MaxBatchRecords = r.GetValue(maxBatch),
-                MaxCachedProfiles = r.GetValue(cache),
-                Retention = TimeSpan.FromDays(r.GetValue(retention)),
-                CheckpointEveryEvents = r.GetValue(checkpointEvery),
-                CheckpointFileMinProfiles = r.GetValue(checkpointFile),
                 MaxQueuedBatches = r.GetValue(maxQueued),
                 IngestPriority = r.GetValue(ingestPriority),
                 InlineIo = r.GetValue(inlineIo),
@@ -45,7 +37,7 @@ internal static class ServeCommand
                 CommonOptions.InlineSocketCompletions();
             }
 
-            await using var app = PersonaApp.Create(options);
+            await using var app = PersonaApp.Create(options, store.Engine(r));
             await app.StartAsync(ct);
             Console.WriteLine($"persona listening on {options.Urls} (data: {Path.GetFullPath(options.DataDirectory)})");
             await app.WaitForShutdownAsync(ct);

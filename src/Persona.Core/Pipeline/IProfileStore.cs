@@ -15,7 +15,10 @@ public interface IProfileStore : IDisposable
 
     CatalogIndex Catalog { get; }
 
-    /// <summary>Appends accepted events durably, then applies them; duplicates are counted, rejected records dead-lettered.</summary>
+    /// <summary>
+    /// Appends accepted events durably, then applies them; duplicates are counted, rejected records dead-lettered.
+    /// Throws <see cref="StoreUnavailableException"/> once the store has failed: nothing of that batch is acknowledged.
+    /// </summary>
     IngestResult Ingest(ParsedBatch<BehaviorEvent> batch);
 
     IngestResult UpsertItems(ParsedBatch<CatalogItem> batch);
@@ -31,5 +34,17 @@ public interface IProfileStore : IDisposable
     /// <summary>The user's retained events, oldest log position first.</summary>
     IReadOnlyList<BehaviorEvent> History(string userId, int max = 10_000);
 
+    /// <summary>Rejected records kept with their reasons, newest first.</summary>
+    IReadOnlyList<DeadLetter> DeadLetters(int max = 100);
+
     StoreStats Stats { get; }
+
+    /// <summary>Whether the store accepts writes, and the fault that stopped them if not. Reads work either way.</summary>
+    StoreHealth Health { get; }
+
+    /// <summary>Starts a checkpoint when the configured event count or interval has passed since the last one.</summary>
+    void CheckpointIfDue();
+
+    /// <summary>Deletes what the retention horizons allow (old log records, expired dead letters); returns the log records deleted.</summary>
+    long CompactRetention();
 }

@@ -17,6 +17,12 @@ public ref struct BinaryReaderSpan
 
     public readonly bool End => _pos >= _data.Length;
 
+    /// <summary>Bytes not read yet.</summary>
+    public readonly int Remaining => _data.Length - _pos;
+
+    /// <summary>Bytes read so far.</summary>
+    public readonly int Position => _pos;
+
     public byte ReadByte()
     {
         Need(1);
@@ -71,6 +77,22 @@ public ref struct BinaryReaderSpan
         var v = BinaryPrimitives.ReadUInt64LittleEndian(_data[_pos..]);
         _pos += 8;
         return v;
+    }
+
+    /// <summary>Reads a string's UTF-8 bytes without decoding them; empty for a null string.</summary>
+    public ReadOnlySpan<byte> ReadStringBytes()
+    {
+        var n = ReadVarUInt();
+        if (n == 0)
+        {
+            return [];
+        }
+
+        var len = (int)(n - 1);
+        Need(len);
+        var bytes = _data.Slice(_pos, len);
+        _pos += len;
+        return bytes;
     }
 
     public string? ReadString()

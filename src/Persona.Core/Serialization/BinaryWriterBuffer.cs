@@ -17,6 +17,9 @@ public sealed class BinaryWriterBuffer
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, Length);
 
+    /// <summary>What is written so far; valid until the next write (which may move the buffer) or <see cref="Clear"/>.</summary>
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, Length);
+
     public byte[] ToArray() => _buffer.AsSpan(0, Length).ToArray();
 
     public void Clear() => Length = 0;
@@ -52,6 +55,13 @@ public sealed class BinaryWriterBuffer
     {
         Ensure(4);
         BinaryPrimitives.WriteSingleLittleEndian(_buffer.AsSpan(Length), value);
+        Length += 4;
+    }
+
+    public void WriteUInt32(uint value)
+    {
+        Ensure(4);
+        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(Length), value);
         Length += 4;
     }
 

@@ -5,7 +5,10 @@ namespace Persona.Core.Serialization;
 /// <summary>Compact binary encoding of <see cref="BehaviorEvent"/> for the durable event log (version 1).</summary>
 public static class EventCodec
 {
-    private const byte Version = 1;
+    /// <summary>The version <see cref="Write"/> produces (the encoding's first byte).</summary>
+    public const byte CurrentVersion = 1;
+
+    private const byte Version = CurrentVersion;
 
     [Flags]
     private enum Fields : ushort
@@ -102,6 +105,30 @@ public static class EventCodec
         var w = new BinaryWriterBuffer(128);
         Write(e, w);
         return w.ToArray();
+    }
+
+    /// <summary>
+    /// Reads only an encoded event's id (its UTF-8 bytes, a slice of <paramref name="data"/>) and timestamp,
+    /// without decoding the rest: what rebuilding a deduplication index needs.
+    /// </summary>
+    public static ReadOnlySpan<byte> ReadIdAndTime(ReadOnlySpan<byte> data, out long timestampMs) => ReadHeader(data, out _, out timestampMs);
+
+    /// <summary>Like <see cref="ReadIdAndTime"/>, with the event's type code as well.</summary>
+    public static ReadOnlySpan<byte> ReadHeader(ReadOnlySpan<byte> data, out byte type, out long timestampMs)
+    {
+        var r = new BinaryReaderSpan(data);
+        if (r.ReadByte() != Version)
+        {
+            throw new FormatException("unknown event encoding version");
+        }
+
+        _ = r.ReadVarUInt();
+        var idLength = r.ReadStringBytes().Length;
+        var offset = r.Position - idLength;
+        type = r.ReadByte();
+        _ = r.ReadStringBytes();
+        timestampMs = r.ReadVarInt();
+        return data.Slice(offset, idLength);
     }
 
     public static BehaviorEvent Deserialize(ReadOnlySpan<byte> data)

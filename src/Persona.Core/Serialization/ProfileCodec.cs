@@ -1,21 +1,35 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using Persona.Core.Engine;
 
 namespace Persona.Core.Serialization;
 
 /// <summary>
-/// Compact binary encoding of <see cref="ProfileState"/> (version 1): varints, times as deltas from
-/// first-seen, sparse counters. Decoding validates bounds and throws <see cref="FormatException"/>.
+/// Compact binary encoding of <see cref="ProfileState"/>: varints, times as deltas from first-seen, sparse
+/// counters. Decoding validates bounds and throws <see cref="FormatException"/>.
 /// </summary>
+/// <remarks>
+/// Version 2 (written) is version 1 followed by a 32-bit checksum (the low half of XXH3 over everything
+/// before it), so that an encoding damaged anywhere between the engine and a backend that does not checksum
+/// its values (a cache, a Redis server) is refused instead of decoded into a wrong profile. Version 1
+/// encodings (stores written before it) are still read, and are rewritten as version 2 when the profile
+/// next changes.
+/// </remarks>
 public static class ProfileCodec
 {
-    private const byte Version = 1;
+    /// <summary>The version <see cref="Write"/> produces.</summary>
+    public const byte CurrentVersion = 2;
+
+    private const byte Version1 = 1;
+    private const int ChecksumLength = 4;
 
     public static void Write(ProfileState s, BinaryWriterBuffer w)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(w);
-        w.WriteByte(Version);
+        var start = w.Length;
+        w.WriteByte(CurrentVersion);
         w.WriteString(s.UserId);
         w.WriteVarInt(s.AppliedSeq);
         w.WriteVarInt(s.EventCount);
@@ -91,7 +105,13 @@ public static class ProfileCodec
             w.WriteVarInt(r.TimeMs - baseMs);
             w.WriteUInt64(r.Tiebreak);
         }
+
+        w.WriteUInt32(Checksum(w.WrittenSpan[start..]));
     }
+
+    /// <summary>The encoding version of <paramref name="data"/> (its first byte); throws for an empty one.</summary>
+    public static byte VersionOf(ReadOnlySpan<byte> data) =>
+        data.IsEmpty ? throw new FormatException("empty profile encoding") : data[0];
 
     public static byte[] Serialize(ProfileState s)
     {
@@ -104,9 +124,9 @@ public static class ProfileCodec
     public static long ReadAppliedSeq(ReadOnlySpan<byte> data)
     {
         var r = new BinaryReaderSpan(data);
-        if (r.ReadByte() != Version)
+        if (r.ReadByte() is not (Version1 or CurrentVersion))
         {
-            throw new FormatException("unknown profile encoding version");
+            throw new FormatException($"unknown profile encoding version {data[0]}");
         }
 
         _ = r.ReadString();
@@ -122,11 +142,23 @@ public static class ProfileCodec
     /// </summary>
     public static ProfileState Deserialize(ReadOnlySpan<byte> data, ProfileState? reuse)
     {
-        var r = new BinaryReaderSpan(data);
-        if (r.ReadByte() != Version)
+        var version = VersionOf(data);
+        if (version == CurrentVersion)
         {
-            throw new FormatException("unknown profile encoding version");
+            if (data.Length < 1 + ChecksumLength || BinaryPrimitives.ReadUInt32LittleEndian(data[^ChecksumLength..]) != Checksum(data[..^ChecksumLength]))
+            {
+                throw new FormatException("profile encoding checksum mismatch");
+            }
+
+            data = data[..^ChecksumLength];
         }
+        else if (version != Version1)
+        {
+            throw new FormatException($"unknown profile encoding version {version}");
+        }
+
+        var r = new BinaryReaderSpan(data);
+        r.ReadByte();
 
         var userId = r.ReadString() ?? throw new FormatException("missing user id");
         var s = reuse ?? new ProfileState(userId);
@@ -247,8 +279,15 @@ public static class ProfileCodec
             s.Recent.Append(new RecentItem(item, type, time, r.ReadUInt64()));
         }
 
+        if (r.Remaining != 0)
+        {
+            throw new FormatException($"{r.Remaining} bytes after the profile encoding");
+        }
+
         return s;
     }
+
+    private static uint Checksum(ReadOnlySpan<byte> data) => (uint)XxHash3.HashToUInt64(data);
 
     private static void WriteCounter(ReadOnlySpan<int> pairs, BinaryWriterBuffer w)
     {

@@ -6,10 +6,15 @@ namespace Persona.Server.Apis;
 /// <summary>
 /// Reads a request body up to the configured limit into a buffer rented from the shared pool: ingest
 /// bodies are hundreds of kilobytes, and a fresh array per request would land on the large object heap
-/// and bring on full collections (pauses that every profile read would feel).
+/// and bring on full collections (pauses that every profile read would feel). The buffer grows with what
+/// actually arrives: a client's <c>Content-Length</c> is a claim, and a client that claims megabytes and
+/// sends nothing holds no more than <see cref="InitialBytes"/>.
 /// </summary>
 internal static class BodyReader
 {
+    /// <summary>The most a body's buffer starts with, whatever length the client announces.</summary>
+    public const int InitialBytes = (64 * 1024) - 1;
+
     /// <summary>The body (dispose it to return the buffer), or null when it exceeds <paramref name="limit"/> bytes.</summary>
     public static async Task<PooledBody?> ReadAsync(HttpRequest request, long limit, CancellationToken ct)
     {
@@ -24,7 +29,7 @@ internal static class BodyReader
             feature.MaxRequestBodySize = null; // enforced below, to answer with problem+json
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 0, 16 * 1024, limit) + 1);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Clamp(request.ContentLength ?? InitialBytes, 1, InitialBytes), limit) + 1);
         var length = 0;
         try
         {
@@ -65,6 +70,9 @@ internal static class BodyReader
     internal sealed class PooledBody(byte[] buffer, int length) : IDisposable
     {
         private byte[]? _buffer = buffer;
+
+        /// <summary>The size of the buffer holding the body.</summary>
+        public int Capacity => _buffer?.Length ?? 0;
 
         public ReadOnlyMemory<byte> Memory => (_buffer ?? throw new ObjectDisposedException(nameof(PooledBody))).AsMemory(0, length);
 

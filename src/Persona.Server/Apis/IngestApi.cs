@@ -27,7 +27,7 @@ public static class IngestApi
         HttpRequest request, IProfileStore store, EventParser parser, ServerOptions options, PersonaMetrics metrics, IngestWorker worker, CancellationToken ct)
     {
         var received = Stopwatch.GetTimestamp();
-        return await Handle(request, options, metrics, worker, body =>
+        return await Handle(request, store, options, metrics, worker, body =>
         {
             var batch = parser.ParseBody(body);
             if (batch.Total > options.MaxBatchRecords)
@@ -44,7 +44,7 @@ public static class IngestApi
 
     internal static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> PostItems(
         HttpRequest request, IProfileStore store, ServerOptions options, PersonaMetrics metrics, IngestWorker worker, CancellationToken ct) =>
-        await Handle(request, options, metrics, worker, body =>
+        await Handle(request, store, options, metrics, worker, body =>
         {
             var batch = ItemParser.ParseBody(body);
             return batch.Total > options.MaxBatchRecords ? null : store.UpsertItems(batch);
@@ -52,15 +52,30 @@ public static class IngestApi
 
     internal static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> PostUsers(
         HttpRequest request, IProfileStore store, ServerOptions options, PersonaMetrics metrics, TimeProvider clock, IngestWorker worker, CancellationToken ct) =>
-        await Handle(request, options, metrics, worker, body =>
+        await Handle(request, store, options, metrics, worker, body =>
         {
             var batch = UserParser.ParseBody(body, clock.GetUtcNow().ToUnixTimeMilliseconds());
             return batch.Total > options.MaxBatchRecords ? null : store.UpsertUsers(batch);
         }, ct);
 
     private static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> Handle(
-        HttpRequest request, ServerOptions options, PersonaMetrics metrics, IngestWorker worker, Func<ReadOnlyMemory<byte>, IngestResult?> ingest, CancellationToken ct)
+        HttpRequest request, IProfileStore store, ServerOptions options, PersonaMetrics metrics, IngestWorker worker, Func<ReadOnlyMemory<byte>, IngestResult?> ingest, CancellationToken ct)
     {
+        // Refusals come before the body is read: a failed store, or a queue with no place left.
+        if (store.Health.Fault is { } fault)
+        {
+            metrics.RecordUnavailable();
+            return Unavailable(fault);
+        }
+
+        using var place = worker.TryReserve();
+        if (place is null)
+        {
+            metrics.RecordOverload();
+            request.HttpContext.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Ingestion busy", detail: $"queue: {options.MaxQueuedBatches} batches are already waiting; retry after 1 s");
+        }
+
         using var body = await BodyReader.ReadAsync(request, options.MaxBodyBytes, ct);
         if (body is null)
         {
@@ -68,23 +83,20 @@ public static class IngestApi
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"body: larger than {options.MaxBodyBytes} bytes");
         }
 
-        var queued = worker.TryRun(() => ingest(body.Memory));
-        if (queued is null)
-        {
-            metrics.RecordOverload();
-            request.HttpContext.Response.Headers.RetryAfter = "1";
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Ingestion busy", detail: $"queue: {options.MaxQueuedBatches} batches are already waiting; retry after 1 s");
-        }
-
         IngestResult? result;
         try
         {
-            result = await queued;
+            result = await place.Run(() => ingest(body.Memory));
         }
         catch (MalformedBodyException ex)
         {
             metrics.RecordBadRequest();
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed body", detail: ex.Message);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            metrics.RecordUnavailable();
+            return Unavailable(ex.Fault);
         }
 
         if (result is null)
@@ -101,5 +113,20 @@ public static class IngestApi
         }
 
         return TypedResults.Ok(response);
+    }
+
+    /// <summary>
+    /// The answer while the store is failed: 507 Insufficient Storage for a full disk, 503 otherwise, naming the
+    /// cause. Nothing of the request was acknowledged; it can be sent again once the service is back.
+    /// </summary>
+    private static ProblemHttpResult Unavailable(StoreFault fault)
+    {
+        var diskFull = fault.Kind == StoreFaultKind.DiskFull;
+        return TypedResults.Problem(
+            statusCode: diskFull ? StatusCodes.Status507InsufficientStorage : StatusCodes.Status503ServiceUnavailable,
+            title: diskFull ? "Store disk full" : "Store unavailable",
+            detail: $"store: {new StoreUnavailableException(fault).Message}; nothing of this request was stored",
+            type: $"https://persona.dev/problems/store-{fault.Reason.Replace('_', '-')}",
+            extensions: new Dictionary<string, object?> { ["reason"] = fault.Reason, ["since"] = fault.At });
     }
 }

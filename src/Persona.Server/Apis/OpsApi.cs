@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Persona.Core.Pipeline;
-using Persona.Storage.RocksDb;
 
 namespace Persona.Server.Apis;
 
@@ -9,23 +8,27 @@ public static class OpsApi
 {
     public static IEndpointRouteBuilder MapOpsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", (IProfileStore store) => TypedResults.Ok(new HealthResponse("healthy", store.Stats.LogPosition, store.Stats.CheckpointPosition, store.Stats.CachedProfiles)))
-            .WithTags("Operations").WithSummary("Liveness and store positions");
+        app.MapGet("/health", GetHealth)
+            .WithTags("Operations").WithSummary("200 while the store accepts writes; 503 with the reason once it has failed (reads still work)");
         app.MapGet("/metrics", (IProfileStore store, PersonaMetrics metrics, TimeProvider clock) =>
-                TypedResults.Text(metrics.Render(store.Stats, clock.GetUtcNow().ToUnixTimeMilliseconds()), "text/plain; version=0.0.4; charset=utf-8"))
+                TypedResults.Text(metrics.Render(store.Stats, store.Health, clock.GetUtcNow().ToUnixTimeMilliseconds()), "text/plain; version=0.0.4; charset=utf-8"))
             .WithTags("Operations").WithSummary("Prometheus metrics");
         app.MapGet("/v1/deadletter", Results<Ok<IReadOnlyList<DeadLetter>>, ProblemHttpResult> (IProfileStore store, int limit = 100) =>
-            {
-                if (limit is < 1 or > 10_000)
-                {
-                    return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad parameter", detail: $"limit: {limit} is outside 1..10000");
-                }
-
-                return store is EmbeddedProfileStore embedded
-                    ? TypedResults.Ok(embedded.DeadLetters(limit))
-                    : TypedResults.Ok<IReadOnlyList<DeadLetter>>([]);
-            })
+                limit is < 1 or > 10_000
+                    ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad parameter", detail: $"limit: {limit} is outside 1..10000")
+                    : TypedResults.Ok(store.DeadLetters(limit)))
             .WithTags("Operations").WithSummary("Rejected records with their reasons, newest first");
         return app;
+    }
+
+    internal static Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>> GetHealth(IProfileStore store)
+    {
+        var stats = store.Stats;
+        if (store.Health.Fault is not { } fault)
+        {
+            return TypedResults.Ok(new HealthResponse("healthy", stats.LogPosition, stats.CheckpointPosition, stats.CachedProfiles));
+        }
+
+        return TypedResults.Json(new HealthResponse("unhealthy", stats.LogPosition, stats.CheckpointPosition, stats.CachedProfiles, fault.Reason, fault.Message, fault.At), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -1,8 +1,9 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Persona.Core.Serialization;
-using RocksDbSharp;
+using Persona.Storage.Backend;
 
-namespace Persona.Storage.RocksDb;
+namespace Persona.Storage.Cache;
 
 /// <summary>
 /// One user's entry in the profile cache. The profile is kept encoded (<see cref="ProfileCodec"/>) in
@@ -15,7 +16,7 @@ namespace Persona.Storage.RocksDb;
 /// The encoding is read and replaced under the entry's lock, so that a reader never sees freed memory;
 /// readers decode a private copy and never see a batch half-applied.
 /// </remarks>
-internal sealed unsafe class CachedProfile
+internal sealed unsafe class CachedProfile : IEncodedProfile
 {
     private byte* _encoded;
     private int _length;
@@ -33,7 +34,7 @@ internal sealed unsafe class CachedProfile
     /// <summary>Changed since the last checkpoint started.</summary>
     public bool Dirty { get; set; }
 
-    /// <summary>Log position of the user's newest logged event (the chain head).</summary>
+    /// <summary>Log position of the user's newest logged event (the chain head); written only under the store's write lock.</summary>
     public long LastLoggedSeq { get; set; }
 
     /// <summary>
@@ -86,9 +87,9 @@ internal sealed unsafe class CachedProfile
         return encoded.Length - oldLength;
     }
 
-    /// <summary>Adds the encoding to a write batch under <paramref name="key"/>; false when there is none.</summary>
-    public bool PutTo(WriteBatch batch, ReadOnlySpan<byte> key, ColumnFamilyHandle family)
+    public bool WriteTo<TState>(TState state, ReadOnlySpanAction<byte, TState> write)
     {
+        ArgumentNullException.ThrowIfNull(write);
         lock (this)
         {
             if (_encoded is null)
@@ -96,26 +97,7 @@ internal sealed unsafe class CachedProfile
                 return false;
             }
 
-            batch.Put(key, new ReadOnlySpan<byte>(_encoded, _length), family);
-            return true;
-        }
-    }
-
-    /// <summary>Adds the encoding under <paramref name="key"/> to a table file being written; false when there is none.</summary>
-    public bool PutTo(SstFileWriter writer, ReadOnlySpan<byte> key)
-    {
-        lock (this)
-        {
-            if (_encoded is null)
-            {
-                return false;
-            }
-
-            fixed (byte* k = key)
-            {
-                Native.Instance.rocksdb_sstfilewriter_put(writer.Handle, k, (UIntPtr)key.Length, _encoded, (UIntPtr)_length);
-            }
-
+            write(new ReadOnlySpan<byte>(_encoded, _length), state);
             return true;
         }
     }

@@ -1,7 +1,9 @@
 using Persona.Core.Engine;
 using Persona.Core.Serialization;
 
-namespace Persona.Storage.RocksDb.Tests;
+using Persona.Storage.Cache;
+
+namespace Persona.Storage.Tests;
 
 public sealed class CachedProfileTests
 {

@@ -1,0 +1,36 @@
+namespace Persona.Storage.Backend;
+
+/// <summary>A log record to append at a position.</summary>
+public readonly record struct LogEntry(long Seq, ReadOnlyMemory<byte> Record);
+
+/// <summary>A value under a string key; a null value deletes the key.</summary>
+public readonly record struct KeyedValue(string Key, ReadOnlyMemory<byte>? Value);
+
+/// <summary>
+/// One atomic unit of work for <see cref="IStoreBackend.Commit"/>: log records, dead letters, items, user
+/// records and metadata changes, all kept or all lost together. The memory the entries point to must stay
+/// unchanged until the commit returns.
+/// </summary>
+public sealed class StoreWrite
+{
+    public List<LogEntry> LogRecords { get; } = [];
+
+    public List<LogEntry> DeadLetters { get; } = [];
+
+    public List<KeyedValue> Items { get; } = [];
+
+    public List<KeyedValue> Users { get; } = [];
+
+    public List<KeyedValue> Meta { get; } = [];
+
+    public bool IsEmpty => LogRecords.Count == 0 && DeadLetters.Count == 0 && Items.Count == 0 && Users.Count == 0 && Meta.Count == 0;
+
+    public void Clear()
+    {
+        LogRecords.Clear();
+        DeadLetters.Clear();
+        Items.Clear();
+        Users.Clear();
+        Meta.Clear();
+    }
+}

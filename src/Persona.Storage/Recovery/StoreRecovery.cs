@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Persona.Core.Catalog;
+using Persona.Core.Events;
+using Persona.Core.Serialization;
+using Persona.Storage.Backend;
+using Persona.Storage.Cache;
+using Persona.Storage.Checkpoints;
+using Persona.Storage.Dedupe;
+using Persona.Storage.Log;
+
+namespace Persona.Storage.Recovery;
+
+/// <summary>
+/// Opening a store: check the manifest, load the catalog as of the last checkpoint and the feature names, read
+/// back the checkpoint record, the log marks, the user filter and the dead letters' sizes, then read the log
+/// from the deduplication cut: records up to the checkpoint only for their ids and timestamps, later ones
+/// replayed through the same path as ingestion (catalog changes in their place). What this reads depends on the
+/// configured windows (deduplication horizon, checkpoint interval), not on the length of the log.
+/// </summary>
+internal static class StoreRecovery
+{
+    private const int ReplayBatch = 8_192;
+
+    public static void Run(DurableProfileStore store)
+    {
+        var watch = Stopwatch.StartNew();
+        var backend = store.Backend;
+        var checkpoint = CheckpointRecord.FromBytes(backend.Meta.Read(CheckpointRecord.Key));
+        var logEnd = backend.Log.LastSeq;
+        CheckManifest(store, isNew: logEnd == 0 && checkpoint.Position == 0);
+
+        // The catalog as of the checkpoint, and the names of features only preferences declared.
+        var items = new List<CatalogItem>();
+        backend.Records.ScanItems(json => items.Add(JsonSerializer.Deserialize<CatalogItem>(json, StoreJson.Options)!));
+        store.Catalog.Upsert(items);
+        backend.Meta.Scan(FeatureNames.Prefix, (_, value) =>
+        {
+            if (FeatureId.TryParseKey(Encoding.UTF8.GetString(value), out var kind, out var name))
+            {
+                store.Catalog.Register(kind, name);
+            }
+
+            return true;
+        });
+
+        store.Checkpoints.Restore(checkpoint);
+        store.Cache.RestoreUsers(LoadUsers(backend));
+        store.DeadLetterBook.Load();
+
+        // Positions are never handed out twice: should the log's tail have been lost (writes without fsync),
+        // numbering goes on after the newest position a checkpoint saw.
+        if (checkpoint.HighSeq > logEnd)
+        {
+            StoreLog.LogTailLost(store.Logger, logEnd, checkpoint.HighSeq);
+        }
+
+        store.Log.Restore(Math.Max(logEnd, Math.Max(checkpoint.Position, checkpoint.HighSeq)));
+        var first = 0L;
+        backend.Log.Scan(0, (seq, _) =>
+        {
+            first = seq;
+            return false;
+        });
+        store.Retention.Restore(first == 0 ? logEnd : first - 1);
+
+        var marks = new List<(string Key, byte[] Value)>();
+        backend.Meta.Scan(LogMarks.KeyPrefix, (key, value) =>
+        {
+            marks.Add((key, value.ToArray()));
+            return true;
+        });
+        foreach (var (key, value) in marks)
+        {
+            store.Dedupe.Marks.Load(key, value);
+        }
+
+        store.Dedupe.Restore(checkpoint.WatermarkMs, [], logEnd);
+        var (scanned, replayed) = Scan(store, checkpoint.Position, Math.Min(store.Dedupe.Index.Cut, checkpoint.Position) + 1);
+        store.Recovered = (scanned, replayed);
+        if (replayed > 0)
+        {
+            store.Checkpoints.Start(wait: true, store.Options.Faults);
+        }
+
+        StoreLog.Opened(store.Logger, store.Where, store.Log.Position, store.Checkpoints.Completed.Position, store.Catalog.Count, scanned, replayed, watch.ElapsedMilliseconds);
+    }
+
+    /// <summary>
+    /// Reads the log from <paramref name="from"/>: events up to <paramref name="checkpoint"/> are only indexed
+    /// for deduplication; later events and catalog changes are replayed in log order.
+    /// </summary>
+    private static (long Scanned, long Replayed) Scan(DurableProfileStore store, long checkpoint, long from)
+    {
+        var names = new MissingNames(store.Catalog);
+        var pending = new List<(long Seq, BehaviorEvent Event)>(ReplayBatch);
+        long scanned = 0;
+        long replayed = 0;
+        store.Backend.Log.Scan(from, (seq, record) =>
+        {
+            scanned++;
+            if (LogRecord.KindOf(record, out var body) == LogRecord.Kind.Items)
+            {
+                if (seq > checkpoint)
+                {
+                    Replay(store, pending);
+                    var items = LogRecord.ReadItems(record, body);
+                    store.Catalog.Upsert(items);
+                    store.Checkpoints.ItemsChanged(items.Select(i => i.ItemId));
+                    store.Checkpoints.Counted(1);
+                    store.Dedupe.Mark(seq);
+                }
+
+                return true;
+            }
+
+            if (seq <= checkpoint)
+            {
+                var id = EventCodec.ReadHeader(record[body..], out var type, out var timestamp);
+                store.Dedupe.Recover(DedupeIndex.Fingerprint(id), seq, timestamp);
+                if (type == (byte)EventType.Preference)
+                {
+                    names.Learn(LogRecord.ReadEvent(record, out _));
+                }
+
+                return true;
+            }
+
+            var e = LogRecord.ReadEvent(record, out _);
+            if (e.Type == (byte)EventType.Preference)
+            {
+                names.Learn(e);
+            }
+
+            store.Dedupe.Recover(DedupeIndex.Fingerprint(e.EventId), seq, e.TimestampMs);
+            pending.Add((seq, e));
+            replayed++;
+            if (pending.Count == ReplayBatch)
+            {
+                Replay(store, pending);
+            }
+
+            return true;
+        });
+        Replay(store, pending);
+        if (names.Write.Meta.Count > 0)
+        {
+            store.Backend.Commit(names.Write, durable: true);
+        }
+
+        return (scanned, replayed);
+    }
+
+    /// <summary>
+    /// Names of preference features met in the log and not stored yet (a store written before they were stored
+    /// learns them on its first, whole, scan): registered in the catalog and written at the end of the scan.
+    /// </summary>
+    private sealed class MissingNames(CatalogIndex catalog)
+    {
+        public StoreWrite Write { get; } = new();
+
+        public void Learn(BehaviorEvent e)
+        {
+            foreach (var (kind, name) in Core.Engine.ProfileEngine.PreferenceFeatures(e))
+            {
+                var id = FeatureId.Of(kind, name);
+                if (catalog.FeatureName(id) is null)
+                {
+                    catalog.Register(kind, name);
+                    Write.Meta.Add(new KeyedValue(FeatureNames.Key(id), Encoding.UTF8.GetBytes(FeatureId.Key(kind, name))));
+                }
+            }
+        }
+    }
+
+    /// <summary>Applies replayed events through the same path as ingestion; clears <paramref name="pending"/>.</summary>
+    private static void Replay(DurableProfileStore store, List<(long Seq, BehaviorEvent Event)> pending)
+    {
+        var n = pending.Count;
+        if (n == 0)
+        {
+            return;
+        }
+
+        var partitions = Partitions.For(n);
+        var partition = new int[n];
+        var entries = new CachedProfile[n];
+        var tick = store.Cache.Tick();
+        for (var i = 0; i < n; i++)
+        {
+            var (seq, e) = pending[i];
+            partition[i] = (e.UserId.GetHashCode() & int.MaxValue) % partitions;
+            entries[i] = store.Cache.GetOrLoad(e.UserId, tick);
+            entries[i].LastLoggedSeq = Math.Max(entries[i].LastLoggedSeq, seq);
+        }
+
+        store.Applier.Compute(pending, entries, partition, partitions);
+        store.Cache.Account(store.Applier.Publish(store.Checkpoints.MarkDirty));
+        store.Checkpoints.Counted(n);
+        store.Dedupe.Mark(pending[^1].Seq);
+        pending.Clear();
+    }
+
+    /// <summary>The stored user filter, or (a store written before filters were stored) one rebuilt from the profiles' keys.</summary>
+    private static KeyFilter LoadUsers(IStoreBackend backend)
+    {
+        if (backend.Meta.Read(Checkpointer.UserFilterKey) is { } stored)
+        {
+            return KeyFilter.FromBytes(stored);
+        }
+
+        var users = new KeyFilter(1 << 18);
+        backend.Profiles.ScanUserIds(id => users.Add(Encoding.UTF8.GetString(id)));
+        return users;
+    }
+
+    private static void CheckManifest(DurableProfileStore store, bool isNew)
+    {
+        var backend = store.Backend;
+        var current = StoreManifest.For(store.Engine.Config, store.Clock.GetUtcNow());
+        var stored = backend.Meta.Read(StoreManifest.Key) is { } bytes ? StoreManifest.FromBytes(bytes) : null;
+        if (stored is not null)
+        {
+            stored.Check(store.Engine.Config, store.Where);
+            if (stored.ProfileCodecVersion == current.ProfileCodecVersion && stored.EventCodecVersion == current.EventCodecVersion && stored.Format == current.Format)
+            {
+                return;
+            }
+
+            current = current with { CreatedAt = stored.CreatedAt };
+        }
+        else if (!isNew)
+        {
+            StoreLog.ManifestAdopted(store.Logger, store.Where, current.EngineConfigHash);
+        }
+
+        var write = new StoreWrite();
+        write.Meta.Add(new KeyedValue(StoreManifest.Key, current.ToBytes()));
+        backend.Commit(write, durable: true);
+    }
+}

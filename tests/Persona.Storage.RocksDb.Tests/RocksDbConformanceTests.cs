@@ -1,0 +1,27 @@
+using Persona.Storage.TestKit;
+
+namespace Persona.Storage.RocksDb.Tests;
+
+/// <summary>The conformance suite on the embedded RocksDB backend.</summary>
+public sealed class RocksDbBackendConformanceTests : BackendConformanceTests
+{
+    protected override IStoreUnderTest CreateStoreUnderTest() => new RocksDbStoreUnderTest();
+}
+
+/// <inheritdoc cref="RocksDbBackendConformanceTests"/>
+public sealed class RocksDbStoreConformanceTests : StoreConformanceTests
+{
+    protected override IStoreUnderTest CreateStoreUnderTest() => new RocksDbStoreUnderTest();
+}
+
+/// <summary>The fault suite on the embedded RocksDB backend, checkpoints through the write-ahead log.</summary>
+public sealed class RocksDbStoreFaultTests : StoreFaultTests
+{
+    protected override IStoreUnderTest CreateStoreUnderTest() => new RocksDbStoreUnderTest(checkpointFileMinProfiles: int.MaxValue);
+}
+
+/// <summary>The fault suite on the embedded RocksDB backend, every checkpoint as ingested table files.</summary>
+public sealed class RocksDbStoreFaultTestsWithTableFiles : StoreFaultTests
+{
+    protected override IStoreUnderTest CreateStoreUnderTest() => new RocksDbStoreUnderTest(checkpointFileMinProfiles: 1);
+}

@@ -1,0 +1,192 @@
+using System.Buffers;
+using System.Text;
+using Persona.Storage.Backend;
+
+namespace Persona.Storage.TestKit;
+
+/// <summary>
+/// The primitives a backend gives the protocol (<see cref="IStoreBackend"/>): an atomic commit across record
+/// kinds, an ordered log with prefix deletion, profile snapshots, records, dead letters and metadata, all of
+/// which survive closing and reopening.
+/// </summary>
+public abstract class BackendConformanceTests : IDisposable
+{
+    private IStoreUnderTest? _store;
+
+    protected IStoreUnderTest Store => _store ??= CreateStoreUnderTest();
+
+    public void Dispose()
+    {
+        _store?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected abstract IStoreUnderTest CreateStoreUnderTest();
+
+    [Fact]
+    public void Commit_EveryKindOfRecord_ReadBackAfterReopen()
+    {
+        using (var backend = Store.OpenBackend(new DurableStoreOptions()))
+        {
+            var write = new StoreWrite();
+            write.LogRecords.Add(new LogEntry(1, "one"u8.ToArray()));
+            write.LogRecords.Add(new LogEntry(2, "two"u8.ToArray()));
+            write.DeadLetters.Add(new LogEntry(1, "letter"u8.ToArray()));
+            write.Items.Add(new KeyedValue("item-é", "{\"itemId\":\"item-é\"}"u8.ToArray()));
+            write.Users.Add(new KeyedValue("user-1", "{\"userId\":\"user-1\"}"u8.ToArray()));
+            write.Meta.Add(new KeyedValue("a/1", "x"u8.ToArray()));
+            backend.Commit(write, durable: true);
+        }
+
+        using var reopened = Store.OpenBackend(new DurableStoreOptions());
+        Assert.Equal(2, reopened.Log.LastSeq);
+        Assert.Equal("two"u8.ToArray(), reopened.Log.Read(2));
+        Assert.Null(reopened.Log.Read(3));
+        var items = new List<string>();
+        reopened.Records.ScanItems(json => items.Add(Encoding.UTF8.GetString(json)));
+        Assert.Equal(["{\"itemId\":\"item-é\"}"], items);
+        Assert.Equal("{\"userId\":\"user-1\"}"u8.ToArray(), reopened.Records.ReadUser("user-1"));
+        Assert.Null(reopened.Records.ReadUser("user-2"));
+        Assert.Equal("x"u8.ToArray(), reopened.Meta.Read("a/1"));
+        var letters = new List<(long, string)>();
+        reopened.DeadLetters.Scan(newestFirst: false, (seq, value) =>
+        {
+            letters.Add((seq, Encoding.UTF8.GetString(value)));
+            return true;
+        });
+        Assert.Equal([(1L, "letter")], letters);
+    }
+
+    [Fact]
+    public void Commit_NullMetaValue_DeletesTheKey()
+    {
+        using var backend = Store.OpenBackend(new DurableStoreOptions());
+        var put = new StoreWrite();
+        put.Meta.Add(new KeyedValue("k", "v"u8.ToArray()));
+        backend.Commit(put, durable: false);
+        var delete = new StoreWrite();
+        delete.Meta.Add(new KeyedValue("k", null));
+        backend.Commit(delete, durable: false);
+        Assert.Null(backend.Meta.Read("k"));
+    }
+
+    [Fact]
+    public void Log_ScanFromAPosition_AscendingUntilTheVisitorStops()
+    {
+        using var backend = Store.OpenBackend(new DurableStoreOptions());
+        var write = new StoreWrite();
+        foreach (var seq in new long[] { 1, 2, 3, 255, 256, 65_536, 1L << 40 })
+        {
+            write.LogRecords.Add(new LogEntry(seq, BitConverter.GetBytes(seq)));
+        }
+
+        backend.Commit(write, durable: true);
+        var seen = new List<long>();
+        backend.Log.Scan(3, (seq, record) =>
+        {
+            Assert.Equal(seq, BitConverter.ToInt64(record));
+            seen.Add(seq);
+            return seq < 65_536;
+        });
+        Assert.Equal([3L, 255, 256, 65_536], seen);
+        Assert.Equal(1L << 40, backend.Log.LastSeq);
+    }
+
+    [Fact]
+    public void Log_DeleteThrough_RemovesThePrefixOnly()
+    {
+        using var backend = Store.OpenBackend(new DurableStoreOptions());
+        var write = new StoreWrite();
+        for (var seq = 1; seq <= 100; seq++)
+        {
+            write.LogRecords.Add(new LogEntry(seq, new byte[] { (byte)seq }));
+        }
+
+        backend.Commit(write, durable: true);
+        backend.Log.DeleteThrough(60);
+        backend.Log.Compact();
+        var first = 0L;
+        backend.Log.Scan(0, (seq, _) =>
+        {
+            first = seq;
+            return false;
+        });
+        Assert.Equal(61, first);
+        Assert.Null(backend.Log.Read(60));
+        Assert.Equal([61], backend.Log.Read(61));
+        Assert.Equal(100, backend.Log.LastSeq);
+    }
+
+    [Fact]
+    public void Profiles_WriteManyThenOverwrite_NewestReadBack()
+    {
+        using (var backend = Store.OpenBackend(new DurableStoreOptions()))
+        {
+            // Enough profiles for a backend's bulk path, with ids that share long prefixes or are not ASCII.
+            var ids = Enumerable.Range(0, 25_000).Select(i => i % 3 == 0 ? $"user-{i}" : i % 3 == 1 ? $"userprefix-shared-{i:D6}" : $"ユーザー{i}").ToList();
+            backend.Profiles.Write([.. ids.Select(id => new Encoded(id, Encoding.UTF8.GetBytes("v1:" + id)))]);
+            backend.Profiles.Write([.. ids.Take(10).Select(id => new Encoded(id, Encoding.UTF8.GetBytes("v2:" + id)))]);
+            var count = 0;
+            backend.Profiles.ScanUserIds(_ => count++);
+            Assert.Equal(ids.Count, count);
+        }
+
+        using var reopened = Store.OpenBackend(new DurableStoreOptions());
+        Assert.Equal("v2:user-0"u8.ToArray(), reopened.Profiles.Read("user-0"));
+        Assert.Equal(Encoding.UTF8.GetBytes("v1:ユーザー24998"), reopened.Profiles.Read("ユーザー24998"));
+        Assert.Null(reopened.Profiles.Read("nobody"));
+    }
+
+    [Fact]
+    public void DeadLetters_ScanNewestFirstAndDeleteThrough_OrderAndPrefix()
+    {
+        using var backend = Store.OpenBackend(new DurableStoreOptions());
+        var write = new StoreWrite();
+        for (var seq = 1; seq <= 5; seq++)
+        {
+            write.DeadLetters.Add(new LogEntry(seq, new byte[] { (byte)seq }));
+        }
+
+        backend.Commit(write, durable: true);
+        backend.DeadLetters.DeleteThrough(2);
+        var newest = new List<long>();
+        backend.DeadLetters.Scan(newestFirst: true, (seq, _) =>
+        {
+            newest.Add(seq);
+            return true;
+        });
+        Assert.Equal([5L, 4, 3], newest);
+    }
+
+    [Fact]
+    public void Meta_ScanPrefix_OrdinalOrderAndOnlyThePrefix()
+    {
+        using var backend = Store.OpenBackend(new DurableStoreOptions());
+        var write = new StoreWrite();
+        foreach (var key in new[] { "mark/0000000000000002", "mark/0000000000000010", "mark/0000000000000001", "marks", "feature/1", "m" })
+        {
+            write.Meta.Add(new KeyedValue(key, Encoding.UTF8.GetBytes(key)));
+        }
+
+        backend.Commit(write, durable: false);
+        var keys = new List<string>();
+        backend.Meta.Scan("mark/", (key, value) =>
+        {
+            Assert.Equal(key, Encoding.UTF8.GetString(value));
+            keys.Add(key);
+            return true;
+        });
+        Assert.Equal(["mark/0000000000000001", "mark/0000000000000002", "mark/0000000000000010"], keys);
+    }
+
+    private sealed class Encoded(string userId, byte[] bytes) : IEncodedProfile
+    {
+        public string UserId { get; } = userId;
+
+        public bool WriteTo<TState>(TState state, ReadOnlySpanAction<byte, TState> write)
+        {
+            write(bytes, state);
+            return true;
+        }
+    }
+}
