@@ -11,5 +11,15 @@ var root = new RootCommand("Persona: real-time user profiles for e-commerce")
     LoadTestCommand.Create(),
     EvaluateCommand.Create(),
     GenerateCommand.Create(),
+    ConfigCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException)
+{
+    // Configuration and store errors name their cause; a stack trace would only hide it.
+    Console.Error.WriteLine($"persona: {ex.Message}");
+    return 2;
+}

@@ -13,4 +13,16 @@ public static class EmbeddedProfileStore
         options.Validate();
         return DurableProfileStore.Open(RocksDbBackend.Open(options), options, engine, options.DataDirectory, clock, logger);
     }
+
+    /// <summary>The canonical JSON of the engine configuration the store in <paramref name="dataDirectory"/> was built with; null when it has no manifest.</summary>
+    public static string? StoredEngineConfig(string dataDirectory)
+    {
+        if (!Directory.Exists(dataDirectory))
+        {
+            return null;
+        }
+
+        using var backend = RocksDbBackend.Open(new EmbeddedStoreOptions { DataDirectory = dataDirectory });
+        return backend.Meta.Read(StoreManifest.Key) is { } bytes ? StoreManifest.FromBytes(bytes).EngineConfig : null;
+    }
 }

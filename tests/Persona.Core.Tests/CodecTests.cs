@@ -84,4 +84,58 @@ public sealed class CodecTests
             Assert.Throws<FormatException>(() => ProfileCodec.Deserialize(bytes.AsSpan(0, n)));
         }
     }
+
+    [Fact]
+    public void ProfileCodec_AnyByteFlipped_RefusedNotMisread()
+    {
+        var (catalog, events) = TestStreams.Shop(6, users: 1, events: 60);
+        var bytes = ProfileCodec.Serialize(TestStreams.Replay(new ProfileEngine(new EngineConfig()), catalog, events).Values.Single());
+        Assert.Equal(ProfileCodec.CurrentVersion, bytes[0]);
+        for (var i = 1; i < bytes.Length; i++)
+        {
+            var damaged = bytes.ToArray();
+            damaged[i] ^= 0x10;
+            var error = Assert.Throws<FormatException>(() => ProfileCodec.Deserialize(damaged));
+            Assert.Equal("profile encoding checksum mismatch", error.Message);
+        }
+    }
+
+    [Fact]
+    public void ProfileCodec_Version1Encoding_DecodesToTheSameProfileAndIsRewrittenAsVersion2()
+    {
+        // Version 1 is version 2 without the trailing checksum (stores written before it hold such encodings).
+        var (catalog, events) = TestStreams.Shop(5, users: 30, events: 900);
+        foreach (var state in TestStreams.Replay(new ProfileEngine(new EngineConfig()), catalog, events).Values)
+        {
+            var v2 = ProfileCodec.Serialize(state);
+            var v1 = v2[..^4];
+            v1[0] = 1;
+            var decoded = ProfileCodec.Deserialize(v1);
+            Assert.Equal(v2, ProfileCodec.Serialize(decoded));
+            Assert.Equal(state.AppliedSeq, ProfileCodec.ReadAppliedSeq(v1));
+        }
+    }
+
+    [Fact]
+    public void ProfileCodec_TrailingBytesOrUnknownVersion_Refused()
+    {
+        var v1 = ProfileCodec.Serialize(new ProfileState("u"))[..^4];
+        v1[0] = 1;
+        Assert.Contains("bytes after the profile encoding", Assert.Throws<FormatException>(() => ProfileCodec.Deserialize([.. v1, 0])).Message, StringComparison.Ordinal);
+        var v3 = ProfileCodec.Serialize(new ProfileState("u"));
+        v3[0] = 3;
+        Assert.Equal("unknown profile encoding version 3", Assert.Throws<FormatException>(() => ProfileCodec.Deserialize(v3)).Message);
+    }
+
+    [Fact]
+    public void EventCodec_ReadHeader_IdTypeAndTimeWithoutDecoding()
+    {
+        var (_, events) = TestStreams.Shop(3, events: 50);
+        foreach (var e in events.Append(events[0] with { EventId = "ユーザー-é-" + new string('x', 200) }))
+        {
+            var id = EventCodec.ReadHeader(EventCodec.Serialize(e), out var type, out var time);
+            Assert.Equal(e.EventId, System.Text.Encoding.UTF8.GetString(id));
+            Assert.Equal((e.Type, e.TimestampMs), (type, time));
+        }
+    }
 }

@@ -11,9 +11,12 @@ internal sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, string dataDir, Uri baseUri)
+    private readonly bool _ownsData;
+
+    private TestServer(WebApplication app, string dataDir, bool ownsData, Uri baseUri)
     {
         _app = app;
+        _ownsData = ownsData;
         DataDir = dataDir;
         Client = new HttpClient { BaseAddress = baseUri };
     }
@@ -30,7 +33,7 @@ internal sealed class TestServer : IAsyncDisposable
         var uri = new Uri($"http://127.0.0.1:{FreePort()}");
         var app = PersonaApp.Create(new ServerOptions { Store = new EmbeddedStoreOptions { DataDirectory = dir, Faults = faults }, Urls = uri.ToString().TrimEnd('/'), MaxBodyBytes = maxBodyBytes, MaxBatchRecords = 5_000, MaxQueuedBatches = maxQueuedBatches, InlineIo = inlineIo });
         await app.StartAsync();
-        return new TestServer(app, dir, uri);
+        return new TestServer(app, dir, dataDir is null, uri);
     }
 
     public static int FreePort()
@@ -45,6 +48,9 @@ internal sealed class TestServer : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Directory.Delete(DataDir, recursive: true);
+        if (_ownsData)
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
     }
 }
