@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Persona.Server;
 
@@ -9,7 +10,9 @@ namespace Persona.Server;
 /// profile reads however many clients upload at once. The queue is bounded, and an upload takes its place
 /// (<see cref="TryReserve"/>) before its body is read: when it is full, the upload is refused at once (the
 /// service answers 503 with Retry-After) rather than read into memory and held without limit. With
-/// <see cref="IngestPriority.Idle"/> the thread yields its core to any other thread, profile reads included.
+/// <see cref="IngestPriority.Background"/> (the default) the thread yields its core to any other thread,
+/// profile reads included, except while uploads have waited <see cref="BoostAfter"/> or longer: then it runs at
+/// normal priority until the queue is empty.
 /// </summary>
 /// <remarks>
 /// With a young-collection budget, once the process has allocated that many bytes since the last such
@@ -23,26 +26,47 @@ public sealed class IngestWorker : IDisposable
     /// <summary>The default bound of the queue.</summary>
     public const int DefaultCapacity = 64;
 
-    private readonly BlockingCollection<Action> _queue = [];
+    /// <summary>How long an upload may wait for a background-priority thread before it runs at normal priority.</summary>
+    public static readonly TimeSpan BoostAfter = TimeSpan.FromMilliseconds(20);
+
+    private readonly TimeSpan _boostAfter;
+
+    private readonly ConcurrentQueue<(long EnqueuedAt, Action Work)> _items = new();
+    private readonly BlockingCollection<(long EnqueuedAt, Action Work)> _queue;
     private readonly SemaphoreSlim _places;
     private readonly Thread _thread;
+    private readonly ThreadScheduling _scheduling;
+    private readonly Timer? _watchdog;
     private readonly IngestPriority _priority;
     private readonly long _youngCollectionBytes;
     private long _allocatedAtCollection = GC.GetTotalAllocatedBytes();
+    private int _boosted;
 
     /// <param name="capacity">Batches that may wait.</param>
     /// <param name="priority">CPU priority of the thread.</param>
     /// <param name="youngCollectionBytes">Bytes the process allocates between young collections at batch boundaries; 0 leaves them to the runtime.</param>
-    public IngestWorker(int capacity = DefaultCapacity, IngestPriority priority = IngestPriority.Normal, long youngCollectionBytes = 0)
+    /// <param name="boostAfter">How long an upload may wait before a background-priority thread is raised (default <see cref="BoostAfter"/>).</param>
+    public IngestWorker(int capacity = DefaultCapacity, IngestPriority priority = IngestPriority.Background, long youngCollectionBytes = 0, TimeSpan? boostAfter = null)
     {
+        _boostAfter = boostAfter ?? BoostAfter;
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(youngCollectionBytes);
+        _queue = new BlockingCollection<(long, Action)>(_items);
         _places = new SemaphoreSlim(capacity, capacity);
         _priority = priority;
         _youngCollectionBytes = youngCollectionBytes;
         _thread = new Thread(Loop) { IsBackground = true, Name = "Persona ingest" };
+        _scheduling = new ThreadScheduling(_thread);
         _thread.Start();
+        if (priority == IngestPriority.Background)
+        {
+            var period = TimeSpan.FromMilliseconds(Math.Clamp(_boostAfter.TotalMilliseconds / 2, 1, 1_000));
+            _watchdog = new Timer(_ => BoostIfWaiting(), null, period, period);
+        }
     }
+
+    /// <summary>Whether the thread runs at normal priority now (always, with <see cref="IngestPriority.Normal"/>).</summary>
+    public bool Boosted => _priority == IngestPriority.Normal || Volatile.Read(ref _boosted) == 1;
 
     /// <summary>Batches waiting for the ingest thread (the one being applied not included).</summary>
     public int Queued => _queue.Count;
@@ -62,6 +86,7 @@ public sealed class IngestWorker : IDisposable
     /// <summary>Finishes the queued work, then stops the thread.</summary>
     public void Dispose()
     {
+        _watchdog?.Dispose();
         _queue.CompleteAdding();
         _thread.Join();
         _queue.Dispose();
@@ -72,7 +97,7 @@ public sealed class IngestWorker : IDisposable
     {
         ArgumentNullException.ThrowIfNull(work);
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Add(() =>
+        _queue.Add((Stopwatch.GetTimestamp(), () =>
         {
             _places.Release(); // no longer waiting
             try
@@ -85,7 +110,7 @@ public sealed class IngestWorker : IDisposable
             {
                 done.SetException(ex);
             }
-        });
+        }));
         return done.Task;
     }
 
@@ -101,14 +126,29 @@ public sealed class IngestWorker : IDisposable
 
     private void Loop()
     {
-        if (_priority == IngestPriority.Idle && !(OperatingSystem.IsLinux() && NativeMethods.SchedSetScheduler(0, NativeMethods.SchedIdle, 0) == 0))
+        _scheduling.Capture();
+        if (_priority == IngestPriority.Background)
         {
-            Thread.CurrentThread.Priority = ThreadPriority.Lowest;
+            _scheduling.Lower();
         }
 
-        foreach (var work in _queue.GetConsumingEnumerable())
+        foreach (var (_, work) in _queue.GetConsumingEnumerable())
         {
             work();
+            if (_items.IsEmpty && Interlocked.CompareExchange(ref _boosted, 0, 1) == 1)
+            {
+                _scheduling.Lower();
+            }
+        }
+    }
+
+    /// <summary>The watchdog (another thread, so that a starved ingest thread is raised all the same): raises the thread while an upload has waited too long.</summary>
+    private void BoostIfWaiting()
+    {
+        if (Volatile.Read(ref _boosted) == 0 && _items.TryPeek(out var head) && Stopwatch.GetElapsedTime(head.EnqueuedAt) >= _boostAfter
+            && Interlocked.CompareExchange(ref _boosted, 1, 0) == 0)
+        {
+            _scheduling.Raise();
         }
     }
 

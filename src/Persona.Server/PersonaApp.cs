@@ -19,6 +19,8 @@ public static class PersonaApp
         builder.WebHost.UseUrls(options.Urls);
         if (options.InlineIo)
         {
+            // The runtime reads this once, when the process creates its first socket: set before the host makes any.
+            Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
             builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
         }
 

@@ -18,16 +18,17 @@ public sealed record ServerOptions
     /// <summary>Most records in one batch; more get 413.</summary>
     public int MaxBatchRecords { get; init; } = 10_000;
 
-    /// <summary>CPU priority of the ingest thread; <see cref="IngestPriority.Idle"/> favours read latency over ingest throughput.</summary>
-    public IngestPriority IngestPriority { get; init; } = IngestPriority.Normal;
+    /// <summary>CPU priority of the ingest thread; <see cref="IngestPriority.Background"/> (the default) gives reads the CPU first without letting ingestion starve.</summary>
+    public IngestPriority IngestPriority { get; init; } = IngestPriority.Background;
 
     /// <summary>
-    /// Runs request handlers on the socket I/O thread instead of handing each request to the thread pool
-    /// (Kestrel's <c>UnsafePreferInlineScheduling</c>): one thread wake-up less per request, and a shorter
-    /// latency tail on a few busy cores. While a handler blocks (a profile read that misses the cache,
-    /// <c>explain=true</c> reading the log), other connections on that I/O thread wait. Off by default.
+    /// Runs request handlers on the socket I/O threads instead of handing each request to the thread pool
+    /// (Kestrel's <c>UnsafePreferInlineScheduling</c>, and the runtime's inline socket completions): two thread
+    /// wake-ups less per request, and a much shorter latency tail on few busy cores. On by default: every
+    /// handler is short or asynchronous, and the reads that may block (a profile not in memory, <c>explain</c>,
+    /// dead letters) move to the thread pool first, so no I/O thread waits on the disk.
     /// </summary>
-    public bool InlineIo { get; init; }
+    public bool InlineIo { get; init; } = true;
 
     /// <summary>
     /// Bytes the process may allocate between two young collections, which the ingest thread runs at batch

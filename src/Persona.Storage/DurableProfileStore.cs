@@ -304,6 +304,8 @@ public sealed class DurableProfileStore : IProfileStore
         return Cache.TryRead(userId, DecodeProfile, out var state) ? read(state) : null;
     }
 
+    public bool IsInMemory(string userId) => Cache.IsInMemory(userId);
+
     public UserRecord? FindUser(string userId)
     {
         var bytes = Backend.Records.ReadUser(userId);

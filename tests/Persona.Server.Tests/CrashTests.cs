@@ -54,7 +54,7 @@ public sealed class CrashTests
             {
                 var fault = run < Runs.Length ? Runs[run] : null;
                 var port = TestServer.FreePort();
-                using var process = StartServe(dir, port, fault, latencyOptions: run % 2 == 1, stderr);
+                using var process = StartServe(dir, port, fault, normalPriority: run % 2 == 1, stderr);
                 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
                 if (!await WaitHealthy(http, process))
                 {
@@ -199,7 +199,7 @@ public sealed class CrashTests
         return (next, offset + count);
     }
 
-    private static Process StartServe(string dir, int port, string? fault, bool latencyOptions, ConcurrentQueue<string> stderr)
+    private static Process StartServe(string dir, int port, string? fault, bool normalPriority, ConcurrentQueue<string> stderr)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "persona.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -216,12 +216,11 @@ public sealed class CrashTests
             info.Environment["PERSONA_FAULTS"] = fault;
         }
 
-        if (latencyOptions)
+        if (normalPriority)
         {
-            // Every other run with the read-latency settings: an idle-priority ingest thread, handlers on the I/O thread.
+            // Every other run with the ingest thread at normal priority (the default is background priority).
             info.ArgumentList.Add("--ingest-priority");
-            info.ArgumentList.Add("Idle");
-            info.ArgumentList.Add("--inline-io");
+            info.ArgumentList.Add("Normal");
         }
 
         var process = Process.Start(info)!;

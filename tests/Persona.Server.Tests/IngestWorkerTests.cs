@@ -73,19 +73,86 @@ public sealed class IngestWorkerTests
 
     [Theory]
     [InlineData(IngestPriority.Normal, 0, ThreadPriority.Normal)] // SCHED_OTHER
-    [InlineData(IngestPriority.Idle, 5, ThreadPriority.Lowest)] // SCHED_IDLE
+    [InlineData(IngestPriority.Background, 5, ThreadPriority.Lowest)] // SCHED_IDLE
     public async Task TryRun_Priority_WorkRunsUnderThatSchedulingPolicy(IngestPriority priority, int linuxPolicy, ThreadPriority elsewhere)
     {
-        using var worker = new IngestWorker(priority: priority);
+        using var worker = new IngestWorker(priority: priority, boostAfter: TimeSpan.FromMinutes(1));
 
-        // Linux: field 41 of /proc/thread-self/stat is the thread's scheduling policy (the fields after the
-        // command name start at field 3).
-        var observed = await worker.TryRun(() => OperatingSystem.IsLinux()
-            ? int.Parse(File.ReadAllText("/proc/thread-self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[41 - 3], System.Globalization.CultureInfo.InvariantCulture)
-            : (int)Thread.CurrentThread.Priority)!;
+        var observed = await worker.TryRun(Policy)!;
 
         Assert.Equal(OperatingSystem.IsLinux() ? linuxPolicy : (int)elsewhere, observed);
     }
+
+    [Fact]
+    public async Task TryRun_BackgroundWithAnUploadWaiting_RaisedUntilTheQueueEmpties()
+    {
+        using var worker = new IngestWorker(priority: IngestPriority.Background, boostAfter: TimeSpan.FromMilliseconds(20));
+        using var gate = new ManualResetEventSlim();
+        var busy = BusyWorker.Hold(worker, gate);
+        var waiting = worker.TryRun(Policy)!;
+
+        Assert.True(SpinWait.SpinUntil(() => worker.Boosted, TimeSpan.FromSeconds(10)), "not raised while an upload waited");
+        gate.Set();
+        Assert.True(await busy);
+        Assert.Equal(OperatingSystem.IsLinux() ? 0 : (int)ThreadPriority.Normal, await waiting); // SCHED_OTHER
+        Assert.True(SpinWait.SpinUntil(() => !worker.Boosted, TimeSpan.FromSeconds(10)), "not lowered once the queue was empty");
+    }
+
+    [Fact]
+    public async Task TryRun_BackgroundOnASaturatedMachine_NotStarved()
+    {
+        // Busy threads at normal priority on every core: a SCHED_IDLE thread alone would get about 0.15 % of a
+        // core, and work of 50 ms would take half a minute; raised after 20 ms of waiting, it takes a share.
+        var work = Calibrate(TimeSpan.FromMilliseconds(50));
+        using var worker = new IngestWorker(priority: IngestPriority.Background);
+        using var stop = new CancellationTokenSource();
+        var spinners = Enumerable.Range(0, Environment.ProcessorCount * 2).Select(_ => new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                Thread.SpinWait(1_000);
+            }
+        }) { IsBackground = true }).ToList();
+        spinners.ForEach(t => t.Start());
+        try
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await worker.TryRun(() => Spin(work))!.WaitAsync(TimeSpan.FromSeconds(120));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"work of 50 ms took {watch.Elapsed.TotalSeconds:F1} s");
+        }
+        finally
+        {
+            stop.Cancel();
+            spinners.ForEach(t => t.Join());
+        }
+    }
+
+    /// <summary>Iterations of <see cref="Spin"/> that take about <paramref name="target"/> on this (idle) thread.</summary>
+    private static long Calibrate(TimeSpan target)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Spin(1_000_000);
+        return (long)(1_000_000 * target / watch.Elapsed);
+    }
+
+    private static long Spin(long iterations)
+    {
+        var x = 1L;
+        for (var i = 0L; i < iterations; i++)
+        {
+            x = (x * 31) + i;
+        }
+
+        return x;
+    }
+
+    /// <summary>
+    /// The calling thread's scheduling policy on Linux (field 41 of /proc/thread-self/stat; the fields after
+    /// the command name start at field 3), its managed priority elsewhere.
+    /// </summary>
+    private static int Policy() => OperatingSystem.IsLinux()
+        ? int.Parse(File.ReadAllText("/proc/thread-self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[41 - 3], System.Globalization.CultureInfo.InvariantCulture)
+        : (int)Thread.CurrentThread.Priority;
 
     [Fact]
     public async Task TryRun_YoungCollectionBudgetSpent_CollectsBeforeCompleting()

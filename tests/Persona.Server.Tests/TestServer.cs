@@ -27,7 +27,7 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestServer> StartAsync(long maxBodyBytes = 8 * 1024 * 1024, int maxQueuedBatches = IngestWorker.DefaultCapacity, bool inlineIo = false, IFaultInjector? faults = null, string? dataDir = null)
+    public static async Task<TestServer> StartAsync(long maxBodyBytes = 8 * 1024 * 1024, int maxQueuedBatches = IngestWorker.DefaultCapacity, bool inlineIo = true, IFaultInjector? faults = null, string? dataDir = null)
     {
         var dir = dataDir ?? Path.Combine(Path.GetTempPath(), "persona-test-" + Guid.NewGuid().ToString("N"));
         var uri = new Uri($"http://127.0.0.1:{FreePort()}");

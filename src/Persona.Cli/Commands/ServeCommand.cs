@@ -13,11 +13,9 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Listen address", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body", DefaultValueFactory = _ => 8L * 1024 * 1024 };
         var maxBatch = new Option<int>("--max-batch") { Description = "Most records per batch", DefaultValueFactory = _ => 10_000 };
-        var ingestPriority = new Option<IngestPriority>("--ingest-priority") { Description = "CPU priority of the ingest thread: Normal, or Idle (reads take its core at once; ingestion slows when the machine is busy)", DefaultValueFactory = _ => IngestPriority.Normal };
+        var ingestPriority = new Option<IngestPriority>("--ingest-priority") { Description = "CPU priority of the ingest thread: Background (reads take its core at once; normal priority whenever uploads have waited 20 ms) or Normal", DefaultValueFactory = _ => IngestPriority.Background };
         var maxQueued = new Option<int>("--max-queued-batches") { Description = "Uploads waiting for the ingest thread at most; more get 503 with Retry-After", DefaultValueFactory = _ => IngestWorker.DefaultCapacity };
-        var inlineIo = CommonOptions.InlineIo("Run request handlers on the socket I/O threads rather than the thread pool: a shorter read latency tail on few cores; a handler that blocks holds up other connections meanwhile");
-        var youngMb = new Option<int>("--young-collection-mb") { Description = "MiB the process may allocate between young collections run at batch boundaries (short pauses); 0 leaves them to the runtime", DefaultValueFactory = _ => (int)(ServerOptions.DefaultYoungCollectionBytes >> 20) };
-        var command = new Command("serve", "Run the HTTP service on the embedded store") { urls, maxBody, maxBatch, ingestPriority, maxQueued, inlineIo, youngMb };
+        var command = new Command("serve", "Run the HTTP service on the embedded store") { urls, maxBody, maxBatch, ingestPriority, maxQueued };
         store.AddTo(command);
         command.SetAction(async (r, ct) =>
         {
@@ -29,13 +27,7 @@ internal static class ServeCommand
                 MaxBatchRecords = r.GetValue(maxBatch),
                 MaxQueuedBatches = r.GetValue(maxQueued),
                 IngestPriority = r.GetValue(ingestPriority),
-                InlineIo = r.GetValue(inlineIo),
-                YoungCollectionBytes = (long)r.GetValue(youngMb) << 20,
             };
-            if (options.InlineIo)
-            {
-                CommonOptions.InlineSocketCompletions();
-            }
 
             await using var app = PersonaApp.Create(options, store.Engine(r));
             await app.StartAsync(ct);

@@ -29,6 +29,9 @@ public interface IProfileStore : IDisposable
     T? Read<T>(string userId, Func<ProfileState, T> read)
         where T : class;
 
+    /// <summary>Whether reading the user's profile is served from memory (no I/O): false for one that would be read from disk, and for an unknown user.</summary>
+    bool IsInMemory(string userId);
+
     UserRecord? FindUser(string userId);
 
     /// <summary>The user's retained events, oldest log position first.</summary>

@@ -13,10 +13,10 @@ public static class OpsApi
         app.MapGet("/metrics", (IProfileStore store, PersonaMetrics metrics, TimeProvider clock) =>
                 TypedResults.Text(metrics.Render(store.Stats, store.Health, clock.GetUtcNow().ToUnixTimeMilliseconds()), "text/plain; version=0.0.4; charset=utf-8"))
             .WithTags("Operations").WithSummary("Prometheus metrics");
-        app.MapGet("/v1/deadletter", Results<Ok<IReadOnlyList<DeadLetter>>, ProblemHttpResult> (IProfileStore store, int limit = 100) =>
+        app.MapGet("/v1/deadletter", async Task<Results<Ok<IReadOnlyList<DeadLetter>>, ProblemHttpResult>> (IProfileStore store, int limit = 100) =>
                 limit is < 1 or > 10_000
                     ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad parameter", detail: $"limit: {limit} is outside 1..10000")
-                    : TypedResults.Ok(store.DeadLetters(limit)))
+                    : TypedResults.Ok(await Task.Run(() => store.DeadLetters(limit)))) // reads the disk: off the I/O threads
             .WithTags("Operations").WithSummary("Rejected records with their reasons, newest first");
         return app;
     }

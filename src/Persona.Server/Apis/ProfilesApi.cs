@@ -17,15 +17,28 @@ public static class ProfilesApi
         return app;
     }
 
-    internal static Results<Ok<ProfileView>, ProblemHttpResult> GetProfile(
+    /// <summary>
+    /// A profile read. One in memory is read where the request arrived (an I/O thread, by default); one that
+    /// must come from disk, and <c>explain</c> (which reads the log), go to the thread pool first, so that no
+    /// I/O thread, and none of the other connections it serves, waits on the disk.
+    /// </summary>
+    internal static ValueTask<Results<Ok<ProfileView>, ProblemHttpResult>> GetProfile(
         string userId, IProfileStore store, ProfileReader reader, TimeProvider clock, PersonaMetrics metrics, bool explain = false, int k = 10)
     {
         var start = Stopwatch.GetTimestamp();
         if (k is < 1 or > 100)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad parameter", detail: $"k: {k} is outside 1..100");
+            return ValueTask.FromResult<Results<Ok<ProfileView>, ProblemHttpResult>>(TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad parameter", detail: $"k: {k} is outside 1..100"));
         }
 
+        return explain || !store.IsInMemory(userId)
+            ? new ValueTask<Results<Ok<ProfileView>, ProblemHttpResult>>(Task.Run(() => Read(userId, store, reader, clock, metrics, explain, k, start)))
+            : ValueTask.FromResult(Read(userId, store, reader, clock, metrics, explain, k, start));
+    }
+
+    private static Results<Ok<ProfileView>, ProblemHttpResult> Read(
+        string userId, IProfileStore store, ProfileReader reader, TimeProvider clock, PersonaMetrics metrics, bool explain, int k, long start)
+    {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var view = store.Read(userId, s => reader.Read(s, store.Catalog, now, k));
         if (view is null)

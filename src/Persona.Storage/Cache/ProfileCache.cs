@@ -80,6 +80,9 @@ internal sealed class ProfileCache : IDisposable
         return bytes is not null;
     }
 
+    /// <summary>Whether the user's profile is in memory now (it may leave at the next checkpoint).</summary>
+    public bool IsInMemory(string userId) => _entries.TryGetValue(userId, out var entry) && entry.EncodedLength > 0;
+
     /// <summary>The cached entry of a user, loaded from its checkpoint (or new); <paramref name="tick"/> is its access time.</summary>
     public CachedProfile GetOrLoad(string userId, long tick)
     {
