@@ -20,9 +20,9 @@ internal sealed partial class MaintenanceService(IProfileStore store, TimeProvid
                     await Task.Run(store.CompactRetention, stoppingToken);
                 }
             }
-            catch (StoreUnavailableException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The store has failed and says so in its health; maintenance resumes after a restart.
+                // A failed store says so in its health and refuses writes; the service goes on serving reads.
                 MaintenanceSkipped(logger, ex.Message);
             }
         }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using RocksDbSharp;
 
 namespace Persona.Storage.RocksDb;
 
@@ -17,6 +18,16 @@ internal static class Keys
     public static void Seq(long seq, Span<byte> destination) => BinaryPrimitives.WriteInt64BigEndian(destination, seq);
 
     public static long ReadSeq(ReadOnlySpan<byte> key) => BinaryPrimitives.ReadInt64BigEndian(key);
+
+    /// <summary>Deletes every position up to and including <paramref name="through"/> from a family keyed by positions.</summary>
+    public static void DeleteSeqsThrough(RocksDbSharp.RocksDb db, ColumnFamilyHandle family, long through)
+    {
+        using var wb = new WriteBatch();
+        var start = Seq(0);
+        var end = Seq(through + 1);
+        wb.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, family);
+        db.Write(wb);
+    }
 
     public static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 

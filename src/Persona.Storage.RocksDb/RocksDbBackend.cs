@@ -19,7 +19,6 @@ internal sealed class RocksDbBackend : IStoreBackend
     private readonly ColumnFamilyHandle[] _families;
     private readonly WriteOptions _syncWrite;
     private readonly WriteOptions _plainWrite;
-    private readonly bool _sync;
     private bool _disposed;
 
     private RocksDbBackend(EmbeddedStoreOptions options)
@@ -54,7 +53,6 @@ internal sealed class RocksDbBackend : IStoreBackend
             .SetMaxTotalWalSize(256UL << 20);
         _db = RocksDbSharp.RocksDb.Open(db, options.DataDirectory, families);
         _families = [.. new[] { "events", "profiles", "items", "users", "deadletter", "meta" }.Select(_db.GetColumnFamily)];
-        _sync = options.SyncWrites;
         _syncWrite = new WriteOptions().SetSync(true);
         _plainWrite = new WriteOptions().SetSync(false);
         Log = new RocksEventLog(_db, _families[0]);
@@ -98,8 +96,11 @@ internal sealed class RocksDbBackend : IStoreBackend
         Put(wb, write.Items, _families[2]);
         Put(wb, write.Users, _families[3]);
         Put(wb, write.Meta, _families[5]);
-        _db.Write(wb, durable && _sync ? _syncWrite : _plainWrite);
+        _db.Write(wb, durable ? _syncWrite : _plainWrite);
     }
+
+    /// <summary>Syncs the write-ahead log, which holds every commit.</summary>
+    public void Sync() => Native.Instance.rocksdb_flush_wal(_db.Handle, 1);
 
     public StoreFaultKind Classify(Exception failure)
     {

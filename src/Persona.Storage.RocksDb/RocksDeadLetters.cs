@@ -33,10 +33,6 @@ internal sealed class RocksDeadLetters(RocksDbSharp.RocksDb db, ColumnFamilyHand
 
     public void DeleteThrough(long through)
     {
-        using var wb = new WriteBatch();
-        var start = Keys.Seq(0);
-        var end = Keys.Seq(through + 1);
-        wb.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, family);
-        db.Write(wb);
+        Keys.DeleteSeqsThrough(db, family, through);
     }
 }

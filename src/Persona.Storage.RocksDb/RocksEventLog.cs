@@ -39,11 +39,7 @@ internal sealed class RocksEventLog(RocksDbSharp.RocksDb db, ColumnFamilyHandle 
 
     public void DeleteThrough(long through)
     {
-        using var wb = new WriteBatch();
-        var start = Keys.Seq(0);
-        var end = Keys.Seq(through + 1);
-        wb.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, family);
-        db.Write(wb);
+        Keys.DeleteSeqsThrough(db, family, through);
         Interlocked.Exchange(ref _deletedThrough, Math.Max(_deletedThrough, through));
     }
 

@@ -39,6 +39,8 @@ public sealed class DurableProfileStore : IProfileStore
     private readonly StoreWrite _write = new();
     private StoreFault? _fault;
     private bool _disposed;
+    private volatile bool _closing;
+    private int _readers;
 
     private DurableProfileStore(IStoreBackend backend, DurableStoreOptions options, ProfileEngine engine, string where, TimeProvider clock, ILogger logger)
     {
@@ -189,7 +191,17 @@ public sealed class DurableProfileStore : IProfileStore
             var previous = new long[n];
             var tick = Cache.Tick();
             _write.Clear();
-            Log.Encode(accepted, partition, partitions, user => Cache.GetOrLoad(user, tick), entries, previous, _write);
+            try
+            {
+                Log.Encode(accepted, partition, partitions, user => Cache.GetOrLoad(user, tick), entries, previous, _write);
+            }
+            catch (Exception ex)
+            {
+                // A profile could not be read back from its checkpoint: nothing is logged; the chain heads go back.
+                EventLog.Rollback(entries, previous, n);
+                throw Fail(ex, StoreFaultKind.WriteFailed);
+            }
+
             DeadLetterBook.Add(_write, deadRaw, Clock.GetUtcNow());
             AddFeatureNames(accepted, _write);
 
@@ -200,7 +212,7 @@ public sealed class DurableProfileStore : IProfileStore
             var commit = _write.IsEmpty ? Task.CompletedTask : Task.Run(() =>
             {
                 faults?.Hit(FaultPoint.BeforeLogCommit);
-                Backend.Commit(_write, durable: true);
+                Backend.Commit(_write, durable: Options.SyncWrites);
             });
             Exception? applyFailure = null;
             try
@@ -219,31 +231,38 @@ public sealed class DurableProfileStore : IProfileStore
                 EventLog.Rollback(entries, previous, n);
                 Applier.Discard();
                 DeadLetterBook.Discard();
-                throw Fail(commitFailure, Backend.Classify(commitFailure));
+                throw Fail(commitFailure, StoreFaultKind.WriteFailed);
             }
 
-            DeadLetterBook.Committed();
-            if (applyFailure is not null)
+            // 4. The batch is in the log: from here, anything that fails stops the store (a restart replays it).
+            try
             {
-                // The batch is in the log but not in the profiles: no more writes until a restart replays it.
+                if (applyFailure is not null)
+                {
+                    throw Fail(applyFailure, StoreFaultKind.ApplyFailed);
+                }
+
+                faults?.Hit(FaultPoint.AfterLogCommit);
+                Log.Advance(n);
+                Cache.Account(Applier.Publish(Checkpoints.MarkDirty));
+                if (n > 0)
+                {
+                    Dedupe.Accept(accepted.ConvertAll(a => a.Seq), acceptedFingerprints, batchWatermark, Log.Position);
+                    Checkpoints.Counted(n);
+                }
+
+                DeadLetterBook.Committed();
+            }
+            catch (Exception ex) when (ex is not StoreUnavailableException)
+            {
+                throw Fail(ex, StoreFaultKind.ApplyFailed);
+            }
+            finally
+            {
                 Applier.Discard();
-                throw Fail(applyFailure, StoreFaultKind.ApplyFailed);
             }
 
-            faults?.Hit(FaultPoint.AfterLogCommit);
-            Log.Advance(n);
-            Cache.Account(Applier.Publish(Checkpoints.MarkDirty));
-            if (n > 0)
-            {
-                Dedupe.Accept(accepted.ConvertAll(a => a.Seq), acceptedFingerprints, batchWatermark, Log.Position);
-                Checkpoints.Counted(n);
-            }
-
-            if (Checkpoints.Due)
-            {
-                Checkpoints.Start(wait: false, faults);
-            }
-
+            AfterCommit();
             errors.Sort((a, b) => a.Index.CompareTo(b.Index));
             return new IngestResult(n, duplicates, errors.Count, errors);
         }
@@ -267,15 +286,25 @@ public sealed class DurableProfileStore : IProfileStore
             }
 
             CommitRecords(batch);
-            if (items.Count > 0)
+            try
             {
-                Log.Advance(1);
-                Catalog.Upsert(items);
-                Checkpoints.ItemsChanged(items.Select(i => i.ItemId));
-                Checkpoints.Counted(1);
-                Dedupe.Mark(Log.Position);
+                if (items.Count > 0)
+                {
+                    Log.Advance(1);
+                    Catalog.Upsert(items);
+                    Checkpoints.ItemsChanged(items.Select(i => i.ItemId));
+                    Checkpoints.Counted(1);
+                    Dedupe.Mark(Log.Position);
+                }
+
+                DeadLetterBook.Committed();
+            }
+            catch (Exception ex)
+            {
+                throw Fail(ex, StoreFaultKind.ApplyFailed);
             }
 
+            AfterCommit();
             return new IngestResult(items.Count, 0, batch.Rejected.Count, batch.Rejected);
         }
     }
@@ -293,6 +322,8 @@ public sealed class DurableProfileStore : IProfileStore
             }
 
             CommitRecords(batch);
+            DeadLetterBook.Committed();
+            AfterCommit();
             return new IngestResult(batch.Accepted.Count, 0, batch.Rejected.Count, batch.Rejected);
         }
     }
@@ -301,21 +332,58 @@ public sealed class DurableProfileStore : IProfileStore
         where T : class
     {
         ArgumentNullException.ThrowIfNull(read);
-        return Cache.TryRead(userId, DecodeProfile, out var state) ? read(state) : null;
+        EnterRead();
+        try
+        {
+            return Cache.TryRead(userId, DecodeProfile, out var state) ? read(state) : null;
+        }
+        finally
+        {
+            ExitRead();
+        }
     }
 
     public bool IsInMemory(string userId) => Cache.IsInMemory(userId);
 
     public UserRecord? FindUser(string userId)
     {
-        var bytes = Backend.Records.ReadUser(userId);
-        return bytes is null ? null : JsonSerializer.Deserialize<UserRecord>(bytes, StoreJson.Options);
+        EnterRead();
+        try
+        {
+            var bytes = Backend.Records.ReadUser(userId);
+            return bytes is null ? null : JsonSerializer.Deserialize<UserRecord>(bytes, StoreJson.Options);
+        }
+        finally
+        {
+            ExitRead();
+        }
     }
 
-    public IReadOnlyList<BehaviorEvent> History(string userId, int max = 10_000) =>
-        Log.History(Cache.TryRead(userId, AppliedSeqOf, out var head) ? head : 0, max);
+    public IReadOnlyList<BehaviorEvent> History(string userId, int max = 10_000)
+    {
+        EnterRead();
+        try
+        {
+            return Log.History(Cache.TryRead(userId, AppliedSeqOf, out var head) ? head : 0, max);
+        }
+        finally
+        {
+            ExitRead();
+        }
+    }
 
-    public IReadOnlyList<DeadLetter> DeadLetters(int max = 100) => DeadLetterBook.Newest(max);
+    public IReadOnlyList<DeadLetter> DeadLetters(int max = 100)
+    {
+        EnterRead();
+        try
+        {
+            return DeadLetterBook.Newest(max);
+        }
+        finally
+        {
+            ExitRead();
+        }
+    }
 
     /// <summary>Writes a checkpoint of every changed profile and item now, and trims the cache to its budget.</summary>
     public void Checkpoint()
@@ -341,7 +409,15 @@ public sealed class DurableProfileStore : IProfileStore
     public long CompactRetention() => Retention.Run();
 
     /// <summary>Checkpoints (unless the store has failed: then the log is the truth, and the next open replays it) and closes the backend.</summary>
-    public void Dispose()
+    public void Dispose() => Close(checkpoint: true);
+
+    /// <summary>
+    /// Stops as a crash would: no checkpoint, no flush; a checkpoint in flight is let finish (as it could have
+    /// before a crash). For tests of recovery.
+    /// </summary>
+    internal void Abandon() => Close(checkpoint: false);
+
+    private void Close(bool checkpoint)
     {
         _maintenance.Wait();
         try
@@ -354,9 +430,11 @@ public sealed class DurableProfileStore : IProfileStore
                 }
 
                 _disposed = true;
+                _closing = true;
+                SpinWait.SpinUntil(() => Volatile.Read(ref _readers) == 0); // reads in flight finish before memory and handles go
                 try
                 {
-                    if (Volatile.Read(ref _fault) is null)
+                    if (checkpoint && Volatile.Read(ref _fault) is null)
                     {
                         Checkpoints.Start(wait: true, Options.Faults);
                     }
@@ -370,34 +448,6 @@ public sealed class DurableProfileStore : IProfileStore
                     Cache.Dispose();
                     Backend.Dispose();
                 }
-            }
-        }
-        finally
-        {
-            _maintenance.Release();
-        }
-    }
-
-    /// <summary>
-    /// Stops as a crash would: no checkpoint, no flush; a checkpoint in flight is let finish (as it could have
-    /// before a crash). For tests of recovery.
-    /// </summary>
-    internal void Abandon()
-    {
-        _maintenance.Wait();
-        try
-        {
-            lock (_writeLock)
-            {
-                if (_disposed)
-                {
-                    return;
-                }
-
-                _disposed = true;
-                Checkpoints.AwaitWrite();
-                Cache.Dispose();
-                Backend.Dispose();
             }
         }
         finally
@@ -427,6 +477,19 @@ public sealed class DurableProfileStore : IProfileStore
         }
     }
 
+    /// <summary>Counts a read in flight (so that closing waits for it); throws once the store is closing.</summary>
+    private void EnterRead()
+    {
+        Interlocked.Increment(ref _readers);
+        if (_closing)
+        {
+            Interlocked.Decrement(ref _readers);
+            throw new ObjectDisposedException(nameof(DurableProfileStore));
+        }
+    }
+
+    private void ExitRead() => Interlocked.Decrement(ref _readers);
+
     /// <summary>Waits for a task whatever its outcome; returns its failure, if any.</summary>
     private static Exception? WaitFor(Task task)
     {
@@ -441,7 +504,7 @@ public sealed class DurableProfileStore : IProfileStore
         }
     }
 
-    /// <summary>Commits <see cref="_write"/> (prepared records) with the batch's dead letters, durably; a failure stops the store.</summary>
+    /// <summary>Commits <see cref="_write"/> (prepared records) with the batch's dead letters; a failure stops the store.</summary>
     private void CommitRecords<T>(ParsedBatch<T> batch)
     {
         DeadLetterBook.Add(_write, batch.Rejected.Select((r, i) => (r, batch.RejectedRaw[i])), Clock.GetUtcNow());
@@ -453,15 +516,35 @@ public sealed class DurableProfileStore : IProfileStore
         try
         {
             Options.Faults?.Hit(FaultPoint.BeforeLogCommit);
-            Backend.Commit(_write, durable: true);
+            Backend.Commit(_write, durable: Options.SyncWrites);
         }
         catch (Exception ex)
         {
             DeadLetterBook.Discard();
-            throw Fail(ex, Backend.Classify(ex));
+            throw Fail(ex, StoreFaultKind.WriteFailed);
+        }
+    }
+
+    /// <summary>
+    /// After a batch is in: dead letters beyond their budget go, and a checkpoint starts when due. The batch
+    /// stands whatever happens here; a failed delete stops later writes.
+    /// </summary>
+    private void AfterCommit()
+    {
+        try
+        {
+            DeadLetterBook.ExpireOverBudget();
+        }
+        catch (Exception ex)
+        {
+            _ = Fail(ex, StoreFaultKind.WriteFailed);
+            return;
         }
 
-        DeadLetterBook.Committed();
+        if (Checkpoints.Due)
+        {
+            Checkpoints.Start(wait: false, Options.Faults);
+        }
     }
 
     /// <summary>Adds the names of preference features the catalog does not know yet, so that they survive a restart.</summary>

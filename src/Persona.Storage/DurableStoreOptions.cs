@@ -30,7 +30,11 @@ public record DurableStoreOptions
     /// <summary>fsync the log before a batch is acknowledged (default). Off trades durability of the last batches for speed.</summary>
     public bool SyncWrites { get; init; } = true;
 
-    /// <summary>Bytes the profile cache may hold (encoded profiles and their bookkeeping); colder profiles are read from their checkpoint.</summary>
+    /// <summary>
+    /// Bytes the profile cache may hold (encoded profiles and their bookkeeping); colder profiles are read from
+    /// their checkpoint. Enforced at checkpoints: a profile changed since the last one stays until a checkpoint
+    /// holds it, so the cache can exceed the budget by what one checkpoint interval changes.
+    /// </summary>
     public long ProfileCacheBytes { get; init; } = DefaultProfileCacheBytes;
 
     /// <summary>Write a checkpoint (changed profiles + log position) after this many log records...</summary>

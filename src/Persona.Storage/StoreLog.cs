@@ -23,6 +23,9 @@ internal static partial class StoreLog
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "The store at {Where} has no manifest (written before manifests existed): it is taken to have been built with this engine configuration, {Hash}")]
     public static partial void ManifestAdopted(ILogger logger, string where, string hash);
 
+    [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "The event at log position {Position} ({EventId}) could not be applied; it is skipped and dead-lettered")]
+    public static partial void EventSkipped(ILogger logger, long position, string eventId, Exception exception);
+
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Dead letters: {Removed} expired")]
     public static partial void DeadLettersExpired(ILogger logger, int removed);
 }

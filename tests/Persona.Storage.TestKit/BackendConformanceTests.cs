@@ -9,20 +9,8 @@ namespace Persona.Storage.TestKit;
 /// kinds, an ordered log with prefix deletion, profile snapshots, records, dead letters and metadata, all of
 /// which survive closing and reopening.
 /// </summary>
-public abstract class BackendConformanceTests : IDisposable
+public abstract class BackendConformanceTests : StoreTestBase
 {
-    private IStoreUnderTest? _store;
-
-    protected IStoreUnderTest Store => _store ??= CreateStoreUnderTest();
-
-    public void Dispose()
-    {
-        _store?.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    protected abstract IStoreUnderTest CreateStoreUnderTest();
-
     [Fact]
     public void Commit_EveryKindOfRecord_ReadBackAfterReopen()
     {

@@ -13,22 +13,8 @@ namespace Persona.Storage.TestKit;
 /// deduplication within its horizon, user history, catalog changes in log order, bounded recovery, retention,
 /// budgets. A backend's test project subclasses this with its <see cref="IStoreUnderTest"/>.
 /// </summary>
-public abstract class StoreConformanceTests : IDisposable
+public abstract class StoreConformanceTests : StoreTestBase
 {
-    private IStoreUnderTest? _store;
-
-    protected ProfileEngine Engine { get; } = new(new EngineConfig());
-
-    protected IStoreUnderTest Store => _store ??= CreateStoreUnderTest();
-
-    public void Dispose()
-    {
-        _store?.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    protected abstract IStoreUnderTest CreateStoreUnderTest();
-
     [Fact]
     public void Ingest_ThenReopen_ProfilesEqualTheUncrashedReference()
     {

@@ -1,4 +1,3 @@
-using Persona.Core.Engine;
 using Persona.Core.Pipeline;
 using Persona.Storage.Faults;
 using static Persona.Storage.TestKit.StoreTestData;
@@ -11,23 +10,9 @@ namespace Persona.Storage.TestKit;
 /// ends by reopening the store and comparing every profile with an uncrashed reference; where the fault lost an
 /// unacknowledged batch, a different batch follows the restart, so that reused log positions would show.
 /// </summary>
-public abstract class StoreFaultTests : IDisposable
+public abstract class StoreFaultTests : StoreTestBase
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private IStoreUnderTest? _store;
-
-    protected ProfileEngine Engine { get; } = new(new EngineConfig());
-
-    protected IStoreUnderTest Store => _store ??= CreateStoreUnderTest();
-
-    public void Dispose()
-    {
-        _store?.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    protected abstract IStoreUnderTest CreateStoreUnderTest();
-
     [Fact]
     public void Checkpoint_CopyingWhileABatchsLogWriteIsInFlight_NeverGetsAheadOfTheLog()
     {
@@ -253,6 +238,160 @@ public abstract class StoreFaultTests : IDisposable
         Assert.True(waited, "the batch waited for the compaction");
         Assert.True(compaction.Result > 0);
     }
+
+    [Fact]
+    public void Ingest_DeadLetterDeleteFailsAfterTheCommit_BatchStandsAndNoPositionIsReused()
+    {
+        // The dead letters' budget is spent by the batch's own rejected record; deleting the oldest fails after
+        // the batch's log write. The batch stands, later writes are refused, and after a restart the user's
+        // history is the user's own.
+        var t = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
+        var parser = new Persona.Core.Ingest.EventParser(Engine.Types, TimeProvider.System);
+        var options = new DurableStoreOptions { DeadLetterBytes = 10 };
+        var (store, backend) = OpenFaulty(options);
+        using (store)
+        {
+            backend.Before = primitive =>
+            {
+                if (primitive == "DeadLetters.DeleteThrough")
+                {
+                    throw new InjectedFaultException("No space left on device");
+                }
+            };
+            var result = store.Ingest(parser.ParseBody(System.Text.Encoding.UTF8.GetBytes($$"""[{"eventId":"a1","type":"search","userId":"A","timestamp":{{t}},"text":"x"},{"eventId":"bad","type":"rate","userId":"A","itemId":"i","timestamp":{{t}},"rating":9}]""")));
+            Assert.Equal((1, 1), (result.Accepted, result.Rejected));
+            Assert.Equal(StoreFaultKind.DiskFull, store.Health.Fault?.Kind);
+            Assert.Throws<StoreUnavailableException>(() => store.Ingest(Batch([Event("b1", "B", t)])));
+            Assert.Equal(["a1"], store.History("A").Select(e => e.EventId));
+        }
+
+        using var reopened = Store.Open(new DurableStoreOptions(), Engine);
+        reopened.Ingest(Batch([Event("b1", "B", t)]));
+        reopened.Ingest(Batch([Event("a2", "A", t + 1)]));
+        Assert.Equal(["a1", "a2"], reopened.History("A").Select(e => e.EventId));
+        Assert.Equal(["b1"], reopened.History("B").Select(e => e.EventId));
+    }
+
+    [Fact]
+    public void Ingest_AProfileCannotBeReadBack_NothingLoggedChainsUnchangedAndWritesRefused()
+    {
+        var t = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
+        using (var store = Store.Open(new DurableStoreOptions(), Engine))
+        {
+            store.Ingest(Batch([Event("c1", "C", t), Event("a1", "A", t)]));
+        }
+
+        var (faulty, backend) = OpenFaulty(new DurableStoreOptions());
+        using (faulty)
+        {
+            backend.Before = primitive =>
+            {
+                if (primitive == "Profiles.Read" && !faulty.IsInMemory("C"))
+                {
+                    return; // C loads; A's read fails
+                }
+
+                if (primitive == "Profiles.Read")
+                {
+                    throw new InjectedFaultException("injected read error");
+                }
+            };
+            Assert.Throws<StoreUnavailableException>(() => faulty.Ingest(Batch([Event("c2", "C", t + 1), Event("a2", "A", t + 1)])));
+            Assert.Throws<StoreUnavailableException>(() => faulty.Ingest(Batch([Event("b1", "B", t + 2)])));
+        }
+
+        using var reopened = Store.Open(new DurableStoreOptions(), Engine);
+        Assert.Equal(3, reopened.Ingest(Batch([Event("b1", "B", t + 2), Event("c3", "C", t + 3), Event("a3", "A", t + 3)])).Accepted);
+        Assert.Equal(["c1", "c3"], reopened.History("C").Select(e => e.EventId));
+        Assert.Equal(["a1", "a3"], reopened.History("A").Select(e => e.EventId));
+    }
+
+    [Fact]
+    public void Open_AnEventThatCannotBeAppliedOnReplay_SkippedDeadLetteredAndSkippedAgainLater()
+    {
+        // A batch fails while applying (after its log write); on the restart its replay fails too, as a chunk and
+        // then for its third event alone: that event is skipped (its batch was never acknowledged), the rest apply.
+        var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-3), users: 50, events: 600);
+        var (first, second) = (events[..500], events[500..]);
+        var ingestFaults = new TestFaults().On(FaultPoint.Apply, n =>
+        {
+            if (n == 2)
+            {
+                throw new InjectedFaultException("a bug while applying");
+            }
+        });
+        using (var store = Store.Open(new DurableStoreOptions { Faults = ingestFaults }, Engine))
+        {
+            store.UpsertItems(Batch(shop.Catalog));
+            store.Ingest(Batch(first));
+            store.Checkpoint();
+            Assert.Throws<StoreUnavailableException>(() => store.Ingest(Batch(second)));
+        }
+
+        // The first restart skips the event, then crashes in its closing checkpoint; the second replays the batch
+        // again and skips the event without being told (and without a second dead letter).
+        var replayFaults = new TestFaults()
+            .On(FaultPoint.Replay, n =>
+            {
+                if (n == 1 || n == 1 + 3)
+                {
+                    throw new InjectedFaultException("a bug while applying");
+                }
+            })
+            .On(FaultPoint.CheckpointProfilesWritten, _ => throw new InjectedFaultException("crash in the checkpoint after replay"));
+        Assert.Throws<InjectedFaultException>(() => Store.Open(new DurableStoreOptions { Faults = replayFaults }, Engine));
+        Assert.Equal(1 + 100, replayFaults.Hits(FaultPoint.Replay));
+
+        var poison = second[2];
+        using var reopened = Store.Open(new DurableStoreOptions(), Engine);
+        Assert.True(reopened.Health.IsHealthy);
+        Assert.Equal(99, reopened.Recovered.Replayed);
+        AssertProfiles(reopened, Reference(Engine, shop.Catalog, [.. first, .. second.Where(e => e != poison)]));
+        var letter = Assert.Single(reopened.DeadLetters());
+        Assert.Equal(poison.EventId, letter.Id);
+        Assert.Contains("could not be applied (InjectedFaultException: a bug while applying)", letter.Errors[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_StoreWithoutMarksLargerThanTheDedupeIndex_OpensAndStaysExact()
+    {
+        // A store written before log marks were kept (no marks, a checkpoint record of 8 bytes) whose log holds
+        // more events than a 1 MiB index does (about 45,000).
+        var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-20), users: 1_000, events: 80_000, sessionGap: TimeSpan.FromDays(1));
+        var options = new DurableStoreOptions { DedupeIndexBytes = 1 << 20, DedupeHorizon = TimeSpan.FromDays(30), Retention = TimeSpan.FromDays(60) };
+        using (var store = Store.Open(options, Engine))
+        {
+            store.UpsertItems(Batch(shop.Catalog));
+            foreach (var chunk in events.Chunk(5_000))
+            {
+                store.Ingest(Batch(chunk));
+            }
+        }
+
+        using (var backend = Store.OpenBackend(options))
+        {
+            var legacy = new Persona.Storage.Backend.StoreWrite();
+            backend.Meta.Scan("mark/", (key, _) =>
+            {
+                legacy.Meta.Add(new Persona.Storage.Backend.KeyedValue(key, null));
+                return true;
+            });
+            var position = new byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(position, events.Count + 1);
+            legacy.Meta.Add(new Persona.Storage.Backend.KeyedValue("checkpoint", position));
+            backend.Commit(legacy, durable: true);
+        }
+
+        using var reopened = Store.Open(options, Engine);
+        Assert.Equal(events.Count + 1, reopened.Recovered.Scanned);
+        var resent = reopened.Ingest(Batch(events.TakeLast(2_000)));
+        Assert.Equal(0, resent.Accepted);
+        Assert.Equal(2_000, resent.Duplicate + resent.Rejected);
+        AssertProfiles(reopened, Reference(Engine, shop.Catalog, events));
+    }
+
+    private static Persona.Core.Events.BehaviorEvent Event(string id, string user, long t) =>
+        new() { EventId = id, Type = (byte)Persona.Core.Events.EventType.Search, UserId = user, TimestampMs = t, Text = "x" };
 
     private static void Await(ManualResetEventSlim? signal)
     {

@@ -26,6 +26,9 @@ public interface IStoreBackend : IDisposable
     /// </summary>
     void Commit(StoreWrite write, bool durable);
 
+    /// <summary>Makes every commit so far durable, those made with <c>durable: false</c> included.</summary>
+    void Sync();
+
     /// <summary>What kind of failure an exception thrown by this backend is (a full disk, or any other).</summary>
     Persona.Core.Pipeline.StoreFaultKind Classify(Exception failure);
 }

@@ -121,7 +121,8 @@ internal sealed class ProfileCache : IDisposable
             return 0;
         }
 
-        var sample = _entries.Values.Take(4096).Select(e => e.LastAccess).Order().ToArray();
+        // A sample from the dictionary's own enumerator (its Values property would copy every entry).
+        var sample = _entries.Take(4096).Select(e => e.Value.LastAccess).Order().ToArray();
         var share = Math.Min(1.0, excess / (double)Math.Max(1, Bytes));
         var cutoff = sample[Math.Min(sample.Length - 1, (int)(share * sample.Length))];
         var evicted = 0;

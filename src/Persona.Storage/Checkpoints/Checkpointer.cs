@@ -160,6 +160,13 @@ internal sealed class Checkpointer
         faults?.Hit(FaultPoint.CheckpointCopy);
         if (dirty.Count > 0)
         {
+            // The log first: a backend's bulk path may make the profiles durable at once, and they must never be
+            // durable ahead of the events they reflect (with SyncWrites off, the log's tail is not yet).
+            if (!_options.SyncWrites)
+            {
+                _backend.Sync();
+            }
+
             _backend.Profiles.Write(dirty);
         }
 
@@ -175,7 +182,7 @@ internal sealed class Checkpointer
         // Read now: at least the position of any profile copied above.
         record = record with { HighSeq = _log.Position };
         write.Meta.Add(new KeyedValue(CheckpointRecord.Key, record.ToBytes()));
-        _backend.Commit(write, durable: _options.SyncWrites);
+        _backend.Commit(write, durable: true);
         Volatile.Write(ref _completed, record);
         faults?.Hit(FaultPoint.CheckpointWritten);
         StoreLog.Checkpointed(_logger, record.Position, dirty.Count, write.Items.Count, evicted);

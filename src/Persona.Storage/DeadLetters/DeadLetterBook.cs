@@ -58,7 +58,7 @@ internal sealed class DeadLetterBook
         }
     }
 
-    /// <summary>The commit holding the added letters succeeded; the budget is then enforced.</summary>
+    /// <summary>The commit holding the added letters succeeded (<see cref="ExpireOverBudget"/> then enforces the budget).</summary>
     public void Committed()
     {
         foreach (var letter in _pending)
@@ -68,31 +68,44 @@ internal sealed class DeadLetterBook
         }
 
         _pending.Clear();
-        if (Bytes > _budgetBytes)
-        {
-            Expire(DateTimeOffset.MinValue);
-        }
     }
+
+    /// <summary>Deletes the oldest letters beyond the byte budget; returns how many.</summary>
+    public int ExpireOverBudget() => Bytes > _budgetBytes ? Expire(DateTimeOffset.MinValue) : 0;
 
     /// <summary>The commit failed: the added letters were not written.</summary>
     public void Discard() => _pending.Clear();
 
-    /// <summary>Deletes the oldest letters beyond the budget, and those received before <paramref name="now"/> minus the age limit; returns how many.</summary>
+    /// <summary>
+    /// Deletes the oldest letters beyond the budget, and those received before <paramref name="now"/> minus the
+    /// age limit; returns how many. The delete comes first: should it fail, the letters are still counted.
+    /// </summary>
     public int Expire(DateTimeOffset now)
     {
         var cut = 0L;
         var removed = 0;
-        while (_kept.TryPeek(out var oldest) && (Bytes > _budgetBytes || (now != DateTimeOffset.MinValue && ReceivedAt(oldest.Seq) < now - _maxAge)))
+        var bytes = Bytes;
+        foreach (var (seq, size) in _kept)
         {
-            _kept.Dequeue();
-            Interlocked.Add(ref _bytes, -oldest.Bytes);
-            cut = oldest.Seq;
+            if (bytes <= _budgetBytes && (now == DateTimeOffset.MinValue || ReceivedAt(seq) >= now - _maxAge))
+            {
+                break;
+            }
+
+            bytes -= size;
+            cut = seq;
             removed++;
         }
 
-        if (cut > 0)
+        if (cut == 0)
         {
-            _store.DeleteThrough(cut);
+            return 0;
+        }
+
+        _store.DeleteThrough(cut);
+        for (var i = 0; i < removed; i++)
+        {
+            Interlocked.Add(ref _bytes, -_kept.Dequeue().Bytes);
         }
 
         return removed;

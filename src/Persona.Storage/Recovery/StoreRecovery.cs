@@ -56,7 +56,6 @@ internal static class StoreRecovery
             StoreLog.LogTailLost(store.Logger, logEnd, checkpoint.HighSeq);
         }
 
-        store.Log.Restore(Math.Max(logEnd, Math.Max(checkpoint.Position, checkpoint.HighSeq)));
         var first = 0L;
         backend.Log.Scan(0, (seq, _) =>
         {
@@ -65,20 +64,20 @@ internal static class StoreRecovery
         });
         store.Retention.Restore(first == 0 ? logEnd : first - 1);
 
-        var marks = new List<(string Key, byte[] Value)>();
         backend.Meta.Scan(LogMarks.KeyPrefix, (key, value) =>
         {
-            marks.Add((key, value.ToArray()));
+            store.Dedupe.Marks.Load(key, value);
             return true;
         });
-        foreach (var (key, value) in marks)
-        {
-            store.Dedupe.Marks.Load(key, value);
-        }
+        var skipped = new HashSet<long>();
+        backend.Meta.Scan(SkipPrefix, (key, _) => skipped.Add(long.Parse(key.AsSpan(SkipPrefix.Length), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture)));
 
+        // While replaying, the position is the replay's (a checkpoint taken meanwhile must not claim more).
+        store.Log.Restore(checkpoint.Position);
         store.Dedupe.Restore(checkpoint.WatermarkMs, [], logEnd);
-        var (scanned, replayed) = Scan(store, checkpoint.Position, Math.Min(store.Dedupe.Index.Cut, checkpoint.Position) + 1);
+        var (scanned, replayed) = Scan(store, checkpoint.Position, Math.Min(store.Dedupe.Index.Cut, checkpoint.Position) + 1, skipped);
         store.Recovered = (scanned, replayed);
+        store.Log.Restore(Math.Max(logEnd, Math.Max(checkpoint.Position, checkpoint.HighSeq)));
         if (replayed > 0)
         {
             store.Checkpoints.Start(wait: true, store.Options.Faults);
@@ -91,7 +90,7 @@ internal static class StoreRecovery
     /// Reads the log from <paramref name="from"/>: events up to <paramref name="checkpoint"/> are only indexed
     /// for deduplication; later events and catalog changes are replayed in log order.
     /// </summary>
-    private static (long Scanned, long Replayed) Scan(DurableProfileStore store, long checkpoint, long from)
+    private static (long Scanned, long Replayed) Scan(DurableProfileStore store, long checkpoint, long from, HashSet<long> skipped)
     {
         var names = new MissingNames(store.Catalog);
         var pending = new List<(long Seq, BehaviorEvent Event)>(ReplayBatch);
@@ -99,7 +98,13 @@ internal static class StoreRecovery
         long replayed = 0;
         store.Backend.Log.Scan(from, (seq, record) =>
         {
-            scanned++;
+            // Marks along the part that is only indexed too: a store written before marks were kept has none, and
+            // the index's budget needs them to move its cut.
+            if (++scanned % ReplayBatch == 0 && seq <= checkpoint)
+            {
+                store.Dedupe.Mark(seq - 1);
+            }
+
             if (LogRecord.KindOf(record, out var body) == LogRecord.Kind.Items)
             {
                 if (seq > checkpoint)
@@ -110,6 +115,7 @@ internal static class StoreRecovery
                     store.Checkpoints.ItemsChanged(items.Select(i => i.ItemId));
                     store.Checkpoints.Counted(1);
                     store.Dedupe.Mark(seq);
+                    store.Log.Restore(seq);
                 }
 
                 return true;
@@ -134,6 +140,11 @@ internal static class StoreRecovery
             }
 
             store.Dedupe.Recover(DedupeIndex.Fingerprint(e.EventId), seq, e.TimestampMs);
+            if (skipped.Contains(seq))
+            {
+                return true; // could not be applied on an earlier open: dead-lettered then
+            }
+
             pending.Add((seq, e));
             replayed++;
             if (pending.Count == ReplayBatch)
@@ -174,33 +185,93 @@ internal static class StoreRecovery
         }
     }
 
-    /// <summary>Applies replayed events through the same path as ingestion; clears <paramref name="pending"/>.</summary>
+    /// <summary>
+    /// Applies replayed events through the same path as ingestion, then checkpoints when one is due (the replay
+    /// may hold more changed profiles than the cache's budget); clears <paramref name="pending"/>. Should a
+    /// chunk fail to apply, its events are applied one at a time and those that fail are skipped for good.
+    /// </summary>
     private static void Replay(DurableProfileStore store, List<(long Seq, BehaviorEvent Event)> pending)
     {
-        var n = pending.Count;
-        if (n == 0)
+        if (pending.Count == 0)
         {
             return;
         }
 
+        try
+        {
+            Apply(store, pending);
+        }
+        catch (Exception chunkError)
+        {
+            store.Applier.Discard();
+            if (pending.Count == 1)
+            {
+                Skip(store, pending[0].Seq, pending[0].Event, chunkError);
+            }
+            else
+            {
+                foreach (var one in pending)
+                {
+                    try
+                    {
+                        Apply(store, [one]);
+                    }
+                    catch (Exception ex)
+                    {
+                        store.Applier.Discard();
+                        Skip(store, one.Seq, one.Event, ex);
+                    }
+                }
+            }
+        }
+
+        store.Checkpoints.Counted(pending.Count);
+        store.Dedupe.Mark(pending[^1].Seq);
+        store.Log.Restore(pending[^1].Seq);
+        pending.Clear();
+        if (store.Checkpoints.Due)
+        {
+            store.Checkpoints.Start(wait: true, store.Options.Faults);
+        }
+    }
+
+    private static void Apply(DurableProfileStore store, List<(long Seq, BehaviorEvent Event)> events)
+    {
+        store.Options.Faults?.Hit(Faults.FaultPoint.Replay);
+        var n = events.Count;
         var partitions = Partitions.For(n);
         var partition = new int[n];
         var entries = new CachedProfile[n];
         var tick = store.Cache.Tick();
         for (var i = 0; i < n; i++)
         {
-            var (seq, e) = pending[i];
+            var (seq, e) = events[i];
             partition[i] = (e.UserId.GetHashCode() & int.MaxValue) % partitions;
             entries[i] = store.Cache.GetOrLoad(e.UserId, tick);
             entries[i].LastLoggedSeq = Math.Max(entries[i].LastLoggedSeq, seq);
         }
 
-        store.Applier.Compute(pending, entries, partition, partitions);
+        store.Applier.Compute(events, entries, partition, partitions);
         store.Cache.Account(store.Applier.Publish(store.Checkpoints.MarkDirty));
-        store.Checkpoints.Counted(n);
-        store.Dedupe.Mark(pending[^1].Seq);
-        pending.Clear();
     }
+
+    /// <summary>
+    /// An event the engine cannot apply (it was never acknowledged: its batch failed with the same error): it
+    /// goes to the dead letters with the error, and a metadata key makes every later open skip it too.
+    /// </summary>
+    private static void Skip(DurableProfileStore store, long seq, BehaviorEvent e, Exception error)
+    {
+        var write = new StoreWrite();
+        var reason = new Core.Ingest.RecordError(0, e.EventId, [$"event: could not be applied ({error.GetType().Name}: {error.Message}); skipped at log position {seq}"]);
+        store.DeadLetterBook.Add(write, [(reason, JsonSerializer.Serialize(e, StoreJson.Options))], store.Clock.GetUtcNow());
+        write.Meta.Add(new KeyedValue(SkipPrefix + seq.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), Array.Empty<byte>()));
+        store.Backend.Commit(write, durable: true);
+        store.DeadLetterBook.Committed();
+        StoreLog.EventSkipped(store.Logger, seq, e.EventId, error);
+    }
+
+    /// <summary>The prefix of the metadata keys of log positions replay skips.</summary>
+    private const string SkipPrefix = "skip/";
 
     /// <summary>The stored user filter, or (a store written before filters were stored) one rebuilt from the profiles' keys.</summary>
     private static KeyFilter LoadUsers(IStoreBackend backend)

@@ -32,7 +32,16 @@ internal sealed class RetentionCompactor(DurableProfileStore store)
                     return 0;
                 }
 
-                var expired = store.DeadLetterBook.Expire(store.Clock.GetUtcNow());
+                int expired;
+                try
+                {
+                    expired = store.DeadLetterBook.Expire(store.Clock.GetUtcNow());
+                }
+                catch (Exception ex)
+                {
+                    throw store.Fail(ex, Core.Pipeline.StoreFaultKind.WriteFailed);
+                }
+
                 if (expired > 0)
                 {
                     StoreLog.DeadLettersExpired(store.Logger, expired);
