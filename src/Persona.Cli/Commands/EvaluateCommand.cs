@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Persona.Core.Engine;
 using Persona.Evaluation;
 using Persona.Evaluation.Loaders;
 using Persona.Evaluation.Models;
@@ -32,10 +33,12 @@ internal static class EvaluateCommand
         var horizon = new Option<double>("--horizon-days") { Description = "synthetic: span over which change points and churn are planted", DefaultValueFactory = _ => 20 };
         var halfLife = new Option<double>("--half-life-days") { Description = "popularity-decayed: half-life", DefaultValueFactory = _ => 30 };
         var output = new Option<string>("--out") { Description = "Report path", DefaultValueFactory = _ => "report.json" };
-        var command = new Command("evaluate", "Evaluate a model on a real dataset with a published protocol") { dataset, format, protocol, model, k, seed, negatives, blend, users, events, refresh, horizon, halfLife, output };
+        var engineConfig = CommonOptions.EngineConfig();
+        var command = new Command("evaluate", "Evaluate a model on a real dataset with a published protocol") { dataset, format, protocol, model, k, seed, negatives, blend, users, events, refresh, horizon, halfLife, output, engineConfig };
         command.SetAction(r =>
         {
             var watch = Stopwatch.StartNew();
+            var config = r.GetValue(engineConfig) is { } path ? EngineConfigJson.Load(path) : null;
             if (r.GetValue(protocol) is "freshness" or "interest" && r.GetValue(model) != "interest")
             {
                 Console.Error.WriteLine("protocol: freshness and interest evaluate the engine's profiles: use --model interest");
@@ -66,8 +69,8 @@ internal static class EvaluateCommand
                     Horizon = TimeSpan.FromDays(r.GetValue(horizon)),
                 });
                 var (fm, evaluated) = r.GetValue(protocol) == "interest"
-                    ? InterestAccuracyProtocol.Run(shop)
-                    : FreshnessProtocol.Run(shop, r.GetValue(k), refreshHours: r.GetValue(refresh));
+                    ? InterestAccuracyProtocol.Run(shop, config)
+                    : FreshnessProtocol.Run(shop, r.GetValue(k), refreshHours: r.GetValue(refresh), config: config);
                 return Write(new EvaluationReport($"synthetic(seed={r.GetValue(seed)},users={r.GetValue(users)},events={r.GetValue(events)})", "synthetic", r.GetValue(protocol)!, "interest", r.GetValue(k), evaluated, Math.Round(watch.Elapsed.TotalSeconds, 2), fm), r.GetValue(output)!);
             }
 
@@ -76,14 +79,14 @@ internal static class EvaluateCommand
                 var loaded = Datasets.LoadEvents(r.GetValue(format)!, r.GetValue(dataset)!);
                 var ordered = loaded.Events.OrderBy(e => e.TimestampMs).ToList();
                 string[] variants = r.GetValue(protocol) == "freshness" ? ["live", "frozen", "periodic"] : ["live", "popularity"];
-                var (pm, count) = FreshnessProtocol.Run(ordered, loaded.Catalog, (long)(ordered.Count * 0.3), variants, r.GetValue(k), r.GetValue(refresh));
+                var (pm, count) = FreshnessProtocol.Run(ordered, loaded.Catalog, (long)(ordered.Count * 0.3), variants, r.GetValue(k), r.GetValue(refresh), config);
                 return Write(new EvaluationReport(loaded.Name, r.GetValue(format)!, r.GetValue(protocol)!, "interest", r.GetValue(k), count, Math.Round(watch.Elapsed.TotalSeconds, 2), pm), r.GetValue(output)!);
             }
 
             if (r.GetValue(protocol) == "session")
             {
                 var (train, test) = Datasets.LoadSessionSplit(r.GetValue(format)!, r.GetValue(dataset)!);
-                var sessionModel = CreateModel(r.GetValue(model)!, stratified: false, r.GetValue(seed), r.GetValue(blend), r.GetValue(halfLife));
+                var sessionModel = CreateModel(r.GetValue(model)!, stratified: false, r.GetValue(seed), r.GetValue(blend), r.GetValue(halfLife), config);
                 var (sm, sessions, predictions) = SessionProtocol.Run(train, test, sessionModel);
                 sm["predictions"] = predictions;
                 return Write(new EvaluationReport(train.Name, r.GetValue(format)!, "session", sessionModel.Name, r.GetValue(k), sessions, Math.Round(watch.Elapsed.TotalSeconds, 2), sm), r.GetValue(output)!);
@@ -91,7 +94,7 @@ internal static class EvaluateCommand
 
             var data = Datasets.LoadSequences(r.GetValue(format)!, r.GetValue(dataset)!);
             var stratified = r.GetValue(protocol) == "ms-stratified";
-            var m = CreateModel(r.GetValue(model)!, stratified, r.GetValue(seed), r.GetValue(blend), r.GetValue(halfLife));
+            var m = CreateModel(r.GetValue(model)!, stratified, r.GetValue(seed), r.GetValue(blend), r.GetValue(halfLife), config);
             var (metrics, evaluatedUsers) = stratified
                 ? StratifiedSplit.Run(data, m, r.GetValue(k), seed: r.GetValue(seed))
                 : LeaveOneOut.Run(data, m, r.GetValue(negatives), r.GetValue(seed));
@@ -101,12 +104,12 @@ internal static class EvaluateCommand
         return command;
     }
 
-    private static ISequenceModel CreateModel(string name, bool stratified, int seed, float blend, double halfLifeDays) => name switch
+    private static ISequenceModel CreateModel(string name, bool stratified, int seed, float blend, double halfLifeDays, EngineConfig? config) => name switch
     {
         "random" => new RandomModel(seed),
         "itemknn" => stratified ? new ItemKnnModel { Recent = int.MaxValue, RecencyWeighted = false, Neighbours = 200 } : new ItemKnnModel(),
         "sequential-rules" => new SequentialRulesModel(),
-        "interest" => new InterestModel { Blend = blend },
+        "interest" => config is null ? new InterestModel { Blend = blend } : new InterestModel { Blend = blend, Config = config },
         "popularity-all" => new PopularityModel(leaky: true),
         "popularity-decayed" => new DecayedPopularityModel(TimeSpan.FromDays(halfLifeDays)),
         _ => new PopularityModel(),

@@ -13,7 +13,7 @@ namespace Persona.Evaluation.Models;
 /// </summary>
 public sealed class InterestModel : ISequenceModel
 {
-    private readonly ProfileEngine _engine = new(new EngineConfig { MaxInterests = 512 });
+    private ProfileEngine _engine = new(new EngineConfig { MaxInterests = 512 });
     private readonly CatalogIndex _catalog = new();
     private Dictionary<ulong, int[]> _itemsByFeature = [];
     private float[] _popularity = [];
@@ -23,6 +23,13 @@ public sealed class InterestModel : ISequenceModel
 
     /// <summary>0: rank by interest match alone; &gt; 0: popularity × (Blend + match).</summary>
     public float Blend { get; init; }
+
+    /// <summary>The engine's settings (by default the defaults, with 512 interests kept per profile).</summary>
+    public EngineConfig Config
+    {
+        get => _engine.Config;
+        init => _engine = new ProfileEngine(value);
+    }
 
     public void Fit(SequenceDataset dataset, IReadOnlyList<Interaction[]> training)
     {

@@ -18,10 +18,10 @@ public static class FreshnessProtocol
 {
     private static readonly string[] Variants = ["live", "frozen", "periodic"];
 
-    public static (SortedDictionary<string, double> Metrics, int Evaluated) Run(SyntheticShop shop, int k = 10, double warmup = 0.3, double refreshHours = 24)
+    public static (SortedDictionary<string, double> Metrics, int Evaluated) Run(SyntheticShop shop, int k = 10, double warmup = 0.3, double refreshHours = 24, EngineConfig? config = null)
     {
         ArgumentNullException.ThrowIfNull(shop);
-        return Run(shop.Events(), shop.Catalog, (long)(shop.Options.Events * warmup), Variants, k, refreshHours);
+        return Run(shop.Events(), shop.Catalog, (long)(shop.Options.Events * warmup), Variants, k, refreshHours, config);
     }
 
     /// <summary>
@@ -29,12 +29,12 @@ public static class FreshnessProtocol
     /// periodic and popularity (no profile: the most popular items).
     /// </summary>
     public static (SortedDictionary<string, double> Metrics, int Evaluated) Run(
-        IEnumerable<BehaviorEvent> stream, IReadOnlyList<CatalogItem> catalogItems, long warmupEvents, IReadOnlyList<string> variants, int k = 10, double refreshHours = 24)
+        IEnumerable<BehaviorEvent> stream, IReadOnlyList<CatalogItem> catalogItems, long warmupEvents, IReadOnlyList<string> variants, int k = 10, double refreshHours = 24, EngineConfig? config = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(catalogItems);
         ArgumentNullException.ThrowIfNull(variants);
-        var engine = new ProfileEngine(new EngineConfig());
+        var engine = new ProfileEngine(config ?? new EngineConfig());
         var index = new CatalogIndex();
         var catalog = catalogItems.ToList();
         var itemIndex = catalog.Select((c, i) => (c.ItemId, i)).ToDictionary(p => p.ItemId, p => p.i, StringComparer.Ordinal);

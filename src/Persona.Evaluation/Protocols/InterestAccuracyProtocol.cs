@@ -14,10 +14,10 @@ namespace Persona.Evaluation.Protocols;
 /// </summary>
 public static class InterestAccuracyProtocol
 {
-    public static (SortedDictionary<string, double> Metrics, int Users) Run(SyntheticShop shop)
+    public static (SortedDictionary<string, double> Metrics, int Users) Run(SyntheticShop shop, EngineConfig? config = null)
     {
         ArgumentNullException.ThrowIfNull(shop);
-        var engine = new ProfileEngine(new EngineConfig());
+        var engine = new ProfileEngine(config ?? new EngineConfig());
         var index = new CatalogIndex();
         index.Upsert(shop.Catalog);
         var leafIds = shop.LeafCategories.Select(l => FeatureId.Of(FeatureKind.Category, l)).ToArray();
