@@ -80,6 +80,36 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task GetProfile_ServiceStartedWithAnEngineConfigFile_ProfilesFollowItAndAnotherIsRefused()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "persona-engine-" + Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(file, """{ "recentItems": 2, "typeWeights": { "view": 0 } }""");
+        var dir = Path.Combine(Path.GetTempPath(), "persona-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var config = Persona.Core.Engine.EngineConfigJson.Load(file);
+            await using (var server = await TestServer.StartAsync(dataDir: dir, engineConfig: config))
+            {
+                Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync(new Uri("/v1/items", UriKind.Relative), new StringContent("""[{"itemId":"lip","categoryPath":["Beauty"]}]""", Encoding.UTF8, "application/json"))).StatusCode);
+                var t = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
+                var events = string.Join('\n', Enumerable.Range(0, 4).Select(i => $$"""{"eventId":"v{{i}}","type":"view","userId":"u","itemId":"lip","timestamp":{{t + i}}}"""));
+                Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync(new Uri("/v1/events", UriKind.Relative), new StringContent(events, Encoding.UTF8, "application/x-ndjson"))).StatusCode);
+                var profile = await server.Client.GetFromJsonAsync<JsonElement>(new Uri("/v1/users/u/profile", UriKind.Relative));
+                Assert.Equal(2, profile.GetProperty("recentItems").GetArrayLength()); // recentItems: 2
+                Assert.Equal(0, profile.GetProperty("interests").GetProperty("categories").GetArrayLength()); // views weigh 0
+            }
+
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServer.StartAsync(dataDir: dir));
+            Assert.Contains("recentItems: 2 → 50", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task OpenApi_Document_ListsEndpoints()
     {
         await using var server = await TestServer.StartAsync();

@@ -25,21 +25,26 @@ public sealed class CrashTests
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Fault injection per run (null: a kill by timer); the runs after these go to the end.</summary>
-    private static readonly string?[] Runs =
+    /// <summary>
+    /// The runs before the last: each is killed by fault injection at a named point, or by the test after some
+    /// requests. One run takes no checkpoint, so that its kill leaves a catalog change with events on both sides
+    /// to replay. The runs after these go to the end.
+    /// </summary>
+    private static readonly Run[] Runs =
     [
-        null,
-        "CheckpointProfilesWritten:kill@2",
-        "BeforeLogCommit:kill@4",
-        null,
-        "AfterLogCommit:kill@3",
-        "CheckpointCopy:kill@2",
+        new(null, KillAfter: 5),
+        new("CheckpointProfilesWritten:kill@2"),
+        new("BeforeLogCommit:kill@4"),
+        new(null, KillAfter: 25, CheckpointEvery: 10_000_000),
+        new("AfterLogCommit:kill@3"),
+        new("CheckpointCopy:kill@2"),
+        new(null, KillAfter: 9),
     ];
 
     [Fact]
     public async Task Serve_KilledAgainAndAgainWithCatalogChangesAndResentBatches_RecoversExactlyOnce()
     {
-        var shop = new SyntheticShop(new ShopOptions { Seed = 11, Users = 300, Items = 500, Events = 24_000, Start = DateTimeOffset.UtcNow.AddDays(-8), MeanSessionGap = TimeSpan.FromHours(10) });
+        var shop = new SyntheticShop(new ShopOptions { Seed = 11, Users = 300, Items = 500, Events = 36_000, Start = DateTimeOffset.UtcNow.AddDays(-8), MeanSessionGap = TimeSpan.FromHours(7) });
         var operations = Operations(shop);
         var types = new EventTypes();
         var dir = Path.Combine(Path.GetTempPath(), "persona-crash-" + Guid.NewGuid().ToString("N"));
@@ -52,9 +57,9 @@ public sealed class CrashTests
             var kills = 0;
             while (next < operations.Count)
             {
-                var fault = run < Runs.Length ? Runs[run] : null;
+                var plan = run < Runs.Length ? Runs[run] : new Run(null);
                 var port = TestServer.FreePort();
-                using var process = StartServe(dir, port, fault, normalPriority: run % 2 == 1, stderr);
+                using var process = StartServe(dir, port, plan, normalPriority: run % 2 == 1, stderr);
                 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
                 if (!await WaitHealthy(http, process))
                 {
@@ -65,7 +70,7 @@ public sealed class CrashTests
 
                 // Batches of a different size each run, so that what is re-sent is cut and mixed differently.
                 var batchSize = 300 + (run * 137 % 400);
-                var killAfter = fault is null && run < Runs.Length ? 5 + run : int.MaxValue;
+                var killAfter = plan.KillAfter;
                 var sent = 0;
                 var died = false;
                 while (next < operations.Count && !died)
@@ -103,7 +108,7 @@ public sealed class CrashTests
             }
 
             Assert.True(kills >= Runs.Length, $"expected at least {Runs.Length} kills, got {kills}");
-            foreach (var point in Runs.OfType<string>().Select(f => f[..f.IndexOf(':', StringComparison.Ordinal)]))
+            foreach (var point in Runs.Select(r => r.Fault).OfType<string>().Select(f => f[..f.IndexOf(':', StringComparison.Ordinal)]))
             {
                 Assert.Contains(stderr, line => line.StartsWith($"persona: fault injected: kill at {point} ", StringComparison.Ordinal));
             }
@@ -199,21 +204,21 @@ public sealed class CrashTests
         return (next, offset + count);
     }
 
-    private static Process StartServe(string dir, int port, string? fault, bool normalPriority, ConcurrentQueue<string> stderr)
+    private static Process StartServe(string dir, int port, Run plan, bool normalPriority, ConcurrentQueue<string> stderr)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "persona.dll");
         var info = new ProcessStartInfo("dotnet")
         {
             // Checkpoints every two batches: kills also land while a checkpoint is written in the background;
             // those of 150 profiles or more are written as table files and ingested, smaller ones through the log.
-            ArgumentList = { dll, "serve", "--data-dir", dir, "--urls", $"http://127.0.0.1:{port}", "--checkpoint-every", "1000", "--checkpoint-file-min-profiles", "150" },
+            ArgumentList = { dll, "serve", "--data-dir", dir, "--urls", $"http://127.0.0.1:{port}", "--checkpoint-every", plan.CheckpointEvery.ToString(System.Globalization.CultureInfo.InvariantCulture), "--checkpoint-file-min-profiles", "150" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (fault is not null)
+        if (plan.Fault is not null)
         {
-            info.Environment["PERSONA_FAULTS"] = fault;
+            info.Environment["PERSONA_FAULTS"] = plan.Fault;
         }
 
         if (normalPriority)
@@ -266,6 +271,9 @@ public sealed class CrashTests
 
         throw new TimeoutException("persona serve did not become healthy");
     }
+
+    /// <summary>One run of the service: the fault it dies of (PERSONA_FAULTS), or the request after which the test kills it, and its checkpoint interval.</summary>
+    private sealed record Run(string? Fault, int KillAfter = int.MaxValue, int CheckpointEvery = 1_000);
 
     /// <summary>One step of the client's stream: events, or a catalog change.</summary>
     private sealed record Operation(List<BehaviorEvent>? Events, List<CatalogItem>? Items);

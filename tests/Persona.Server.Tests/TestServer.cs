@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Persona.Core.Engine;
 using Persona.Storage.Faults;
 using Persona.Storage.RocksDb;
 
@@ -27,11 +28,11 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestServer> StartAsync(long maxBodyBytes = 8 * 1024 * 1024, int maxQueuedBatches = IngestWorker.DefaultCapacity, bool inlineIo = true, IFaultInjector? faults = null, string? dataDir = null)
+    public static async Task<TestServer> StartAsync(long maxBodyBytes = 8 * 1024 * 1024, int maxQueuedBatches = IngestWorker.DefaultCapacity, bool inlineIo = true, IFaultInjector? faults = null, string? dataDir = null, EngineConfig? engineConfig = null)
     {
         var dir = dataDir ?? Path.Combine(Path.GetTempPath(), "persona-test-" + Guid.NewGuid().ToString("N"));
         var uri = new Uri($"http://127.0.0.1:{FreePort()}");
-        var app = PersonaApp.Create(new ServerOptions { Store = new EmbeddedStoreOptions { DataDirectory = dir, Faults = faults }, Urls = uri.ToString().TrimEnd('/'), MaxBodyBytes = maxBodyBytes, MaxBatchRecords = 5_000, MaxQueuedBatches = maxQueuedBatches, InlineIo = inlineIo });
+        var app = PersonaApp.Create(new ServerOptions { Store = new EmbeddedStoreOptions { DataDirectory = dir, Faults = faults }, Urls = uri.ToString().TrimEnd('/'), MaxBodyBytes = maxBodyBytes, MaxBatchRecords = 5_000, MaxQueuedBatches = maxQueuedBatches, InlineIo = inlineIo }, engineConfig);
         await app.StartAsync();
         return new TestServer(app, dir, dataDir is null, uri);
     }
