@@ -7,7 +7,7 @@ namespace Persona.Storage.RocksDb;
 
 /// <summary>
 /// The embedded backend: one RocksDB database in the data directory, a column family per kind of record
-/// (events, profiles, items, users, deadletter, meta). A commit is one atomic write batch across families,
+/// (events, profiles, items, users, deadletter, meta, eventids). A commit is one atomic write batch across families,
 /// fsynced through the write-ahead log when durable.
 /// </summary>
 internal sealed class RocksDbBackend : IStoreBackend
@@ -33,6 +33,14 @@ internal sealed class RocksDbBackend : IStoreBackend
             .SetMaxWriteBufferNumber(6)
             .SetCompressionPerLevel(LevelCompression, (ulong)LevelCompression.Length);
         var profileOptions = Cf(64 << 20);
+
+        // Event ids on disk: looked up by (bucket, fingerprint) prefix, so the Bloom filters are over prefixes.
+        var idOptions = new ColumnFamilyOptions()
+            .SetBlockBasedTableFactory(new BlockBasedTableOptions().SetFilterPolicy(BloomFilterPolicy.Create(10, false)).SetWholeKeyFiltering(false))
+            .SetPrefixExtractor(SliceTransform.CreateFixedPrefix(RocksEventIds.PrefixLength))
+            .SetMemtablePrefixBloomSizeRatio(0.1)
+            .SetWriteBufferSize(16 << 20)
+            .SetCompressionPerLevel(LevelCompression, (ulong)LevelCompression.Length);
         var families = new ColumnFamilies
         {
             { "events", Cf(64 << 20) },
@@ -41,6 +49,7 @@ internal sealed class RocksDbBackend : IStoreBackend
             { "users", Cf(8 << 20) },
             { "deadletter", Cf(4 << 20) },
             { "meta", Cf(1 << 20) },
+            { "eventids", idOptions },
         };
 
         // The write-ahead log is bounded: past it, the families holding its oldest data are flushed, so that
@@ -52,7 +61,7 @@ internal sealed class RocksDbBackend : IStoreBackend
             .SetMaxBackgroundCompactions(2)
             .SetMaxTotalWalSize(256UL << 20);
         _db = RocksDbSharp.RocksDb.Open(db, options.DataDirectory, families);
-        _families = [.. new[] { "events", "profiles", "items", "users", "deadletter", "meta" }.Select(_db.GetColumnFamily)];
+        _families = [.. new[] { "events", "profiles", "items", "users", "deadletter", "meta", "eventids" }.Select(_db.GetColumnFamily)];
         _syncWrite = new WriteOptions().SetSync(true);
         _plainWrite = new WriteOptions().SetSync(false);
         Log = new RocksEventLog(_db, _families[0]);
@@ -60,6 +69,7 @@ internal sealed class RocksDbBackend : IStoreBackend
         Records = new RocksRecords(_db, _families[2], _families[3]);
         DeadLetters = new RocksDeadLetters(_db, _families[4]);
         Meta = new RocksMeta(_db, _families[5]);
+        EventIds = new RocksEventIds(_db, _families[6], idOptions, Path.Combine(options.DataDirectory, "ingest"));
     }
 
     public IEventLogStore Log { get; }
@@ -71,6 +81,8 @@ internal sealed class RocksDbBackend : IStoreBackend
     public IDeadLetterStore DeadLetters { get; }
 
     public IMetaStore Meta { get; }
+
+    public IEventIdStore EventIds { get; }
 
     private ColumnFamilyHandle Events => _families[0];
 

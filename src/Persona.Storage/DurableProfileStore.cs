@@ -51,7 +51,7 @@ public sealed class DurableProfileStore : IProfileStore
         Clock = clock;
         Logger = logger;
         Log = new EventLog(backend.Log);
-        Dedupe = new Deduplicator(options.DedupeHorizon, options.DedupeIndexBytes, Log.EventIdAt);
+        Dedupe = new Deduplicator(options.DedupeHorizon, options.DedupeIndexBytes, Log.EventIdAt, new ColdIds(backend, Log.EventIdAt, ex => Fail(ex, StoreFaultKind.WriteFailed)));
         Cache = new ProfileCache(backend.Profiles, new KeyFilter(1 << 18), options.ProfileCacheBytes);
         Applier = new BatchApplier(engine, Catalog);
         Checkpoints = new Checkpointer(backend, Cache, Catalog, Log, Dedupe, options, clock, logger, ex => Fail(ex, StoreFaultKind.WriteFailed));
@@ -75,6 +75,7 @@ public sealed class DurableProfileStore : IProfileStore
         DedupeEntries = Dedupe.Index.Count,
         DedupeBytes = Dedupe.Index.Bytes,
         DedupeFloorMs = Dedupe.FloorMs == long.MinValue ? 0 : Dedupe.FloorMs,
+        DedupeDiskLookups = Dedupe.Cold?.Lookups ?? 0,
     };
 
     public StoreHealth Health => Volatile.Read(ref _fault) is { } fault ? new StoreHealth(fault) : StoreHealth.Healthy;
@@ -445,6 +446,7 @@ public sealed class DurableProfileStore : IProfileStore
                 }
                 finally
                 {
+                    Dedupe.Cold?.Complete(wait: true); // a spill in flight writes to the backend
                     Cache.Dispose();
                     Backend.Dispose();
                 }

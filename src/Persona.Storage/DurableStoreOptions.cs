@@ -15,7 +15,7 @@ public record DurableStoreOptions
     /// <summary>The default of <see cref="ProfileCacheBytes"/>: 1 GiB.</summary>
     public const long DefaultProfileCacheBytes = 1L << 30;
 
-    /// <summary>The default of <see cref="DedupeIndexBytes"/>: 256 MiB, about 11 million event ids.</summary>
+    /// <summary>The default of <see cref="DedupeIndexBytes"/>: 256 MiB, about 11.7 million event ids in memory (more spill to disk).</summary>
     public const long DefaultDedupeIndexBytes = 256L << 20;
 
     /// <summary>The default of <see cref="DeadLetterBytes"/>: 64 MiB.</summary>
@@ -52,8 +52,9 @@ public record DurableStoreOptions
 
     /// <summary>
     /// Bytes the in-memory deduplication index may use (16 bytes a slot, at most 70 % full). When the events
-    /// within <see cref="DedupeHorizon"/> need more, the horizon shrinks to what fits, and events older than
-    /// that are refused: the store never counts an event twice.
+    /// within <see cref="DedupeHorizon"/> need more, the oldest are spilled to disk (where only late events are
+    /// looked up); should it fill before a spill completes, the horizon shrinks to what fits and older events
+    /// are refused: the store never counts an event twice.
     /// </summary>
     public long DedupeIndexBytes { get; init; } = DefaultDedupeIndexBytes;
 

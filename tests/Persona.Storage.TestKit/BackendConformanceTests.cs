@@ -167,6 +167,36 @@ public abstract class BackendConformanceTests : StoreTestBase
         Assert.Equal(["mark/0000000000000001", "mark/0000000000000002", "mark/0000000000000010"], keys);
     }
 
+    [Theory]
+    [InlineData(100)] // a backend's small path
+    [InlineData(30_000)] // and its bulk path
+    public void EventIds_WriteLookupAndDeleteBuckets_AfterReopen(int count)
+    {
+        static ulong Fp(int i) => unchecked((ulong)i * 0x9E3779B97F4A7C15UL);
+        var entries = Enumerable.Range(0, count)
+            .Select(i => new EventIdEntry(i % 3, Fp(i % 500), i + 1))
+            .OrderBy(e => e.Bucket).ThenBy(e => e.Fingerprint).ThenBy(e => e.Seq).ToList();
+        using (var backend = Store.OpenBackend(new DurableStoreOptions()))
+        {
+            backend.EventIds.Write(entries);
+            backend.Commit(new StoreWrite { Meta = { new KeyedValue("x", "y"u8.ToArray()) } }, durable: true);
+        }
+
+        using var reopened = Store.OpenBackend(new DurableStoreOptions());
+        var fp = Fp(7);
+        var found = new List<long>();
+        reopened.EventIds.Lookup(7 % 3, fp, found);
+        Assert.Equal(entries.Where(e => e.Bucket == 1 && e.Fingerprint == fp).Select(e => e.Seq), found);
+        found.Clear();
+        reopened.EventIds.Lookup(1, fp + 1, found);
+        Assert.Empty(found);
+        reopened.EventIds.DeleteBucketsThrough(1);
+        reopened.EventIds.Lookup(1, fp, found);
+        Assert.Empty(found);
+        reopened.EventIds.Lookup(2, Fp(8), found);
+        Assert.Equal(entries.Where(e => e.Bucket == 2 && e.Fingerprint == Fp(8)).Select(e => e.Seq), found);
+    }
+
     private sealed class Encoded(string userId, byte[] bytes) : IEncodedProfile
     {
         public string UserId { get; } = userId;

@@ -8,7 +8,7 @@ namespace Persona.Storage.TestKit;
 /// ("Commit", "Sync", "Log.Read", "Log.DeleteThrough", "Profiles.Read", "Profiles.Write", "DeadLetters.DeleteThrough",
 /// ...): a test fails the primitive it chooses by throwing there, as the real backend would on a bad disk.
 /// </summary>
-public sealed class FaultyBackend(IStoreBackend inner) : IStoreBackend, IEventLogStore, IProfileSnapshotStore, IDeadLetterStore
+public sealed class FaultyBackend(IStoreBackend inner) : IStoreBackend, IEventLogStore, IProfileSnapshotStore, IDeadLetterStore, IEventIdStore
 {
     public Action<string> Before { get; set; } = _ => { };
 
@@ -21,6 +21,8 @@ public sealed class FaultyBackend(IStoreBackend inner) : IStoreBackend, IEventLo
     public IDeadLetterStore DeadLetters => this;
 
     public IMetaStore Meta => inner.Meta;
+
+    public IEventIdStore EventIds => this;
 
     long IEventLogStore.LastSeq => inner.Log.LastSeq;
 
@@ -76,5 +78,23 @@ public sealed class FaultyBackend(IStoreBackend inner) : IStoreBackend, IEventLo
     {
         Before("DeadLetters.DeleteThrough");
         inner.DeadLetters.DeleteThrough(through);
+    }
+
+    void IEventIdStore.Write(IReadOnlyList<EventIdEntry> entries)
+    {
+        Before("EventIds.Write");
+        inner.EventIds.Write(entries);
+    }
+
+    void IEventIdStore.Lookup(int bucket, ulong fingerprint, List<long> seqs)
+    {
+        Before("EventIds.Lookup");
+        inner.EventIds.Lookup(bucket, fingerprint, seqs);
+    }
+
+    void IEventIdStore.DeleteBucketsThrough(int bucket)
+    {
+        Before("EventIds.DeleteBucketsThrough");
+        inner.EventIds.DeleteBucketsThrough(bucket);
     }
 }

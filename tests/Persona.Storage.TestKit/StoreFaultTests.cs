@@ -379,6 +379,7 @@ public abstract class StoreFaultTests : StoreTestBase
             var position = new byte[8];
             System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(position, events.Count + 1);
             legacy.Meta.Add(new Persona.Storage.Backend.KeyedValue("checkpoint", position));
+            legacy.Meta.Add(new Persona.Storage.Backend.KeyedValue("dedupe/cold", null)); // nor an index on disk
             backend.Commit(legacy, durable: true);
         }
 

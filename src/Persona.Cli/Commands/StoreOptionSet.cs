@@ -32,7 +32,7 @@ internal sealed class StoreOptionSet
 
     public Option<int> DedupeIndexMb { get; } = new("--dedupe-index-mb")
     {
-        Description = "MiB of the deduplication index (16 bytes an event id); when the horizon needs more, it shrinks to what fits",
+        Description = "MiB of the in-memory deduplication index (16-byte slots); older ids spill to disk, where only late events are looked up",
         DefaultValueFactory = _ => (int)(DurableStoreOptions.DefaultDedupeIndexBytes >> 20),
     };
 

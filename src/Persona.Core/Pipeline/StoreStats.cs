@@ -29,4 +29,7 @@ public sealed record StoreStats
 
     /// <summary>Events with an older timestamp (Unix ms) are refused: they are beyond the deduplication horizon.</summary>
     public long DedupeFloorMs { get; init; }
+
+    /// <summary>Lookups of event ids on disk (the index's spilled part), made for late events only.</summary>
+    public long DedupeDiskLookups { get; init; }
 }

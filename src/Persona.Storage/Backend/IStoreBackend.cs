@@ -19,6 +19,8 @@ public interface IStoreBackend : IDisposable
 
     IMetaStore Meta { get; }
 
+    IEventIdStore EventIds { get; }
+
     /// <summary>
     /// Applies every part of <paramref name="write"/> atomically: after a crash either all of it is there or
     /// none. When <paramref name="durable"/>, it is on stable storage before this returns. May be called from

@@ -89,6 +89,23 @@ internal sealed class DedupeIndex
         return false;
     }
 
+    /// <summary>The live entries with <paramref name="after"/> &lt; position ≤ <paramref name="through"/> (while nothing is added).</summary>
+    public void Collect(long after, long through, Action<ulong, long> entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        after = Math.Max(after, Cut);
+        foreach (var shard in _shards)
+        {
+            foreach (var slot in shard.Slots)
+            {
+                if (slot.Seq > after && slot.Seq <= through)
+                {
+                    entry(slot.Fingerprint, slot.Seq);
+                }
+            }
+        }
+    }
+
     /// <summary>Adds a log position (≥ 1) under an id's fingerprint; false when its shard is full of live entries (raise <see cref="Cut"/>).</summary>
     public bool TryAdd(string id, long seq) => TryAdd(Fingerprint(id), seq);
 

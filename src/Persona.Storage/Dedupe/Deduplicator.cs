@@ -25,16 +25,25 @@ internal sealed class Deduplicator
     private readonly Func<long, string?> _idAt;
     private long _watermarkMs = long.MinValue;
     private long _budgetFloorMs = long.MinValue;
+    private bool _recovering;
 
-    public Deduplicator(TimeSpan horizon, long budgetBytes, Func<long, string?> idAt)
+    public Deduplicator(TimeSpan horizon, long budgetBytes, Func<long, string?> idAt, ColdIds? cold = null)
     {
         _horizon = horizon;
         _budgetBytes = budgetBytes;
         _idAt = idAt;
+        Cold = cold;
         Index = new DedupeIndex(budgetBytes);
     }
 
+    /// <summary>The in-memory index: the events logged since its cut.</summary>
     public DedupeIndex Index { get; }
+
+    /// <summary>The part on disk, where the in-memory index spills its oldest entries (null: none, the horizon shrinks instead).</summary>
+    public ColdIds? Cold { get; }
+
+    /// <summary>The cut the horizon alone allows: every event logged at or before it is older than the floor.</summary>
+    public long HorizonCut { get; private set; }
 
     public LogMarks Marks { get; } = new();
 
@@ -97,7 +106,7 @@ internal sealed class Deduplicator
 
                 earlierSame[i] = exists ? head : -1;
                 head = i;
-                duplicate[i] = repeat || Index.Contains(fp, e.EventId, _idAt);
+                duplicate[i] = repeat || Index.Contains(fp, e.EventId, _idAt) || (Cold is { } cold && cold.MayHold(e.TimestampMs) && cold.Contains(fp, e.EventId, e.TimestampMs));
             }
         });
     }
@@ -137,6 +146,8 @@ internal sealed class Deduplicator
         {
             AddOrRaise(fingerprints[i], seqs[i], lastSeq);
         }
+
+        MaybeSpill(lastSeq);
     }
 
     /// <summary>Learns one logged event while the log is scanned on open (in log order).</summary>
@@ -153,9 +164,10 @@ internal sealed class Deduplicator
         }
     }
 
-    /// <summary>Restores the watermark, the marks and the cut read back on open, before the scan.</summary>
+    /// <summary>Restores the watermark, the marks and the cut read back on open, before the scan; <see cref="Recovered"/> ends the recovery.</summary>
     public void Restore(long watermarkMs, IEnumerable<(long Seq, long WatermarkMs)> marks, long lastSeq)
     {
+        _recovering = true;
         foreach (var (seq, w) in marks)
         {
             Marks.Add(seq, w);
@@ -169,8 +181,15 @@ internal sealed class Deduplicator
         Raise(lastSeq, 0);
     }
 
+    /// <summary>The log has been read on open: the index is whole, and may spill from now on.</summary>
+    public void Recovered() => _recovering = false;
+
     /// <summary>Records a mark at <paramref name="seq"/> (a catalog change, a replay chunk's end) and moves the cut.</summary>
-    public void Mark(long seq) => Advance(WatermarkMs, seq, 0);
+    public void Mark(long seq)
+    {
+        Advance(WatermarkMs, seq, 0);
+        MaybeSpill(seq);
+    }
 
     private void Advance(long batchWatermarkMs, long lastSeq, int adding)
     {
@@ -187,18 +206,56 @@ internal sealed class Deduplicator
         Raise(lastSeq, adding);
     }
 
-    /// <summary>Moves the cut to what the horizon allows, and further when the entries up to <paramref name="lastSeq"/> would not fit the budget.</summary>
+    /// <summary>
+    /// Moves the cut to what the horizon allows and past what has been spilled to disk; past nine tenths of the
+    /// budget (counting <paramref name="adding"/> entries to come) it waits for a spill in flight, and without
+    /// one raises the floor instead.
+    /// </summary>
     private void Raise(long lastSeq, int adding)
     {
         if (_horizon > TimeSpan.Zero && _watermarkMs != long.MinValue)
         {
-            Index.Cut = Marks.LastBelow(_watermarkMs - (long)_horizon.TotalMilliseconds);
+            HorizonCut = Marks.LastBelow(_watermarkMs - (long)_horizon.TotalMilliseconds);
+            Index.Cut = HorizonCut;
+        }
+
+        if (Cold is { } cold)
+        {
+            if (cold.Complete(wait: false) is not null)
+            {
+                cold.Expire(FloorMs);
+            }
+
+            Index.Cut = cold.Through;
+            if (lastSeq - Index.Cut + adding > Index.Capacity * 9 / 10 && cold.SpillInFlight)
+            {
+                cold.Complete(wait: true);
+                Index.Cut = cold.Through;
+            }
         }
 
         if (lastSeq - Index.Cut + adding > Index.Capacity * 9 / 10)
         {
             RaiseForBudget(lastSeq - (Index.Capacity * 3 / 4));
         }
+    }
+
+    /// <summary>
+    /// Once the entries through <paramref name="lastSeq"/> (all of them in the index) fill three quarters of the
+    /// budget, spills the oldest, through the first mark after two fifths of it, to disk in the background; the
+    /// cut passes them once they are there. Not while recovering: the index is not whole yet.
+    /// </summary>
+    private void MaybeSpill(long lastSeq)
+    {
+        if (Cold is not { } cold || _recovering || cold.SpillInFlight || lastSeq - Index.Cut <= Index.Capacity * 3 / 4
+            || Marks.FirstAtOrAfter(Math.Max(lastSeq - (Index.Capacity * 2 / 5), Index.Cut + 1)) is not { } through || through.Seq > lastSeq)
+        {
+            return;
+        }
+
+        var entries = new List<(ulong, long, long)>();
+        Index.Collect(Index.Cut, through.Seq, (fp, position) => entries.Add((fp, position, Marks.FirstAtOrAfter(position)?.WatermarkMs ?? through.WatermarkMs)));
+        cold.StartSpill(entries, through.Seq, through.WatermarkMs);
     }
 
     /// <summary>Raises the cut to the first mark at or after <paramref name="seq"/>, and the floor past that mark's watermark.</summary>

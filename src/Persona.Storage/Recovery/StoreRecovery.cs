@@ -74,9 +74,11 @@ internal static class StoreRecovery
 
         // While replaying, the position is the replay's (a checkpoint taken meanwhile must not claim more).
         store.Log.Restore(checkpoint.Position);
+        store.Dedupe.Cold?.Restore(backend.Meta.Read(ColdIds.Key));
         store.Dedupe.Restore(checkpoint.WatermarkMs, [], logEnd);
         var (scanned, replayed) = Scan(store, checkpoint.Position, Math.Min(store.Dedupe.Index.Cut, checkpoint.Position) + 1, skipped);
         store.Recovered = (scanned, replayed);
+        store.Dedupe.Recovered();
         store.Log.Restore(Math.Max(logEnd, Math.Max(checkpoint.Position, checkpoint.HighSeq)));
         if (replayed > 0)
         {

@@ -47,6 +47,15 @@ internal sealed class RetentionCompactor(DurableProfileStore store)
                     StoreLog.DeadLettersExpired(store.Logger, expired);
                 }
 
+                try
+                {
+                    store.Dedupe.Cold?.Expire(store.Dedupe.FloorMs);
+                }
+                catch (Exception ex)
+                {
+                    throw store.Fail(ex, Core.Pipeline.StoreFaultKind.WriteFailed);
+                }
+
                 var watermark = store.Dedupe.WatermarkMs;
                 if (store.Options.Retention <= TimeSpan.Zero || watermark == long.MinValue)
                 {
@@ -57,8 +66,9 @@ internal sealed class RetentionCompactor(DurableProfileStore store)
                 horizon = DateTimeOffset.FromUnixTimeMilliseconds(horizonMs);
 
                 // Every record at or before the cut is older than the horizon (marks), covered by a checkpoint
-                // (replay never needs it) and below the deduplication cut (no index entry points at it).
-                cut = Math.Min(store.Dedupe.Marks.LastBelow(horizonMs), Math.Min(store.Checkpoints.Completed.Position, store.Dedupe.Index.Cut));
+                // (replay never needs it) and behind the deduplication horizon (an index entry that points at it,
+                // on disk, is never looked up: its event would be too old).
+                cut = Math.Min(store.Dedupe.Marks.LastBelow(horizonMs), Math.Min(store.Checkpoints.Completed.Position, store.Dedupe.HorizonCut));
                 if (cut <= DeletedThrough)
                 {
                     return 0;
