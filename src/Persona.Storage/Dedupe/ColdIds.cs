@@ -73,18 +73,17 @@ internal sealed class ColdIds(IStoreBackend backend, Func<long, string?> idAt, A
     }
 
     /// <summary>
-    /// Starts writing <paramref name="entries"/> (fingerprint, position, watermark at the position) to disk in the
-    /// background, then records that everything through <paramref name="through"/> is there.
+    /// Starts writing <paramref name="entries"/> to disk in the background (sorted there, in place), then records
+    /// that everything through <paramref name="through"/> is there.
     /// </summary>
-    public void StartSpill(List<(ulong Fingerprint, long Seq, long WatermarkMs)> entries, long through, long watermarkMs)
+    public void StartSpill(List<EventIdEntry> entries, long through, long watermarkMs)
     {
         _spill = Task.Run(() =>
         {
             try
             {
-                var sorted = entries.ConvertAll(e => new EventIdEntry(Bucket(e.WatermarkMs), e.Fingerprint, e.Seq));
-                sorted.Sort((a, b) => a.Bucket != b.Bucket ? a.Bucket.CompareTo(b.Bucket) : a.Fingerprint != b.Fingerprint ? a.Fingerprint.CompareTo(b.Fingerprint) : a.Seq.CompareTo(b.Seq));
-                backend.EventIds.Write(sorted);
+                entries.Sort((a, b) => a.Bucket != b.Bucket ? a.Bucket.CompareTo(b.Bucket) : a.Fingerprint != b.Fingerprint ? a.Fingerprint.CompareTo(b.Fingerprint) : a.Seq.CompareTo(b.Seq));
+                backend.EventIds.Write(entries);
                 var value = new byte[16];
                 BinaryPrimitives.WriteInt64BigEndian(value, through);
                 BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(8), watermarkMs);

@@ -242,19 +242,20 @@ internal sealed class Deduplicator
 
     /// <summary>
     /// Once the entries through <paramref name="lastSeq"/> (all of them in the index) fill three quarters of the
-    /// budget, spills the oldest, through the first mark after two fifths of it, to disk in the background; the
-    /// cut passes them once they are there. Not while recovering: the index is not whole yet.
+    /// budget, spills the oldest quarter of it (through the first mark after it) to disk in the background; the
+    /// cut passes them once they are there. A spill holds its entries, 24 bytes each, until it is written. Not
+    /// while recovering: the index is not whole yet.
     /// </summary>
     private void MaybeSpill(long lastSeq)
     {
         if (Cold is not { } cold || _recovering || cold.SpillInFlight || lastSeq - Index.Cut <= Index.Capacity * 3 / 4
-            || Marks.FirstAtOrAfter(Math.Max(lastSeq - (Index.Capacity * 2 / 5), Index.Cut + 1)) is not { } through || through.Seq > lastSeq)
+            || Marks.FirstAtOrAfter(Math.Max(lastSeq - (Index.Capacity / 2), Index.Cut + 1)) is not { } through || through.Seq > lastSeq)
         {
             return;
         }
 
-        var entries = new List<(ulong, long, long)>();
-        Index.Collect(Index.Cut, through.Seq, (fp, position) => entries.Add((fp, position, Marks.FirstAtOrAfter(position)?.WatermarkMs ?? through.WatermarkMs)));
+        var entries = new List<Backend.EventIdEntry>((int)Math.Min(int.MaxValue, through.Seq - Index.Cut));
+        Index.Collect(Index.Cut, through.Seq, (fp, position) => entries.Add(new Backend.EventIdEntry(ColdIds.Bucket(Marks.FirstAtOrAfter(position)?.WatermarkMs ?? through.WatermarkMs), fp, position)));
         cold.StartSpill(entries, through.Seq, through.WatermarkMs);
     }
 
