@@ -57,6 +57,13 @@ public sealed class IngestWorker : IDisposable
         _youngCollectionBytes = youngCollectionBytes;
         _thread = new Thread(Loop) { IsBackground = true, Name = "Persona ingest" };
         _scheduling = new ThreadScheduling(_thread);
+
+        // Background priority is safe only if the thread can be raised again; where it cannot, it runs at normal priority.
+        if (priority == IngestPriority.Background && !ThreadScheduling.CanRaiseAgain())
+        {
+            _priority = priority = IngestPriority.Normal;
+        }
+
         _thread.Start();
         if (priority == IngestPriority.Background)
         {
@@ -64,6 +71,9 @@ public sealed class IngestWorker : IDisposable
             _watchdog = new Timer(_ => BoostIfWaiting(), null, period, period);
         }
     }
+
+    /// <summary>The priority in force: <see cref="IngestPriority.Normal"/> where background priority was asked for but the thread could not be raised again.</summary>
+    public IngestPriority Priority => _priority;
 
     /// <summary>Whether the thread runs at normal priority now (always, with <see cref="IngestPriority.Normal"/>).</summary>
     public bool Boosted => _priority == IngestPriority.Normal || Volatile.Read(ref _boosted) == 1;
@@ -146,9 +156,9 @@ public sealed class IngestWorker : IDisposable
     private void BoostIfWaiting()
     {
         if (Volatile.Read(ref _boosted) == 0 && _items.TryPeek(out var head) && Stopwatch.GetElapsedTime(head.EnqueuedAt) >= _boostAfter
-            && Interlocked.CompareExchange(ref _boosted, 1, 0) == 0)
+            && Interlocked.CompareExchange(ref _boosted, 1, 0) == 0 && !_scheduling.Raise())
         {
-            _scheduling.Raise();
+            Volatile.Write(ref _boosted, 0);
         }
     }
 

@@ -9,7 +9,7 @@ using Persona.Storage.RocksDb;
 namespace Persona.Server;
 
 /// <summary>Builds the Persona web service on the embedded store.</summary>
-public static class PersonaApp
+public static partial class PersonaApp
 {
     public static WebApplication Create(ServerOptions options, EngineConfig? engineConfig = null, string[]? args = null)
     {
@@ -56,7 +56,14 @@ public static class PersonaApp
         app.MapProfilesApi();
         app.MapOpsApi();
         _ = app.Services.GetRequiredService<IProfileStore>(); // open (and recover) the store before serving
-        _ = app.Services.GetRequiredService<IngestWorker>(); // created after the store, so disposed (drained) before it
+        var worker = app.Services.GetRequiredService<IngestWorker>(); // created after the store, so disposed (drained) before it
+        if (worker.Priority != options.IngestPriority)
+        {
+            PriorityUnavailable(app.Logger, options.IngestPriority, worker.Priority);
+        }
         return app;
     }
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "The ingest thread runs at {Actual} priority, not {Asked}: this process may not raise a thread again once lowered (it needs CAP_SYS_NICE), so lowering it could starve ingestion")]
+    private static partial void PriorityUnavailable(ILogger logger, IngestPriority asked, IngestPriority actual);
 }

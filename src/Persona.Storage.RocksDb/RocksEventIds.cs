@@ -4,8 +4,9 @@ using RocksDbSharp;
 namespace Persona.Storage.RocksDb;
 
 /// <summary>
-/// The deduplication index's part on disk, in the <c>eventids</c> family: 20-byte keys of bucket (4 bytes),
-/// fingerprint (8) and position (8), big-endian, with no value. The family has a 12-byte prefix extractor and
+/// The deduplication index's part on disk, in the <c>eventids</c> family: 20-byte keys of bucket (4 bytes,
+/// sign bit flipped so that byte order is numeric order), fingerprint (8) and position (8), big-endian, with
+/// no value. The family has a 12-byte prefix extractor and
 /// prefix Bloom filters, so that looking up an absent (bucket, fingerprint) rarely reads a block. Large spills
 /// are written as a sorted table file and ingested; small ones through a write batch.
 /// </summary>
@@ -67,22 +68,30 @@ internal sealed class RocksEventIds(RocksDbSharp.RocksDb db, ColumnFamilyHandle 
         }
     }
 
-    public void Lookup(int bucket, ulong fingerprint, List<long> seqs)
+    public void Lookup(int from, int to, ulong fingerprint, List<long> seqs)
     {
         ArgumentNullException.ThrowIfNull(seqs);
+        if (from > to)
+        {
+            return;
+        }
+
         Span<byte> prefix = stackalloc byte[PrefixLength];
-        BinaryPrimitives.WriteInt32BigEndian(prefix, bucket);
         BinaryPrimitives.WriteUInt64BigEndian(prefix[4..], fingerprint);
         using var it = db.NewIterator(family, _prefixRead);
-        for (it.Seek(prefix); it.Valid(); it.Next())
+        for (var bucket = from; bucket <= to; bucket++)
         {
-            var key = it.GetKeySpan();
-            if (key.Length != KeyLength || !key.StartsWith(prefix))
+            BinaryPrimitives.WriteUInt32BigEndian(prefix, Ordered(bucket));
+            for (it.Seek(prefix); it.Valid(); it.Next())
             {
-                break;
-            }
+                var key = it.GetKeySpan();
+                if (key.Length != KeyLength || !key.StartsWith(prefix))
+                {
+                    break;
+                }
 
-            seqs.Add(BinaryPrimitives.ReadInt64BigEndian(key[PrefixLength..]));
+                seqs.Add(BinaryPrimitives.ReadInt64BigEndian(key[PrefixLength..]));
+            }
         }
     }
 
@@ -90,15 +99,18 @@ internal sealed class RocksEventIds(RocksDbSharp.RocksDb db, ColumnFamilyHandle 
     {
         var start = new byte[4];
         var end = new byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(end, bucket + 1);
+        BinaryPrimitives.WriteUInt32BigEndian(end, Ordered(bucket) + 1);
         using var wb = new WriteBatch();
         wb.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, family);
         db.Write(wb);
     }
 
+    /// <summary>A bucket with its sign bit flipped: as unsigned big-endian bytes, negative buckets sort before the others.</summary>
+    private static uint Ordered(int bucket) => unchecked((uint)bucket ^ 0x8000_0000u);
+
     private static void Key(Backend.EventIdEntry entry, Span<byte> key)
     {
-        BinaryPrimitives.WriteInt32BigEndian(key, entry.Bucket);
+        BinaryPrimitives.WriteUInt32BigEndian(key, Ordered(entry.Bucket));
         BinaryPrimitives.WriteUInt64BigEndian(key[4..], entry.Fingerprint);
         BinaryPrimitives.WriteInt64BigEndian(key[PrefixLength..], entry.Seq);
     }

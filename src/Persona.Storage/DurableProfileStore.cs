@@ -51,7 +51,7 @@ public sealed class DurableProfileStore : IProfileStore
         Clock = clock;
         Logger = logger;
         Log = new EventLog(backend.Log);
-        Dedupe = new Deduplicator(options.DedupeHorizon, options.DedupeIndexBytes, Log.EventIdAt, new ColdIds(backend, Log.EventIdAt, ex => Fail(ex, StoreFaultKind.WriteFailed)));
+        Dedupe = new Deduplicator(options.DedupeHorizon, options.DedupeIndexBytes, Log.EventIdAt, backend, ex => Fail(ex, StoreFaultKind.WriteFailed));
         Cache = new ProfileCache(backend.Profiles, new KeyFilter(1 << 18), options.ProfileCacheBytes);
         Applier = new BatchApplier(engine, Catalog);
         Checkpoints = new Checkpointer(backend, Cache, Catalog, Log, Dedupe, options, clock, logger, ex => Fail(ex, StoreFaultKind.WriteFailed));
@@ -446,7 +446,7 @@ public sealed class DurableProfileStore : IProfileStore
                 }
                 finally
                 {
-                    Dedupe.Cold?.Complete(wait: true); // a spill in flight writes to the backend
+                    Dedupe.Cold?.Drain(); // a spill in flight writes to the backend
                     Cache.Dispose();
                     Backend.Dispose();
                 }

@@ -185,16 +185,32 @@ public abstract class BackendConformanceTests : StoreTestBase
         using var reopened = Store.OpenBackend(new DurableStoreOptions());
         var fp = Fp(7);
         var found = new List<long>();
-        reopened.EventIds.Lookup(7 % 3, fp, found);
+        reopened.EventIds.Lookup(1, 1, fp, found);
         Assert.Equal(entries.Where(e => e.Bucket == 1 && e.Fingerprint == fp).Select(e => e.Seq), found);
         found.Clear();
-        reopened.EventIds.Lookup(1, fp + 1, found);
+        reopened.EventIds.Lookup(0, 2, fp, found);
+        Assert.Equal(entries.Where(e => e.Fingerprint == fp).Select(e => e.Seq).Order(), found.Order());
+        found.Clear();
+        reopened.EventIds.Lookup(1, 1, fp + 1, found);
         Assert.Empty(found);
         reopened.EventIds.DeleteBucketsThrough(1);
-        reopened.EventIds.Lookup(1, fp, found);
+        reopened.EventIds.Lookup(0, 1, fp, found);
         Assert.Empty(found);
-        reopened.EventIds.Lookup(2, Fp(8), found);
+        reopened.EventIds.Lookup(2, 2, Fp(8), found);
         Assert.Equal(entries.Where(e => e.Bucket == 2 && e.Fingerprint == Fp(8)).Select(e => e.Seq), found);
+    }
+
+    [Fact]
+    public void EventIds_NegativeBuckets_OrderedAndDeletedOnlyThroughTheGivenOne()
+    {
+        // Buckets before 1970 are negative: they sort before the others, and deleting through one keeps the rest.
+        var entries = new[] { -5, -2, -1, 0, 3 }.Select((b, i) => new EventIdEntry(b, 42UL, i + 1)).ToList();
+        using var backend = Store.OpenBackend(new DurableStoreOptions());
+        backend.EventIds.Write(entries);
+        backend.EventIds.DeleteBucketsThrough(-2);
+        var found = new List<long>();
+        backend.EventIds.Lookup(-10, 10, 42UL, found);
+        Assert.Equal([3L, 4, 5], found);
     }
 
     private sealed class Encoded(string userId, byte[] bytes) : IEncodedProfile

@@ -228,6 +228,52 @@ public abstract class StoreConformanceTests : StoreTestBase
     }
 
     [Fact]
+    public void Ingest_ABatchFillsTheIndexBeforeASpill_FloorRisesAndAReopenStillCountsNothingTwice()
+    {
+        // A batch of 20,000 into a 1 MiB index (about 45,000 ids) with spills under way: the index may have to drop
+        // entries it never spilled, raising the floor; a reopen must keep that floor, and every re-send is either a
+        // duplicate or refused as too old.
+        var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-30), users: 2_000, events: 120_000, sessionGap: TimeSpan.FromDays(2));
+        var options = new DurableStoreOptions { DedupeHorizon = TimeSpan.FromDays(60), Retention = TimeSpan.Zero, DedupeIndexBytes = 1 << 20 };
+        var batches = events.Take(60_000).Chunk(2_000).Append(events.Skip(60_000).Take(20_000).ToArray()).Concat(events.Skip(80_000).Chunk(2_000));
+        using (var store = Store.Open(options, Engine))
+        {
+            store.UpsertItems(Batch(shop.Catalog));
+            foreach (var batch in batches)
+            {
+                Assert.Equal(batch.Length, store.Ingest(Batch(batch)).Accepted);
+                Thread.Sleep(10); // spills get written between batches, as at a real rate
+            }
+
+            var again = store.Ingest(Batch(events));
+            Assert.Equal((0, events.Count), (again.Accepted, again.Duplicate + again.Rejected));
+        }
+
+        using var reopened = Store.Open(options, Engine);
+        var afterReopen = reopened.Ingest(Batch(events));
+        Assert.Equal((0, events.Count), (afterReopen.Accepted, afterReopen.Duplicate + afterReopen.Rejected));
+        AssertProfiles(reopened, Reference(Engine, shop.Catalog, events));
+    }
+
+    [Fact]
+    public void Ingest_EventsOfTheFirstDaysOf1970_SpilledAndFoundLikeAnyOthers()
+    {
+        // Near the epoch the floor (watermark minus the horizon) is negative, and so are day buckets.
+        var step = (long)TimeSpan.FromDays(4).TotalMilliseconds / 120_000;
+        var events = Enumerable.Range(0, 120_000).Select(i => new BehaviorEvent { EventId = $"e{i}", Type = (byte)EventType.Search, UserId = $"u{i % 500}", TimestampMs = 1 + (i * step), Text = "x" }).ToList();
+        using var store = Store.Open(new DurableStoreOptions { DedupeHorizon = TimeSpan.FromDays(7), Retention = TimeSpan.Zero, DedupeIndexBytes = 1 << 20 }, Engine);
+        foreach (var chunk in events.Chunk(2_000))
+        {
+            Assert.Equal(chunk.Length, store.Ingest(Batch(chunk)).Accepted);
+            Thread.Sleep(10);
+        }
+
+        var again = store.Ingest(Batch(events.Take(20_000)));
+        Assert.Equal((0, 20_000, 0), (again.Accepted, again.Duplicate, again.Rejected));
+        Assert.True(store.Stats.DedupeDiskLookups > 0, "nothing was looked up on disk");
+    }
+
+    [Fact]
     public void Open_AfterALongLog_ReadsOnlyTheDedupeWindowAndNoReplay()
     {
         // About fifty days of events (500 users with a session every five days: some 600 events a day); the

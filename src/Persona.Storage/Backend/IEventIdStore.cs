@@ -1,6 +1,6 @@
 namespace Persona.Storage.Backend;
 
-/// <summary>An event id's fingerprint at its log position, filed under a bucket (a day of event time).</summary>
+/// <summary>An event id's fingerprint at its log position, filed under a bucket (a day of event time; negative before 1970).</summary>
 public readonly record struct EventIdEntry(int Bucket, ulong Fingerprint, long Seq);
 
 /// <summary>
@@ -13,8 +13,8 @@ public interface IEventIdStore
     /// <summary>Writes entries sorted by bucket, fingerprint and position; durable by the next durable commit.</summary>
     void Write(IReadOnlyList<EventIdEntry> entries);
 
-    /// <summary>Adds to <paramref name="seqs"/> the positions filed under <paramref name="fingerprint"/> in <paramref name="bucket"/>.</summary>
-    void Lookup(int bucket, ulong fingerprint, List<long> seqs);
+    /// <summary>Adds to <paramref name="seqs"/> the positions filed under <paramref name="fingerprint"/> in the buckets <paramref name="from"/> to <paramref name="to"/> (inclusive).</summary>
+    void Lookup(int from, int to, ulong fingerprint, List<long> seqs);
 
     /// <summary>Deletes every bucket up to and including <paramref name="bucket"/>.</summary>
     void DeleteBucketsThrough(int bucket);

@@ -89,19 +89,16 @@ internal sealed class DedupeIndex
         return false;
     }
 
-    /// <summary>The live entries with <paramref name="after"/> &lt; position ≤ <paramref name="through"/> (while nothing is added).</summary>
-    public void Collect(long after, long through, Action<ulong, long> entry)
+    /// <summary>The live entries of shard <paramref name="shard"/> with <paramref name="after"/> &lt; position ≤ <paramref name="through"/> (while nothing is added).</summary>
+    public void CollectShard(int shard, long after, long through, Action<ulong, long> entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         after = Math.Max(after, Cut);
-        foreach (var shard in _shards)
+        foreach (var slot in _shards[shard].Slots)
         {
-            foreach (var slot in shard.Slots)
+            if (slot.Seq > after && slot.Seq <= through)
             {
-                if (slot.Seq > after && slot.Seq <= through)
-                {
-                    entry(slot.Fingerprint, slot.Seq);
-                }
+                entry(slot.Fingerprint, slot.Seq);
             }
         }
     }

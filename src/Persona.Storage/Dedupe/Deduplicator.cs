@@ -27,12 +27,17 @@ internal sealed class Deduplicator
     private long _budgetFloorMs = long.MinValue;
     private bool _recovering;
 
-    public Deduplicator(TimeSpan horizon, long budgetBytes, Func<long, string?> idAt, ColdIds? cold = null)
+    /// <param name="horizon">Events older than this behind the watermark are refused (zero: no horizon).</param>
+    /// <param name="budgetBytes">Bytes of the in-memory index.</param>
+    /// <param name="idAt">The id of the event logged at a position (null when there is none).</param>
+    /// <param name="backend">Where the index spills its oldest entries; null: nowhere (the horizon shrinks instead).</param>
+    /// <param name="failed">Called when writing a spill fails.</param>
+    public Deduplicator(TimeSpan horizon, long budgetBytes, Func<long, string?> idAt, Backend.IStoreBackend? backend = null, Action<Exception>? failed = null)
     {
         _horizon = horizon;
         _budgetBytes = budgetBytes;
         _idAt = idAt;
-        Cold = cold;
+        Cold = backend is null ? null : new ColdIds(backend, idAt, () => FloorMs, failed ?? (_ => { }));
         Index = new DedupeIndex(budgetBytes);
     }
 
@@ -51,13 +56,15 @@ internal sealed class Deduplicator
     public long WatermarkMs => Interlocked.Read(ref _watermarkMs);
 
     /// <summary>Events with an older timestamp (Unix ms) are refused.</summary>
-    public long FloorMs
+    public long FloorMs => Math.Max(HorizonFloorMs, Interlocked.Read(ref _budgetFloorMs));
+
+    /// <summary>The floor the horizon alone sets (a budget may raise the floor further).</summary>
+    public long HorizonFloorMs
     {
         get
         {
             var w = WatermarkMs;
-            var horizonFloor = _horizon > TimeSpan.Zero && w != long.MinValue ? w - (long)_horizon.TotalMilliseconds : long.MinValue;
-            return Math.Max(horizonFloor, Interlocked.Read(ref _budgetFloorMs));
+            return _horizon > TimeSpan.Zero && w != long.MinValue ? w - (long)_horizon.TotalMilliseconds : long.MinValue;
         }
     }
 
@@ -129,7 +136,7 @@ internal sealed class Deduplicator
     /// </summary>
     public void Accept(IReadOnlyList<long> seqs, IReadOnlyList<ulong> fingerprints, long batchWatermarkMs, long lastSeq)
     {
-        Advance(batchWatermarkMs, lastSeq, seqs.Count);
+        Advance(batchWatermarkMs, lastSeq); // lastSeq counts the batch already
         var partitions = Partitions.For(seqs.Count);
         var failed = new List<int>[partitions];
         Partitions.ForEach(partitions, p =>
@@ -168,6 +175,11 @@ internal sealed class Deduplicator
     public void Restore(long watermarkMs, IEnumerable<(long Seq, long WatermarkMs)> marks, long lastSeq)
     {
         _recovering = true;
+        if (Cold is { } cold && cold.FloorMs > Interlocked.Read(ref _budgetFloorMs))
+        {
+            Interlocked.Exchange(ref _budgetFloorMs, cold.FloorMs); // a floor a budget raised before the restart holds on
+        }
+
         foreach (var (seq, w) in marks)
         {
             Marks.Add(seq, w);
@@ -178,7 +190,7 @@ internal sealed class Deduplicator
             Interlocked.Exchange(ref _watermarkMs, watermarkMs);
         }
 
-        Raise(lastSeq, 0);
+        Raise(lastSeq);
     }
 
     /// <summary>The log has been read on open: the index is whole, and may spill from now on.</summary>
@@ -187,11 +199,11 @@ internal sealed class Deduplicator
     /// <summary>Records a mark at <paramref name="seq"/> (a catalog change, a replay chunk's end) and moves the cut.</summary>
     public void Mark(long seq)
     {
-        Advance(WatermarkMs, seq, 0);
+        Advance(WatermarkMs, seq);
         MaybeSpill(seq);
     }
 
-    private void Advance(long batchWatermarkMs, long lastSeq, int adding)
+    private void Advance(long batchWatermarkMs, long lastSeq)
     {
         if (batchWatermarkMs > _watermarkMs)
         {
@@ -203,15 +215,15 @@ internal sealed class Deduplicator
             Marks.Add(lastSeq, _watermarkMs);
         }
 
-        Raise(lastSeq, adding);
+        Raise(lastSeq);
     }
 
     /// <summary>
-    /// Moves the cut to what the horizon allows and past what has been spilled to disk; past nine tenths of the
-    /// budget (counting <paramref name="adding"/> entries to come) it waits for a spill in flight, and without
-    /// one raises the floor instead.
+    /// Moves the cut to what the horizon allows and past what has been spilled to disk; when the entries through
+    /// <paramref name="lastSeq"/> pass nine tenths of the budget it finishes and waits for a spill in flight, and
+    /// without one raises the floor instead.
     /// </summary>
-    private void Raise(long lastSeq, int adding)
+    private void Raise(long lastSeq)
     {
         if (_horizon > TimeSpan.Zero && _watermarkMs != long.MinValue)
         {
@@ -221,43 +233,58 @@ internal sealed class Deduplicator
 
         if (Cold is { } cold)
         {
-            if (cold.Complete(wait: false) is not null)
+            TakeSpill(cold, wait: false);
+            if (lastSeq - Index.Cut > Index.Capacity * 9 / 10 && cold.Spilling)
             {
-                cold.Expire(FloorMs);
-            }
-
-            Index.Cut = cold.Through;
-            if (lastSeq - Index.Cut + adding > Index.Capacity * 9 / 10 && cold.SpillInFlight)
-            {
-                cold.Complete(wait: true);
-                Index.Cut = cold.Through;
+                cold.CollectRest(Index, Index.Cut, BucketOf);
+                TakeSpill(cold, wait: true);
             }
         }
 
-        if (lastSeq - Index.Cut + adding > Index.Capacity * 9 / 10)
+        if (lastSeq - Index.Cut > Index.Capacity * 9 / 10)
         {
             RaiseForBudget(lastSeq - (Index.Capacity * 3 / 4));
         }
     }
 
     /// <summary>
-    /// Once the entries through <paramref name="lastSeq"/> (all of them in the index) fill three quarters of the
-    /// budget, spills the oldest quarter of it (through the first mark after it) to disk in the background; the
-    /// cut passes them once they are there. A spill holds its entries, 24 bytes each, until it is written. Not
-    /// while recovering: the index is not whole yet.
+    /// Spilling, one shard per call: once the entries through <paramref name="lastSeq"/> (all of them in the
+    /// index) fill three quarters of the budget, a spill of the oldest quarter begins (through the first mark
+    /// after it), and each later batch collects one more shard of it; the cut passes them once they are all
+    /// written. Not while recovering: the index is not whole yet.
     /// </summary>
     private void MaybeSpill(long lastSeq)
     {
-        if (Cold is not { } cold || _recovering || cold.SpillInFlight || lastSeq - Index.Cut <= Index.Capacity * 3 / 4
-            || Marks.FirstAtOrAfter(Math.Max(lastSeq - (Index.Capacity / 2), Index.Cut + 1)) is not { } through || through.Seq > lastSeq)
+        if (Cold is not { } cold || _recovering)
         {
             return;
         }
 
-        var entries = new List<Backend.EventIdEntry>((int)Math.Min(int.MaxValue, through.Seq - Index.Cut));
-        Index.Collect(Index.Cut, through.Seq, (fp, position) => entries.Add(new Backend.EventIdEntry(ColdIds.Bucket(Marks.FirstAtOrAfter(position)?.WatermarkMs ?? through.WatermarkMs), fp, position)));
-        cold.StartSpill(entries, through.Seq, through.WatermarkMs);
+        TakeSpill(cold, wait: false);
+        if (!cold.Spilling)
+        {
+            if (lastSeq - Index.Cut <= Index.Capacity * 3 / 4
+                || Marks.FirstAtOrAfter(Math.Max(lastSeq - (Index.Capacity / 2), Index.Cut + 1)) is not { } through || through.Seq > lastSeq)
+            {
+                return;
+            }
+
+            cold.Begin(through.Seq, through.WatermarkMs);
+        }
+
+        cold.CollectNext(Index, Index.Cut, BucketOf);
     }
+
+    /// <summary>Takes in a spill that is written: the cut passes it, and buckets behind the horizon go.</summary>
+    private void TakeSpill(ColdIds cold, bool wait)
+    {
+        cold.Complete(wait);
+        Index.Cut = cold.Through;
+        cold.Expire(HorizonFloorMs);
+    }
+
+    /// <summary>The bucket a spilled entry at <paramref name="seq"/> is filed under: the day of the first mark at or after it.</summary>
+    private int BucketOf(long seq) => ColdIds.Bucket(Marks.FirstAtOrAfter(seq)?.WatermarkMs ?? _watermarkMs);
 
     /// <summary>Raises the cut to the first mark at or after <paramref name="seq"/>, and the floor past that mark's watermark.</summary>
     private void RaiseForBudget(long seq)

@@ -49,7 +49,7 @@ internal sealed class RetentionCompactor(DurableProfileStore store)
 
                 try
                 {
-                    store.Dedupe.Cold?.Expire(store.Dedupe.FloorMs);
+                    store.Dedupe.Cold?.Expire(store.Dedupe.HorizonFloorMs);
                 }
                 catch (Exception ex)
                 {
