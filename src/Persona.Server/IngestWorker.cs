@@ -36,7 +36,8 @@ public sealed class IngestWorker : IDisposable
     private readonly SemaphoreSlim _places;
     private readonly Thread _thread;
     private readonly ThreadScheduling _scheduling;
-    private readonly Timer? _watchdog;
+    private readonly Thread? _watchdog;
+    private readonly ManualResetEventSlim _stopping = new();
     private readonly IngestPriority _priority;
     private readonly long _youngCollectionBytes;
     private long _allocatedAtCollection = GC.GetTotalAllocatedBytes();
@@ -68,7 +69,15 @@ public sealed class IngestWorker : IDisposable
         if (priority == IngestPriority.Background)
         {
             var period = TimeSpan.FromMilliseconds(Math.Clamp(_boostAfter.TotalMilliseconds / 2, 1, 1_000));
-            _watchdog = new Timer(_ => BoostIfWaiting(), null, period, period);
+            // A thread of its own rather than a timer: a thread pool starved by other work must not delay the boost.
+            _watchdog = new Thread(() =>
+            {
+                while (!_stopping.Wait(period))
+                {
+                    BoostIfWaiting();
+                }
+            }) { IsBackground = true, Name = "Persona ingest watchdog" };
+            _watchdog.Start();
         }
     }
 
@@ -96,9 +105,11 @@ public sealed class IngestWorker : IDisposable
     /// <summary>Finishes the queued work, then stops the thread.</summary>
     public void Dispose()
     {
-        _watchdog?.Dispose();
         _queue.CompleteAdding();
-        _thread.Join();
+        _thread.Join(); // the watchdog goes on meanwhile: draining must not starve either
+        _stopping.Set();
+        _watchdog?.Join();
+        _stopping.Dispose();
         _queue.Dispose();
         _places.Dispose();
     }
