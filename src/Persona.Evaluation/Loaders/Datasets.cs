@@ -3,7 +3,7 @@ namespace Persona.Evaluation.Loaders;
 /// <summary>Picks the loader for a format name (as on the command line).</summary>
 public static class Datasets
 {
-    public static IReadOnlyList<string> Formats { get; } = ["canonical", "s3rec", "movielens", "sasrec", "yoochoose", "diginetica", "retailrocket", "otto"];
+    public static IReadOnlyList<string> Formats { get; } = ["canonical", "s3rec", "movielens", "sasrec", "yoochoose", "diginetica", "retailrocket", "otto", "online-retail", "rees46", "taobao"];
 
     /// <summary>The dataset as canonical events (sequence formats get their synthesised times).</summary>
     public static EventDataset LoadEvents(string format, string path) => format switch
@@ -13,6 +13,9 @@ public static class Datasets
         "diginetica" => DigineticaLoader.Load(path),
         "retailrocket" => RetailRocketLoader.Load(path),
         "otto" => OttoLoader.Load(path),
+        "online-retail" => OnlineRetailLoader.Load(path),
+        "rees46" => Rees46Loader.Load(path),
+        "taobao" => TaobaoLoader.Load(path),
         "sasrec" => SasRecLoader.Load(path),
         "s3rec" or "movielens" => FromSequences(format == "s3rec" ? S3RecLoader.Load(path) : MovieLensLoader.Load(path), format == "s3rec" ? Core.Events.EventType.Purchase : Core.Events.EventType.Rate),
         _ => throw new ArgumentException($"format: '{format}' is not one of {string.Join(", ", Formats)}", nameof(format)),
@@ -29,6 +32,9 @@ public static class Datasets
         "diginetica" => (DigineticaLoader.Read(path), []),
         "retailrocket" => (RetailRocketLoader.Read(path), RetailRocketLoader.Catalog(path)),
         "otto" => (OttoLoader.Read(path), []),
+        "online-retail" => (OnlineRetailLoader.Read(path), OnlineRetailLoader.Catalog(path)),
+        "rees46" => (Rees46Loader.Read(path), Rees46Loader.Catalog(path)),
+        "taobao" => (TaobaoLoader.Read(path), TaobaoLoader.Catalog(path)),
         "sasrec" => (SasRecLoader.Read(path), []),
         _ => LoadEvents(format, path) is var d ? (d.Events, d.Catalog) : default,
     };
