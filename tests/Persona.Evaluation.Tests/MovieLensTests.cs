@@ -19,6 +19,29 @@ public sealed class MovieLensTests
     }
 
     [Fact]
+    public void Load_Ml100k_RatingsAreTheRealStars()
+    {
+        // The star histogram of u.data (GroupLens' README: 100,000 ratings 1-5).
+        var d = MovieLensLoader.Load(SharedData.Dataset("movielens-100k"));
+        var histogram = d.Sequences.SelectMany(s => s).GroupBy(x => x.Rating).OrderBy(g => g.Key).Select(g => (g.Key, g.Count()));
+        Assert.Equal([(1f, 6_110), (2f, 11_370), (3f, 27_145), (4f, 34_174), (5f, 21_201)], histogram.Select(h => ((float)h.Key!, h.Item2)));
+    }
+
+    [Fact]
+    public void LoadEvents_Ml100k_RateEventsCarryTheirRatings()
+    {
+        // u.data line 1: user 196 rated item 242 with 3 stars at 881250949; line 3: user 22, item 377, 1 star.
+        var events = Datasets.LoadEvents("movielens", SharedData.Dataset("movielens-100k")).Events;
+        Assert.Equal(100_000, events.Count);
+        Assert.All(events, e => Assert.Equal((byte)Core.Events.EventType.Rate, e.Type));
+        var first = Assert.Single(events, e => e is { UserId: "196", ItemId: "242" });
+        Assert.Equal(3, first.Rating);
+        Assert.Equal(881_250_949_000, first.TimestampMs);
+        Assert.Equal(1, Assert.Single(events, e => e is { UserId: "22", ItemId: "377" }).Rating);
+        Assert.Equal(352_986, events.Sum(e => e.Rating!.Value));
+    }
+
+    [Fact]
     public void Load_MainFile_SameAsFolder()
     {
         var d = MovieLensLoader.Load(Path.Combine(SharedData.Dataset("movielens-100k"), "u.data"));
@@ -62,6 +85,19 @@ public sealed class MovieLensTests
 
 public sealed class MovieLensLatestTests
 {
+    [Theory]
+    [InlineData(0.5f, 1)]
+    [InlineData(1f, 1)]
+    [InlineData(1.5f, 2)]
+    [InlineData(2.5f, 3)]
+    [InlineData(3.5f, 4)]
+    [InlineData(4.5f, 5)]
+    [InlineData(5f, 5)]
+    public void Stars_HalfStars_RoundHalfAwayFromZeroWithin1To5(float rating, int stars)
+    {
+        Assert.Equal(stars, Datasets.Stars(rating));
+    }
+
     [Fact]
     public void Load_LatestCsvLayout_RatingsGenresAndTags()
     {
@@ -80,6 +116,11 @@ public sealed class MovieLensLatestTests
             Assert.Equal(["Movies", "Adventure"], toy.CategoryPath);
             Assert.Equal(["Adventure", "Animation", "Children", "pixar"], toy.Tags);
             Assert.Equal("Grumpier Old Men, The (1995)", d.Catalog[d.ItemIds.ToList().IndexOf("3")].Title);
+
+            Assert.Equal([4.5f, 4f], d.Sequences[0].Select(x => x.Rating));
+            Assert.Equal(2.5f, d.Sequences[1][0].Rating);
+            var events = Datasets.LoadEvents("movielens", dir).Events;
+            Assert.Equal([5, 4, 3], events.Select(e => e.Rating)); // half stars round half away from zero
 
             File.AppendAllLines(Path.Combine(dir, "ratings.csv"), ["3,1,nine,1445714835"]);
             Assert.Contains("ratings.csv:5:", Assert.Throws<LoaderException>(() => MovieLensLoader.Load(dir)).Message, StringComparison.Ordinal);

@@ -88,7 +88,13 @@ public static class Datasets
             UserId = d.UserIds[x.User],
             ItemId = d.ItemIds[x.Item],
             TimestampMs = x.TimeMs,
-            Rating = type == Core.Events.EventType.Rate ? 4 : null,
+            Rating = type == Core.Events.EventType.Rate ? Stars(x.Rating ?? throw new LoaderException($"{d.Name}: a rating is missing for user {d.UserIds[x.User]}, item {d.ItemIds[x.Item]}")) : null,
         })],
     };
+
+    /// <summary>
+    /// A rating as the canonical event's whole stars 1–5: half stars (ml-latest) round half away from zero,
+    /// so 0.5 is 1 and 4.5 is 5; the sequence keeps the exact value.
+    /// </summary>
+    internal static int Stars(float rating) => Math.Clamp((int)MathF.Round(rating, MidpointRounding.AwayFromZero), 1, 5);
 }

@@ -1,4 +1,7 @@
 namespace Persona.Evaluation.Loaders;
 
-/// <summary>One user–item interaction with its (possibly synthesised) event time.</summary>
-public readonly record struct Interaction(int User, int Item, long TimeMs);
+/// <summary>
+/// One user–item interaction with its (possibly synthesised) event time and, where the data has one, the
+/// user's rating as the data states it (MovieLens: 1–5 stars, ml-latest in half stars).
+/// </summary>
+public readonly record struct Interaction(int User, int Item, long TimeMs, float? Rating = null);

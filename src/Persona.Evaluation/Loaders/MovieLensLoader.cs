@@ -6,7 +6,7 @@ namespace Persona.Evaluation.Loaders;
 
 /// <summary>
 /// The MovieLens 100K layout: <c>u.data</c> (user, item, rating 1–5, Unix seconds; tab-separated) becomes
-/// rate events in time order per user; <c>u.item</c> (pipe-separated, ISO-8859-1, 19 genre flags named in
+/// interactions in time order per user that keep their ratings (as events: rate events with that rating); <c>u.item</c> (pipe-separated, ISO-8859-1, 19 genre flags named in
 /// <c>u.genre</c>) becomes catalog items with category <c>["Movies", first genre]</c> and every genre as a
 /// tag; <c>u.user</c> (age, gender, occupation, zip) is user data, read for counts. A malformed line is
 /// reported with its file and number. The ml-latest(-small) CSV layout is read too: <c>ratings.csv</c>
@@ -61,7 +61,7 @@ public static class MovieLensLoader
             }
         }
 
-        var byUser = new Dictionary<string, List<(string Item, long Time)>>(StringComparer.Ordinal);
+        var byUser = new Dictionary<string, List<(string Item, long Time, float Rating)>>(StringComparer.Ordinal);
         var lineNumber = 0;
         foreach (var line in File.ReadLines(data))
         {
@@ -84,7 +84,7 @@ public static class MovieLensLoader
                 byUser[f[0]] = list;
             }
 
-            list.Add((f[1], seconds * 1000));
+            list.Add((f[1], seconds * 1000, rating));
         }
 
         var userIds = byUser.Keys.OrderBy(u => int.Parse(u, CultureInfo.InvariantCulture)).ToList();
@@ -102,7 +102,7 @@ public static class MovieLensLoader
                     itemIds.Add(x.Item);
                 }
 
-                return new Interaction(u, i, x.Time);
+                return new Interaction(u, i, x.Time, x.Rating);
             }).ToArray();
             sequences.Add(seq);
         }
@@ -146,7 +146,7 @@ public static class MovieLensLoader
             }
         }
 
-        var byUser = new Dictionary<string, List<(string Item, long Time)>>(StringComparer.Ordinal);
+        var byUser = new Dictionary<string, List<(string Item, long Time, float Rating)>>(StringComparer.Ordinal);
         foreach (var (f, line) in Csv(Path.Combine(dir, "ratings.csv"), 4))
         {
             if (!double.TryParse(f[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var rating) || rating is < 0.5 or > 5
@@ -161,7 +161,7 @@ public static class MovieLensLoader
                 byUser[f[0]] = list;
             }
 
-            list.Add((f[1], seconds * 1000));
+            list.Add((f[1], seconds * 1000, (float)rating));
         }
 
         var userIds = byUser.Keys.OrderBy(u => long.Parse(u, CultureInfo.InvariantCulture)).ToList();
@@ -176,7 +176,7 @@ public static class MovieLensLoader
                 itemIds.Add(x.Item);
             }
 
-            return new Interaction(u, i, x.Time);
+            return new Interaction(u, i, x.Time, x.Rating);
         }).ToArray()).ToList();
         return new SequenceDataset
         {

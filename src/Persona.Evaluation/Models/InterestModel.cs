@@ -9,7 +9,8 @@ namespace Persona.Evaluation.Models;
 /// The engine's own profile as a recommender: the user's history is replayed through
 /// <see cref="ProfileEngine"/> (the same code as the service), and an item scores the sum of the user's
 /// decayed interest weights over the item's features (categories, brand, tags, price band) at the time of
-/// the last history event. Popularity breaks ties.
+/// the last history event. A rated interaction replays as a rate event with its stars (a low rating lowers
+/// the interest), any other as a purchase. Popularity breaks ties.
 /// </summary>
 public sealed class InterestModel : ISequenceModel
 {
@@ -57,13 +58,15 @@ public sealed class InterestModel : ISequenceModel
         var state = new ProfileState(user >= 0 && user < dataset.Users ? dataset.UserIds[user] : "session");
         for (var k = 0; k < history.Length; k++)
         {
+            var rating = history[k].Rating;
             _engine.Apply(state, new BehaviorEvent
             {
                 EventId = k.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Type = (byte)EventType.Purchase,
+                Type = rating is null ? (byte)EventType.Purchase : (byte)EventType.Rate,
                 UserId = state.UserId,
                 ItemId = dataset.ItemIds[history[k].Item],
                 TimestampMs = history[k].TimeMs,
+                Rating = rating is { } r ? Datasets.Stars(r) : null,
             }, _catalog);
         }
 
