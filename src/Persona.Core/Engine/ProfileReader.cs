@@ -163,22 +163,14 @@ public sealed class ProfileReader
             orders > 0 ? Math.Round(state.Monetary / orders, 4) : null,
             state.Units);
 
-        // The open session counts as finished once it has been idle for longer than the gap.
-        var gap = (long)_engine.Config.SessionGap.TotalMilliseconds;
-        var openClosed = state.CurrentSessionId is not null && nowMs - state.CurrentSessionLastMs > gap;
-        var finished = state.ClosedSessions + (openClosed ? 1 : 0);
-        var finishedEvents = state.ClosedSessionEvents + (openClosed ? state.CurrentSessionEvents : 0);
-        var finishedDuration = state.ClosedSessionDurationMs + (openClosed ? state.CurrentSessionLastMs - state.CurrentSessionStartMs : 0);
-        var bounces = state.Bounces + (openClosed && state.CurrentSessionEvents == 1 ? 1 : 0);
-        var cartSessions = state.CartSessions + (openClosed && state.CurrentSessionCart ? 1 : 0);
-        var abandoned = state.AbandonedCartSessions + (openClosed && state.CurrentSessionCart && !state.CurrentSessionPurchase ? 1 : 0);
+        var f = Finished(state, nowMs);
         var allEvents = state.ClosedSessionEvents + (state.CurrentSessionId is null ? 0 : state.CurrentSessionEvents);
         var sessions = new SessionsView(
             state.SessionCount,
             state.SessionCount > 0 ? Math.Round(allEvents / (double)state.SessionCount, 4) : 0,
-            finished > 0 ? Math.Round(finishedDuration / 1000.0 / finished, 3) : 0,
-            finished > 0 ? Math.Round(bounces / (double)finished, 4) : 0,
-            openClosed ? null : state.CurrentSessionId);
+            f.Sessions > 0 ? Math.Round(f.DurationMs / 1000.0 / f.Sessions, 3) : 0,
+            f.Sessions > 0 ? Math.Round(f.Bounces / (double)f.Sessions, 4) : 0,
+            f.OpenClosed ? null : state.CurrentSessionId);
 
         var viewCount = views < 0 ? 0 : state.TypeSlots[views].Count;
         return new ProfileView
@@ -194,7 +186,7 @@ public sealed class ProfileReader
             Rfm = rfm,
             PriceLevel = state.PriceLogRatioCount > 0 ? Math.Round(Math.Exp(state.PriceLogRatioSum / state.PriceLogRatioCount), 4) : null,
             ConversionRate = viewCount > 0 ? Math.Round(orders / (double)viewCount, 4) : null,
-            CartAbandonmentRate = cartSessions > 0 ? Math.Round(abandoned / (double)cartSessions, 4) : null,
+            CartAbandonmentRate = f.CartSessions > 0 ? Math.Round(f.Abandoned / (double)f.CartSessions, 4) : null,
             Sessions = sessions,
             HourOfDay = ((ReadOnlySpan<int>)state.HourOfDay).ToArray(),
             DayOfWeek = ((ReadOnlySpan<int>)state.DayOfWeek).ToArray(),
@@ -207,6 +199,25 @@ public sealed class ProfileReader
             RecentItems = RecentNewestFirst(state),
             Explain = explain,
         };
+    }
+
+    /// <summary>
+    /// The finished sessions of a state at <paramref name="nowMs"/>: the closed ones, and the open one once it
+    /// has been idle for longer than the session gap.
+    /// </summary>
+    internal FinishedSessions Finished(ProfileState state, long nowMs)
+    {
+        var gap = (long)_engine.Config.SessionGap.TotalMilliseconds;
+        var openClosed = state.CurrentSessionId is not null && nowMs - state.CurrentSessionLastMs > gap;
+        var cart = openClosed && state.CurrentSessionCart;
+        return new FinishedSessions(
+            state.ClosedSessions + (openClosed ? 1 : 0),
+            state.ClosedSessionEvents + (openClosed ? state.CurrentSessionEvents : 0),
+            state.ClosedSessionDurationMs + (openClosed ? state.CurrentSessionLastMs - state.CurrentSessionStartMs : 0),
+            state.Bounces + (openClosed && state.CurrentSessionEvents == 1 ? 1 : 0),
+            state.CartSessions + (cart ? 1 : 0),
+            state.AbandonedCartSessions + (cart && !state.CurrentSessionPurchase ? 1 : 0),
+            openClosed);
     }
 
     /// <summary>
@@ -245,6 +256,9 @@ public sealed class ProfileReader
             w.Weight,
             [.. contributions[w.Id].OrderByDescending(c => Math.Abs(c.Weight)).ThenBy(c => c.EventId, StringComparer.Ordinal).Take(perInterest)]))];
     }
+
+    /// <summary>Totals over finished sessions; <see cref="OpenClosed"/>: the open session is idle past the gap and counted.</summary>
+    internal readonly record struct FinishedSessions(long Sessions, long Events, long DurationMs, long Bounces, long CartSessions, long Abandoned, bool OpenClosed);
 
     /// <summary>A positive interest being ranked: <see cref="Order"/> is its place among them in the state's order.</summary>
     private readonly record struct Candidate(ulong Feature, double Weight, string Key, int Depth, int Order);
