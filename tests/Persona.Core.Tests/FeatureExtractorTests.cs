@@ -116,7 +116,38 @@ public sealed class FeatureExtractorTests
         var index = new CatalogIndex();
         index.Upsert(items);
         Assert.Equal([0, 1, 0, -1, -1], items.Select(i => labels.Of(index.Find(i.ItemId))));
-        Assert.Equal(["Movies/Comedy"], InterestLabels.FromCatalog(items, max: 1, itemWeights: new Dictionary<string, long> { ["2"] = 5, ["1"] = 1 }).Names);
+        Assert.Equal(2, labels.Depth);
+        Assert.Equal(["Movies/Comedy", "Movies/Drama"], InterestLabels.FromCatalog(items, itemWeights: new Dictionary<string, long> { ["2"] = 5, ["1"] = 1 }).Names);
+    }
+
+    [Fact]
+    public void FromCatalog_MoreCategoriesThanMax_HeaviestAndOther()
+    {
+        var items = new[] { "A/x", "A/y", "B/x", "C/z", "C/z", "C/w", "D" }
+            .Select((p, i) => new CatalogItem { ItemId = "i" + i, CategoryPath = p.Split('/') }).ToList();
+        var labels = InterestLabels.FromCatalog(items, max: 3);
+        Assert.Equal(["C", "A", InterestLabels.Other], labels.Names);
+        Assert.True(labels.HasOther);
+        Assert.Equal([1, 1, 2, 0, 0, 0, 2], items.Select(i => labels.OfPath(string.Join('/', i.CategoryPath))));
+
+        var catalog = new CatalogIndex();
+        catalog.Upsert(items);
+        Assert.Equal(0, labels.Of(FeatureId.Of(FeatureKind.Category, "C"), catalog));
+        Assert.Equal(2, labels.Of(FeatureId.Of(FeatureKind.Category, "B"), catalog));
+        Assert.Equal(-1, labels.Of(FeatureId.Of(FeatureKind.Category, "C/z"), catalog)); // a deeper node
+        Assert.Equal(-1, labels.Of(FeatureId.Of(FeatureKind.Brand, "C"), catalog));
+    }
+
+    [Theory]
+    [InlineData("Movies/Drama", 0)]
+    [InlineData("Movies/Drama/Noir", 0)]
+    [InlineData("Movies/Comedy", 1)]
+    [InlineData("Movies", -1)]
+    [InlineData("", -1)]
+    [InlineData("Books/Poetry", -1)]
+    public void OfPath_DepthTwoWithoutOther_LabelOrNone(string path, int label)
+    {
+        Assert.Equal(label, new InterestLabels(["Movies/Drama", "Movies/Comedy"], depth: 2).OfPath(path));
     }
 
     [Fact]
@@ -124,6 +155,10 @@ public sealed class FeatureExtractorTests
     {
         var ex = Assert.Throws<ArgumentException>(() => new InterestLabels(["A", "B", "A"]));
         Assert.StartsWith("interest labels: 'A' appears twice", ex.Message, StringComparison.Ordinal);
+        ex = Assert.Throws<ArgumentException>(() => new InterestLabels(["A/b", "C"], depth: 2));
+        Assert.StartsWith("interest labels: label 1 ('C') is not a category path of 2 node(s)", ex.Message, StringComparison.Ordinal);
+        ex = Assert.Throws<ArgumentException>(() => new InterestLabels([InterestLabels.Other, "C"]));
+        Assert.StartsWith("interest labels: (other) must be the last label", ex.Message, StringComparison.Ordinal);
     }
 
     private static CatalogIndex Catalog()

@@ -142,7 +142,7 @@ public sealed class FeatureExtractor
         var mass = 0.0;
         for (var i = 0; i < n; i++)
         {
-            var label = Labels.Of(state.Interests[i].Key);
+            var label = Labels.Of(state.Interests[i].Key, catalog);
             if (label >= 0 && weights[i] > 0)
             {
                 byLabel[label] += weights[i];

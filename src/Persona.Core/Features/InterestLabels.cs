@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Persona.Core.Catalog;
 
 namespace Persona.Core.Features;
@@ -5,54 +6,78 @@ namespace Persona.Core.Features;
 /// <summary>
 /// The K labels an interest model predicts over: category paths at one depth of the catalog tree (the
 /// top-level categories, or the first level with more than one node, so that MovieLens' single root
-/// <c>Movies</c> gives its genres <c>Movies/Drama</c>, …). An item's label is the category of its path at
-/// that depth; an item without one (a shallower path, or a category past the most frequent
-/// <c>max</c>) has none (-1).
+/// <c>Movies</c> gives its genres <c>Movies/Drama</c>, …). Where the tree has more categories at that depth
+/// than labels, the last label, <see cref="Other"/>, stands for all the rest. An item's label is its
+/// category at that depth; an item whose path is shallower has none (-1).
 /// </summary>
 public sealed class InterestLabels
 {
-    private readonly Dictionary<ulong, int> _byFeature;
+    /// <summary>The name of the label for the categories at the depth that have no label of their own.</summary>
+    public const string Other = "(other)";
 
-    /// <param name="paths">Category paths ('/'-joined), in label order; distinct and non-empty.</param>
-    public InterestLabels(IEnumerable<string> paths)
+    private readonly Dictionary<string, int> _byPath;
+    private readonly ConcurrentDictionary<ulong, int> _byFeature = new();
+
+    /// <param name="paths">Category paths ('/'-joined, <paramref name="depth"/> nodes each), in label order; distinct. <see cref="Other"/> may close the list.</param>
+    /// <param name="depth">The tree depth of the labels (1: top level).</param>
+    public InterestLabels(IEnumerable<string> paths, int depth = 1)
     {
         ArgumentNullException.ThrowIfNull(paths);
+        ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
         Names = [.. paths];
+        Depth = depth;
         if (Names.Count == 0)
         {
             throw new ArgumentException("interest labels: at least one category is needed", nameof(paths));
         }
 
-        _byFeature = [];
+        _byPath = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < Names.Count; i++)
         {
             var name = Names[i];
-            if (string.IsNullOrWhiteSpace(name) || name.Contains('\n', StringComparison.Ordinal))
+            if (name == Other)
             {
-                throw new ArgumentException($"interest labels: label {i} is empty or spans lines", nameof(paths));
+                if (i != Names.Count - 1)
+                {
+                    throw new ArgumentException($"interest labels: {Other} must be the last label", nameof(paths));
+                }
+
+                continue;
             }
 
-            if (!_byFeature.TryAdd(FeatureId.Of(FeatureKind.Category, name), i))
+            if (string.IsNullOrWhiteSpace(name) || name.Contains('\n', StringComparison.Ordinal) || name.Split('/').Length != depth)
+            {
+                throw new ArgumentException($"interest labels: label {i} ('{name}') is not a category path of {depth} node(s)", nameof(paths));
+            }
+
+            if (!_byPath.TryAdd(name, i))
             {
                 throw new ArgumentException($"interest labels: '{name}' appears twice", nameof(paths));
             }
+
+            _byFeature[FeatureId.Of(FeatureKind.Category, name)] = i;
         }
     }
 
-    /// <summary>The labels' category paths, in label order.</summary>
+    /// <summary>The labels' category paths, in label order (<see cref="Other"/> last, if present).</summary>
     public IReadOnlyList<string> Names { get; }
+
+    public int Depth { get; }
 
     public int Count => Names.Count;
 
+    public bool HasOther => Names[^1] == Other;
+
     /// <summary>
-    /// Labels from a catalog: the shallowest depth at which the items' paths have two or more distinct
-    /// nodes, and there the <paramref name="max"/> categories with the most weight (an item weighs its
-    /// count in <paramref name="itemWeights"/>, or 1), ties in ordinal order.
+    /// Labels from a catalog: the shallowest depth at which the items' paths have two or more distinct nodes,
+    /// and there the categories with the most weight (an item weighs its count in
+    /// <paramref name="itemWeights"/>, or 1; ties in ordinal order); past <paramref name="max"/> categories,
+    /// the heaviest max − 1 and <see cref="Other"/>.
     /// </summary>
     public static InterestLabels FromCatalog(IEnumerable<CatalogItem> items, int max = 64, IReadOnlyDictionary<string, long>? itemWeights = null)
     {
         ArgumentNullException.ThrowIfNull(items);
-        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 2);
         var list = items.Where(i => i.CategoryPath.Count > 0).ToList();
         var deepest = list.Count == 0 ? 0 : list.Max(i => i.CategoryPath.Count);
         for (var depth = 1; depth <= deepest; depth++)
@@ -63,41 +88,63 @@ public sealed class InterestLabels
                 if (item.CategoryPath.Count >= depth)
                 {
                     var path = string.Join('/', item.CategoryPath.Take(depth));
-                    var w = itemWeights is null ? 1 : itemWeights.GetValueOrDefault(item.ItemId);
-                    weights[path] = weights.GetValueOrDefault(path) + w;
+                    weights[path] = weights.GetValueOrDefault(path) + (itemWeights is null ? 1 : itemWeights.GetValueOrDefault(item.ItemId));
                 }
             }
 
             if (weights.Count >= 2 || depth == deepest)
             {
-                return new InterestLabels(weights.Where(p => p.Value > 0 || itemWeights is null)
-                    .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
-                    .Take(max).Select(p => p.Key));
+                var ranked = weights.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key).ToList();
+                return new InterestLabels(ranked.Count <= max ? ranked : [.. ranked.Take(max - 1), Other], depth);
             }
         }
 
         throw new ArgumentException("interest labels: no catalog item has a category", nameof(items));
     }
 
-    /// <summary>The label of an interest feature id, or -1.</summary>
-    public int Of(ulong categoryFeature) => _byFeature.TryGetValue(categoryFeature, out var i) ? i : -1;
-
-    /// <summary>The label of an item (the first of its category nodes that is a label), or -1.</summary>
-    public int Of(ItemFeatures? item)
+    /// <summary>The label of a category path ('/'-joined, any depth), or -1 when it is shallower than <see cref="Depth"/>.</summary>
+    public int OfPath(string path)
     {
-        if (item is null)
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.Length == 0)
         {
             return -1;
         }
 
-        foreach (var f in item.Features)
+        var end = -1;
+        for (var d = 0; d < Depth; d++)
         {
-            if (FeatureId.KindOf(f) == FeatureKind.Category && _byFeature.TryGetValue(f, out var i))
+            if (end >= path.Length)
             {
-                return i;
+                return -1; // fewer nodes than the depth
             }
+
+            var next = path.IndexOf('/', end + 1);
+            end = next < 0 ? path.Length : next;
         }
 
-        return -1;
+        return _byPath.TryGetValue(path[..end], out var i) ? i : HasOther ? Count - 1 : -1;
+    }
+
+    /// <summary>The label of an item (its category at the labels' depth), or -1.</summary>
+    public int Of(ItemFeatures? item) => item?.Category is { } c ? OfPath(c.Path) : -1;
+
+    /// <summary>The label of an interest feature id (a category node at the labels' depth), or -1; the catalog names unknown nodes.</summary>
+    public int Of(ulong feature, ICatalogView catalog)
+    {
+        if (_byFeature.TryGetValue(feature, out var i))
+        {
+            return i;
+        }
+
+        if (!HasOther || FeatureId.KindOf(feature) != FeatureKind.Category || catalog.FeatureName(feature) is not { } key)
+        {
+            return -1;
+        }
+
+        // A category node of its own: "category:" + path; it is in the other bucket when it lies at the depth.
+        i = key.AsSpan("category:".Length).Count('/') + 1 == Depth ? Count - 1 : -1;
+        _byFeature.TryAdd(feature, i);
+        return i;
     }
 }
