@@ -12,12 +12,13 @@ var root = new RootCommand("Persona: real-time user profiles for e-commerce")
     EvaluateCommand.Create(),
     GenerateCommand.Create(),
     ConfigCommand.Create(),
+    TrainCommand.Create(),
 };
 try
 {
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException)
+catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException or InvalidDataException or Persona.Evaluation.Loaders.LoaderException)
 {
     // Configuration and store errors name their cause; a stack trace would only hide it.
     Console.Error.WriteLine($"persona: {ex.Message}");

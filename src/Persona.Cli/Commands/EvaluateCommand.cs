@@ -20,9 +20,12 @@ internal static class EvaluateCommand
         var format = new Option<string>("--format") { Description = "Dataset format", DefaultValueFactory = _ => "s3rec" };
         format.AcceptOnlyFromAmong([.. Datasets.Formats, "synthetic"]);
         var protocol = new Option<string>("--protocol") { Description = "Evaluation protocol", DefaultValueFactory = _ => "loo" };
-        protocol.AcceptOnlyFromAmong("loo", "ms-stratified", "prequential", "freshness", "interest", "session");
-        var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), popularity-decayed, itemknn, sequential-rules, interest", DefaultValueFactory = _ => "popularity" };
-        model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "popularity-decayed", "itemknn", "sequential-rules", "interest");
+        protocol.AcceptOnlyFromAmong("loo", "ms-stratified", "prequential", "freshness", "interest", "session", "next-category");
+        var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), popularity-decayed, itemknn, sequential-rules, interest; interest-mlp (next-category)", DefaultValueFactory = _ => "popularity" };
+        model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "popularity-decayed", "itemknn", "sequential-rules", "interest", "interest-mlp");
+        var target = new Option<string>("--target") { Description = "next-category: the category of the next interaction or of the next purchase", DefaultValueFactory = _ => "next" };
+        target.AcceptOnlyFromAmong("next", "next-purchase");
+        var mlp = MlpOptionSet.Create();
         var k = new Option<int>("--k") { Description = "Headline cut-off", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var negatives = new Option<int>("--negatives") { Description = "Sampled negatives (0 = full ranking)", DefaultValueFactory = _ => 0 };
@@ -34,11 +37,36 @@ internal static class EvaluateCommand
         var halfLife = new Option<double>("--half-life-days") { Description = "popularity-decayed: half-life", DefaultValueFactory = _ => 30 };
         var output = new Option<string>("--out") { Description = "Report path", DefaultValueFactory = _ => "report.json" };
         var engineConfig = CommonOptions.EngineConfig();
-        var command = new Command("evaluate", "Evaluate a model on a real dataset with a published protocol") { dataset, format, protocol, model, k, seed, negatives, blend, users, events, refresh, horizon, halfLife, output, engineConfig };
+        var command = new Command("evaluate", "Evaluate a model on a real dataset with a published protocol") { dataset, format, protocol, model, k, seed, negatives, blend, users, events, refresh, horizon, halfLife, output, engineConfig, target };
+        mlp.AddTo(command);
         command.SetAction(r =>
         {
             var watch = Stopwatch.StartNew();
             var config = r.GetValue(engineConfig) is { } path ? EngineConfigJson.Load(path) : null;
+            if ((r.GetValue(protocol) == "next-category") != (r.GetValue(model) == "interest-mlp"))
+            {
+                Console.Error.WriteLine("protocol: next-category evaluates --model interest-mlp (with its baselines), and interest-mlp runs on next-category");
+                return 2;
+            }
+
+            if (r.GetValue(protocol) == "next-category")
+            {
+                var mlpOptions = mlp.Options(r, r.GetValue(seed));
+                var (nextEvents, nextCatalog, name) = r.GetValue(format) == "synthetic"
+                    ? SyntheticData.Events(r.GetValue(seed), r.GetValue(users), r.GetValue(events), r.GetValue(horizon))
+                    : Datasets.LoadEvents(r.GetValue(format)!, r.GetValue(dataset)!) is var d ? (d.Events, d.Catalog, d.Name) : default;
+                var (nm, rows) = NextCategoryProtocol.Run(
+                    nextEvents,
+                    nextCatalog,
+                    config,
+                    r.GetValue(target) == "next-purchase" ? Persona.Models.Interest.InterestTarget.NextPurchase : Persona.Models.Interest.InterestTarget.NextInteraction,
+                    mlpOptions,
+                    MlpOptionSet.PrintEpoch,
+                    search: r.GetValue(mlp.Search),
+                    trialStarted: MlpOptionSet.PrintTrial);
+                return Write(new EvaluationReport(name, r.GetValue(format)!, $"next-category({r.GetValue(target)})", "interest-mlp", 5, rows, Math.Round(watch.Elapsed.TotalSeconds, 2), nm), r.GetValue(output)!);
+            }
+
             if (r.GetValue(protocol) is "freshness" or "interest" && r.GetValue(model) != "interest")
             {
                 Console.Error.WriteLine("protocol: freshness and interest evaluate the engine's profiles: use --model interest");
@@ -55,19 +83,11 @@ internal static class EvaluateCommand
             {
                 if (r.GetValue(protocol) is not ("freshness" or "interest"))
                 {
-                    Console.Error.WriteLine("format: synthetic runs the freshness and interest protocols");
+                    Console.Error.WriteLine("format: synthetic runs the freshness, interest and next-category protocols");
                     return 2;
                 }
 
-                var shop = new Persona.Synthetic.SyntheticShop(new Persona.Synthetic.ShopOptions
-                {
-                    Seed = r.GetValue(seed),
-                    Users = r.GetValue(users),
-                    Events = r.GetValue(events),
-                    Items = 5_000,
-                    MeanSessionGap = TimeSpan.FromDays(1),
-                    Horizon = TimeSpan.FromDays(r.GetValue(horizon)),
-                });
+                var shop = SyntheticData.Shop(r.GetValue(seed), r.GetValue(users), r.GetValue(events), r.GetValue(horizon));
                 var (fm, evaluated) = r.GetValue(protocol) == "interest"
                     ? InterestAccuracyProtocol.Run(shop, config)
                     : FreshnessProtocol.Run(shop, r.GetValue(k), refreshHours: r.GetValue(refresh), config: config);

@@ -35,7 +35,7 @@ public static class Rees46Loader
 
     private static IEnumerable<(BehaviorEvent Event, CatalogItem Item)> Rows(string path)
     {
-        var files = Directory.Exists(path) ? Directory.EnumerateFiles(path, "*.csv").Order(StringComparer.Ordinal).ToList() : [path];
+        var files = DataFiles.Resolve(path, "*.csv");
         foreach (var file in files)
         {
             var name = Path.GetFileName(file);

@@ -6,7 +6,8 @@ namespace Persona.Evaluation.Loaders;
 
 /// <summary>
 /// Alibaba Taobao UserBehavior: <c>user_id,item_id,category_id,behavior_type,timestamp</c> (no header, Unix
-/// seconds; a file, or every <c>*.csv</c> of a folder in name order). pv / cart / buy → view / cart_add /
+/// seconds; a file, every <c>*.csv</c> of a folder in name order, or the files a name pattern such as
+/// <c>taobao/UserBehavior_*-users.csv</c> matches). pv / cart / buy → view / cart_add /
 /// purchase; fav (adding to favourites, which no built-in type names) → click with <c>context.action = fav</c>,
 /// so that it still counts as engagement and can be told apart. The catalog gives each item its category id as
 /// a one-level category path: the data has no tree, names, brands or prices.
@@ -34,7 +35,7 @@ public static class TaobaoLoader
 
     private static IEnumerable<(BehaviorEvent Event, string Category)> Rows(string path)
     {
-        var files = Directory.Exists(path) ? Directory.EnumerateFiles(path, "*.csv").Order(StringComparer.Ordinal).ToList() : [path];
+        var files = DataFiles.Resolve(path, "*.csv");
         foreach (var file in files)
         {
             var name = Path.GetFileName(file);

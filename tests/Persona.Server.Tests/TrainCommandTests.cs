@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Persona.Core.Engine;
+using Persona.Models.Artifacts;
+
+namespace Persona.Server.Tests;
+
+/// <summary><c>persona train</c> as a user runs it: a process, an artifact on disk, and the checks a service makes when loading it.</summary>
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("persona-train-").FullName;
+
+    [Fact]
+    public async Task Train_SyntheticShop_WritesALoadableArtifactAndReport()
+    {
+        var model = Path.Combine(_dir, "model");
+        var (code, stdout, stderr) = await Persona("train", "--dataset", "synthetic", "--format", "synthetic", "--users", "150", "--events", "12000", "--epochs", "4", "--out", model);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("epoch   1: train loss", stderr, StringComparison.Ordinal);
+
+        using var summary = JsonDocument.Parse(stdout);
+        var version = summary.RootElement.GetProperty("version").GetString()!;
+        var loaded = InterestModelArtifact.Load(model, new EngineConfig());
+        Assert.Equal(version, loaded.Metadata.Version);
+        Assert.Equal("next", loaded.Metadata.Target);
+        Assert.InRange(loaded.Metadata.Metrics["parityMaxAbsDiff"], 0, 1e-5);
+        Assert.True(loaded.Metadata.Metrics["rowsTrain"] > loaded.Metadata.Metrics["rowsValidation"]);
+        Assert.StartsWith($"# {version}", await File.ReadAllTextAsync(Path.Combine(model, "report.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Train_WithEngineConfig_ServiceWithOtherConfigRefusesTheModel()
+    {
+        var config = Path.Combine(_dir, "engine.json");
+        await File.WriteAllTextAsync(config, """{"categoryHalfLife":"3.00:00:00"}""");
+        var model = Path.Combine(_dir, "model");
+        var (code, _, stderr) = await Persona("train", "--dataset", "synthetic", "--format", "synthetic", "--users", "100", "--events", "6000", "--epochs", "2", "--engine-config", config, "--out", model);
+        Assert.True(code == 0, stderr);
+        var service = EngineConfigJson.Load(config);
+        Assert.Equal(EngineConfigJson.Hash(service), InterestModelArtifact.Load(model, service).Metadata.EngineConfigHash);
+        var ex = Assert.Throws<InvalidDataException>(() => InterestModelArtifact.Load(model, new EngineConfig()));
+        Assert.Contains("categoryHalfLife", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--dataset", "/nonexistent/taobao", "--format", "taobao", "persona: ")]
+    [InlineData("--dataset", "synthetic", "--format", "synthetic", "--validation", "1.5", "persona: --validation: 1.5 is not within (0, 1)")]
+    [InlineData("--dataset", "synthetic", "--format", "synthetic", "--hidden", "12,x", "persona: --hidden: 'x' is not a width")]
+    [InlineData("--dataset", "synthetic", "--format", "synthetic", "--dropout", "1", "persona: interest mlp options: dropout: within [0, 1)")]
+    public async Task Train_BadInput_Exit2WithTheCause(string a, string b, string c, string d, params string[] rest)
+    {
+        var message = rest[^1];
+        string[] args = ["train", a, b, c, d, .. rest[..^1], "--users", "50", "--events", "2000", "--out", Path.Combine(_dir, "m")];
+        var (code, _, stderr) = await Persona(args);
+        Assert.Equal(2, code);
+        Assert.StartsWith(message, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<(int Code, string Stdout, string Stderr)> Persona(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "persona.dll"));
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
