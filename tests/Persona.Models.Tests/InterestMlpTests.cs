@@ -1,4 +1,5 @@
 using Persona.Models.Interest;
+using Persona.Models.Serving;
 using Persona.Models.Training;
 
 namespace Persona.Models.Tests;

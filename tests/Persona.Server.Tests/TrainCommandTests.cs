@@ -20,7 +20,7 @@ public sealed class TrainCommandTests : IDisposable
 
         using var summary = JsonDocument.Parse(stdout);
         var version = summary.RootElement.GetProperty("version").GetString()!;
-        var loaded = InterestModelArtifact.Load(model, new EngineConfig());
+        var loaded = FeatureModelArtifact.Load(model, new EngineConfig());
         Assert.Equal(version, loaded.Metadata.Version);
         Assert.Equal("next", loaded.Metadata.Target);
         Assert.InRange(loaded.Metadata.Metrics["parityMaxAbsDiff"], 0, 1e-5);
@@ -37,9 +37,57 @@ public sealed class TrainCommandTests : IDisposable
         var (code, _, stderr) = await Persona("train", "--dataset", "synthetic", "--format", "synthetic", "--users", "100", "--events", "6000", "--epochs", "2", "--engine-config", config, "--out", model);
         Assert.True(code == 0, stderr);
         var service = EngineConfigJson.Load(config);
-        Assert.Equal(EngineConfigJson.Hash(service), InterestModelArtifact.Load(model, service).Metadata.EngineConfigHash);
-        var ex = Assert.Throws<InvalidDataException>(() => InterestModelArtifact.Load(model, new EngineConfig()));
+        Assert.Equal(EngineConfigJson.Hash(service), FeatureModelArtifact.Load(model, service).Metadata.EngineConfigHash);
+        var ex = Assert.Throws<InvalidDataException>(() => FeatureModelArtifact.Load(model, new EngineConfig()));
         Assert.Contains("categoryHalfLife", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Train_SequenceModel_WritesALoadableItemArtifact()
+    {
+        var model = Path.Combine(_dir, "sequence");
+        var (code, stdout, stderr) = await Persona("train", "--model", "sequence", "--dataset", "synthetic", "--format", "synthetic", "--users", "120", "--events", "8000", "--epochs", "2", "--dim", "16", "--out", model);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("validation HR@10", stderr, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(stdout);
+        var loaded = ItemModelArtifact.Load(model, ItemModelArtifact.SequenceKind);
+        Assert.Equal(summary.RootElement.GetProperty("version").GetString(), loaded.Metadata.Version);
+        Assert.NotNull(loaded.Sequence);
+        Assert.Equal(16, loaded.Sequence.Dimension);
+        Assert.Equal(loaded.Items.Count, loaded.Metadata.ItemCount);
+        Assert.Equal(0, loaded.IndexOf(loaded.Items[0]));
+        Assert.Equal(-1, loaded.IndexOf("no-such-item"));
+        Assert.InRange(loaded.Metadata.Metrics["parityMaxAbsDiff"], 0, 1e-5);
+        Assert.Contains("| epoch | train loss | validation HR@10", await File.ReadAllTextAsync(Path.Combine(model, "report.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Train_Vae_WritesALoadableItemArtifact()
+    {
+        var model = Path.Combine(_dir, "vae");
+        var (code, _, stderr) = await Persona("train", "--model", "vae", "--dataset", "synthetic", "--format", "synthetic", "--users", "120", "--events", "8000", "--epochs", "3", "--vae-hidden", "32", "--vae-latent", "8", "--out", model);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("refit   1:", stderr, StringComparison.Ordinal);
+        var loaded = ItemModelArtifact.Load(model);
+        Assert.Equal(ItemModelArtifact.VaeKind, loaded.Metadata.Kind);
+        Assert.Equal(8, loaded.Vae!.Dimension);
+        Assert.Null(loaded.Sequence);
+    }
+
+    [Theory]
+    [InlineData("churn", "churn-mlp", "no-activity-3d")]
+    [InlineData("propensity", "propensity-mlp", "purchase-3d")]
+    public async Task Train_RetentionModels_WriteFeatureArtifactsWithTheirBaseline(string name, string kind, string target)
+    {
+        var model = Path.Combine(_dir, name);
+        var (code, _, stderr) = await Persona("train", "--model", name, "--dataset", "synthetic", "--format", "synthetic", "--users", "150", "--events", "12000", "--epochs", "3", "--window-days", "3", "--out", model);
+        Assert.True(code == 0, stderr);
+        var loaded = FeatureModelArtifact.Load(model, new EngineConfig(), kind);
+        Assert.Equal(target, loaded.Metadata.Target);
+        Assert.Equal(2, loaded.Model.Classes);
+        Assert.InRange(loaded.Metadata.Metrics["validationAuc"], 0, 1);
+        Assert.InRange(loaded.Metadata.Metrics["recencyValidationAuc"], 0, 1);
+        Assert.Contains("Calibration on the validation cut", await File.ReadAllTextAsync(Path.Combine(model, "report.md")), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -47,6 +95,9 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--dataset", "synthetic", "--format", "synthetic", "--validation", "1.5", "persona: --validation: 1.5 is not within (0, 1)")]
     [InlineData("--dataset", "synthetic", "--format", "synthetic", "--hidden", "12,x", "persona: --hidden: 'x' is not a width")]
     [InlineData("--dataset", "synthetic", "--format", "synthetic", "--dropout", "1", "persona: interest mlp options: dropout: within [0, 1)")]
+    [InlineData("--dataset", "synthetic", "--format", "synthetic", "--model", "sequence", "--heads", "3", "persona: sequence model: heads must divide the dimension (got 3 for 64)")]
+    [InlineData("--dataset", "synthetic", "--format", "synthetic", "--model", "vae", "--anneal-cap", "-1", "persona: vae: anneal cap must be >= 0 (got -1)")]
+    [InlineData("--dataset", "synthetic", "--format", "synthetic", "--model", "churn", "--window-days", "30", "persona: churn data: the events span")]
     public async Task Train_BadInput_Exit2WithTheCause(string a, string b, string c, string d, params string[] rest)
     {
         var message = rest[^1];

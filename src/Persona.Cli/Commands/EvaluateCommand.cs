@@ -20,12 +20,14 @@ internal static class EvaluateCommand
         var format = new Option<string>("--format") { Description = "Dataset format", DefaultValueFactory = _ => "s3rec" };
         format.AcceptOnlyFromAmong([.. Datasets.Formats, "synthetic"]);
         var protocol = new Option<string>("--protocol") { Description = "Evaluation protocol", DefaultValueFactory = _ => "loo" };
-        protocol.AcceptOnlyFromAmong("loo", "ms-stratified", "prequential", "freshness", "interest", "session", "next-category");
-        var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), popularity-decayed, itemknn, sequential-rules, interest; interest-mlp (next-category)", DefaultValueFactory = _ => "popularity" };
-        model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "popularity-decayed", "itemknn", "sequential-rules", "interest", "interest-mlp");
+        protocol.AcceptOnlyFromAmong("loo", "ms-stratified", "prequential", "freshness", "interest", "session", "next-category", "churn");
+        var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), popularity-decayed, itemknn, sequential-rules, interest, sequence (learned, SASRec), vae (learned, Mult-VAE); interest-mlp (next-category); churn (churn and purchase propensity)", DefaultValueFactory = _ => "popularity" };
+        model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "popularity-decayed", "itemknn", "sequential-rules", "interest", "sequence", "vae", "interest-mlp", "churn");
         var target = new Option<string>("--target") { Description = "next-category: the category of the next interaction or of the next purchase", DefaultValueFactory = _ => "next" };
         target.AcceptOnlyFromAmong("next", "next-purchase");
         var mlp = MlpOptionSet.Create();
+        var sequence = SequenceOptionSet.Create();
+        var vae = VaeOptionSet.Create();
         var k = new Option<int>("--k") { Description = "Headline cut-off", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var negatives = new Option<int>("--negatives") { Description = "Sampled negatives (0 = full ranking)", DefaultValueFactory = _ => 0 };
@@ -35,10 +37,15 @@ internal static class EvaluateCommand
         var refresh = new Option<double>("--refresh-hours") { Description = "freshness: refresh period of the periodic variant (event time)", DefaultValueFactory = _ => 24 };
         var horizon = new Option<double>("--horizon-days") { Description = "synthetic: span over which change points and churn are planted", DefaultValueFactory = _ => 20 };
         var halfLife = new Option<double>("--half-life-days") { Description = "popularity-decayed: half-life", DefaultValueFactory = _ => 30 };
+        var window = new Option<double>("--window-days") { Description = "churn: the window T after each cut (churn: no activity in it; propensity: a purchase in it)", DefaultValueFactory = _ => 90 };
+        var step = new Option<double>("--step-days") { Description = "churn: days between training cuts", DefaultValueFactory = _ => 30 };
+        var cuts = new Option<int>("--train-cuts") { Description = "churn: most training cuts", DefaultValueFactory = _ => 4 };
         var output = new Option<string>("--out") { Description = "Report path", DefaultValueFactory = _ => "report.json" };
         var engineConfig = CommonOptions.EngineConfig();
-        var command = new Command("evaluate", "Evaluate a model on a real dataset with a published protocol") { dataset, format, protocol, model, k, seed, negatives, blend, users, events, refresh, horizon, halfLife, output, engineConfig, target };
+        var command = new Command("evaluate", "Evaluate a model on a real dataset with a published protocol") { dataset, format, protocol, model, k, seed, negatives, blend, users, events, refresh, horizon, halfLife, output, engineConfig, target, window, step, cuts };
         mlp.AddTo(command);
+        sequence.AddTo(command);
+        vae.AddTo(command);
         command.SetAction(r =>
         {
             var watch = Stopwatch.StartNew();
@@ -47,6 +54,24 @@ internal static class EvaluateCommand
             {
                 Console.Error.WriteLine("protocol: next-category evaluates --model interest-mlp (with its baselines), and interest-mlp runs on next-category");
                 return 2;
+            }
+
+            if ((r.GetValue(protocol) == "churn") != (r.GetValue(model) == "churn"))
+            {
+                Console.Error.WriteLine("protocol: churn evaluates --model churn (with its baselines), and churn runs on the churn protocol");
+                return 2;
+            }
+
+            if (r.GetValue(protocol) == "churn")
+            {
+                var churnOptions = mlp.Options(r, r.GetValue(seed));
+                var (churnEvents, churnCatalog, churnName) = r.GetValue(format) == "synthetic"
+                    ? SyntheticData.Events(r.GetValue(seed), r.GetValue(users), r.GetValue(events), r.GetValue(horizon))
+                    : Datasets.LoadEvents(r.GetValue(format)!, r.GetValue(dataset)!) is var cd ? (cd.Events, cd.Catalog, cd.Name) : default;
+                var (cm, testRows, calibration) = ChurnProtocol.Run(churnEvents, churnCatalog, config, r.GetValue(window), churnOptions, MlpOptionSet.PrintEpoch, r.GetValue(mlp.Search), MlpOptionSet.PrintTrial, r.GetValue(cuts), r.GetValue(step));
+                var code = Write(new EvaluationReport(churnName, r.GetValue(format)!, string.Create(CultureInfo.InvariantCulture, $"churn({r.GetValue(window)}d)"), "churn", 0, testRows, Math.Round(watch.Elapsed.TotalSeconds, 2), cm), r.GetValue(output)!);
+                File.AppendAllText(Path.ChangeExtension(r.GetValue(output)!, ".md"), CalibrationMarkdown(calibration));
+                return code;
             }
 
             if (r.GetValue(protocol) == "next-category")
@@ -103,6 +128,12 @@ internal static class EvaluateCommand
                 return Write(new EvaluationReport(loaded.Name, r.GetValue(format)!, r.GetValue(protocol)!, "interest", r.GetValue(k), count, Math.Round(watch.Elapsed.TotalSeconds, 2), pm), r.GetValue(output)!);
             }
 
+            if (r.GetValue(model) is "sequence" or "vae" && r.GetValue(protocol) is not ("loo" or "ms-stratified"))
+            {
+                Console.Error.WriteLine($"protocol: --model {r.GetValue(model)} runs on loo and ms-stratified");
+                return 2;
+            }
+
             if (r.GetValue(protocol) == "session")
             {
                 var (train, test) = Datasets.LoadSessionSplit(r.GetValue(format)!, r.GetValue(dataset)!);
@@ -114,10 +145,43 @@ internal static class EvaluateCommand
 
             var data = Datasets.LoadSequences(r.GetValue(format)!, r.GetValue(dataset)!);
             var stratified = r.GetValue(protocol) == "ms-stratified";
-            var m = CreateModel(r.GetValue(model)!, stratified, r.GetValue(seed), r.GetValue(blend), r.GetValue(halfLife), config);
+            ISequenceModel m = r.GetValue(model) switch
+            {
+                "sequence" => new SequenceModel(sequence.Options(r, mlp, r.GetValue(seed)), SequenceOptionSet.PrintEpoch),
+                "vae" => new VaeModel(vae.Options(r, mlp, sequence, r.GetValue(seed)), VaeOptionSet.PrintEpoch, r.GetValue(mlp.Search), VaeOptionSet.PrintTrial),
+                _ => CreateModel(r.GetValue(model)!, stratified, r.GetValue(seed), r.GetValue(blend), r.GetValue(halfLife), config),
+            };
             var (metrics, evaluatedUsers) = stratified
                 ? StratifiedSplit.Run(data, m, r.GetValue(k), seed: r.GetValue(seed))
                 : LeaveOneOut.Run(data, m, r.GetValue(negatives), r.GetValue(seed));
+            if (m is SequenceModel { Trained: { } trained })
+            {
+                metrics["train_seconds"] = Math.Round(trained.Seconds, 1);
+                metrics["best_epoch"] = trained.BestEpoch;
+                metrics["validation_ndcg@10"] = trained.Best.ValidationNdcg10;
+                metrics["validation_hr@10"] = trained.Best.ValidationHr10;
+                metrics["parity_max_abs_diff"] = trained.ParityMaxAbsDiff;
+            }
+
+            if (m is VaeModel { Trained: { } trainedVae } vaeModel)
+            {
+                metrics["train_seconds"] = Math.Round(trainedVae.Seconds, 1);
+                metrics["best_epoch"] = trainedVae.BestEpoch;
+                metrics["validation_ndcg@10"] = trainedVae.BestValidationNdcg10;
+                metrics["parity_max_abs_diff"] = trainedVae.ParityMaxAbsDiff;
+                if (vaeModel.Chosen is { } chosen)
+                {
+                    metrics["vae.hidden"] = chosen.Hidden;
+                    metrics["vae.latent"] = chosen.Latent;
+                    metrics["vae.dropout"] = chosen.Dropout;
+                    metrics["vae.learning_rate"] = chosen.LearningRate;
+                    metrics["vae.weight_decay"] = chosen.WeightDecay;
+                    metrics["vae.anneal_cap"] = chosen.AnnealCap;
+                    metrics["vae.batch_size"] = chosen.BatchSize;
+                    metrics["vae.trials"] = Math.Max(1, vaeModel.Trials.Count);
+                }
+            }
+
             var protocolName = stratified ? "ms-stratified" : r.GetValue(negatives) > 0 ? $"loo-sampled-{r.GetValue(negatives)}" : "loo";
             return Write(new EvaluationReport(data.Name, r.GetValue(format)!, protocolName, m.Name, r.GetValue(k), evaluatedUsers, Math.Round(watch.Elapsed.TotalSeconds, 2), metrics), r.GetValue(output)!);
         });
@@ -134,6 +198,23 @@ internal static class EvaluateCommand
         "popularity-decayed" => new DecayedPopularityModel(TimeSpan.FromDays(halfLifeDays)),
         _ => new PopularityModel(),
     };
+
+    /// <summary>Each predictor's calibration table (test cut): rows, mean prediction and observed rate per probability bin.</summary>
+    private static string CalibrationMarkdown(IReadOnlyDictionary<string, IReadOnlyList<BinaryMetrics.Bin>> calibration)
+    {
+        var md = new StringBuilder();
+        foreach (var (name, bins) in calibration.Where(c => !c.Key.EndsWith(".base_rate", StringComparison.Ordinal)))
+        {
+            md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Calibration of {name} (test):").AppendLine();
+            md.AppendLine("| predicted | rows | mean predicted | observed |").AppendLine("| --- | --- | --- | --- |");
+            foreach (var b in bins.Where(b => b.Rows > 0))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {b.From:F1}–{b.To:F1} | {b.Rows} | {b.MeanPredicted:F3} | {b.Observed:F3} |");
+            }
+        }
+
+        return md.ToString();
+    }
 
     private static int Write(EvaluationReport report, string path)
     {

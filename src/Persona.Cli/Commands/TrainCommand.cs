@@ -23,8 +23,9 @@ internal static class TrainCommand
         var dataset = new Option<string>("--dataset") { Description = "Dataset folder or main file (or 'synthetic')", Required = true };
         var format = new Option<string>("--format") { Description = "Dataset format", Required = true };
         format.AcceptOnlyFromAmong([.. Datasets.Formats, "synthetic"]);
-        var model = new Option<string>("--model") { Description = "Model to train", DefaultValueFactory = _ => "interest" };
-        model.AcceptOnlyFromAmong("interest");
+        var model = new Option<string>("--model") { Description = "Model to train: interest (MLP over the profile), sequence (SASRec), vae (Mult-VAE), churn or propensity (MLP over the profile)", DefaultValueFactory = _ => "interest" };
+        model.AcceptOnlyFromAmong("interest", "sequence", "vae", "churn", "propensity");
+        var window = new Option<double>("--window-days") { Description = "churn, propensity: the window T after each cut", DefaultValueFactory = _ => 90 };
         var target = new Option<string>("--target") { Description = "interest: the category of the next interaction or of the next purchase", DefaultValueFactory = _ => "next" };
         target.AcceptOnlyFromAmong("next", "next-purchase");
         var output = new Option<string>("--out") { Description = "Folder for the model", Required = true };
@@ -35,12 +36,29 @@ internal static class TrainCommand
         var events = new Option<long>("--events") { Description = "synthetic: events", DefaultValueFactory = _ => 300_000 };
         var engineConfig = CommonOptions.EngineConfig();
         var mlp = MlpOptionSet.Create();
-        var command = new Command("train", "Train a model on a dataset and write its artifact") { dataset, format, model, target, output, seed, validation, labels, users, events, engineConfig };
+        var sequence = SequenceOptionSet.Create();
+        var vae = VaeOptionSet.Create();
+        var command = new Command("train", "Train a model on a dataset and write its artifact") { dataset, format, model, target, output, seed, validation, labels, users, events, engineConfig, window };
         mlp.AddTo(command);
+        sequence.AddTo(command);
+        vae.AddTo(command);
         command.SetAction(r =>
         {
             var watch = Stopwatch.StartNew();
             var config = CommonOptions.LoadEngineConfig(r.GetValue(engineConfig));
+            var folder = r.GetValue(output)!;
+            switch (r.GetValue(model))
+            {
+                case "sequence":
+                    return ItemModelTraining.Sequence(Sequences(r, dataset, format, seed, users, events), sequence.Options(r, mlp, r.GetValue(seed)), config, folder, SourceOf(r, dataset, format, seed));
+                case "vae":
+                    return ItemModelTraining.Vae(Sequences(r, dataset, format, seed, users, events), vae.Options(r, mlp, sequence, r.GetValue(seed)), r.GetValue(mlp.Search), config, folder, SourceOf(r, dataset, format, seed));
+                case "churn" or "propensity":
+                    var retention = mlp.Options(r, r.GetValue(seed));
+                    var (retentionEvents, retentionCatalog, retentionName) = Events(r, dataset, format, seed, users, events);
+                    return RetentionTraining.Run(retentionEvents, retentionCatalog, retentionName, r.GetValue(model) == "churn", r.GetValue(window), retention, r.GetValue(mlp.Search), config, folder, SourceOf(r, dataset, format, seed));
+            }
+
             var options = mlp.Options(r, r.GetValue(seed));
             var share = r.GetValue(validation);
             if (share is <= 0 or >= 1)
@@ -48,9 +66,7 @@ internal static class TrainCommand
                 throw new ArgumentException($"--validation: {share} is not within (0, 1)");
             }
 
-            var (data, catalog, name) = r.GetValue(format) == "synthetic"
-                ? SyntheticData.Events(r.GetValue(seed), r.GetValue(users), r.GetValue(events), 20)
-                : Datasets.LoadEvents(r.GetValue(format)!, r.GetValue(dataset)!) is var d ? (d.Events, d.Catalog, d.Name) : default;
+            var (data, catalog, name) = Events(r, dataset, format, seed, users, events);
             var targetName = r.GetValue(target)!;
             var split = NextCategoryData.Build(data, catalog, config, targetName == "next-purchase" ? InterestTarget.NextPurchase : InterestTarget.NextInteraction, 1 - share, 1, r.GetValue(labels));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {data.Count:N0} events → {split.Train.Count:N0} training and {split.Validation.Count:N0} validation rows, {split.Labels.Count} labels, {split.Extractor.Width} features"));
@@ -58,9 +74,9 @@ internal static class TrainCommand
             int[] blocks = [schema.IndexOf("interest." + split.Labels.Names[0]), schema.IndexOf("recent." + split.Labels.Names[0]), schema.IndexOf("recent.last." + split.Labels.Names[0])];
             var (trained, chosen, trials) = InterestMlpSearch.Run(split.Train, split.Validation, options, r.GetValue(mlp.Search), blocks, MlpOptionSet.PrintTrial, MlpOptionSet.PrintEpoch);
             var best = trained.Epochs[trained.BestEpoch - 1];
-            var metadata = InterestModelArtifact.Save(r.GetValue(output)!, trained.Model, new ModelMetadata
+            var metadata = FeatureModelArtifact.Save(r.GetValue(output)!, trained.Model, new ModelMetadata
             {
-                Kind = InterestModelArtifact.Kind,
+                Kind = FeatureModelArtifact.InterestKind,
                 Version = string.Empty,
                 CreatedAt = DateTimeOffset.UtcNow,
                 FeatureVersion = FeatureExtractor.Version,
@@ -104,6 +120,25 @@ internal static class TrainCommand
         });
         return command;
     }
+
+    private static (IReadOnlyList<Persona.Core.Events.BehaviorEvent> Events, IReadOnlyList<Persona.Core.Catalog.CatalogItem> Catalog, string Name) Events(ParseResult r, Option<string> dataset, Option<string> format, Option<int> seed, Option<int> users, Option<long> events) =>
+        r.GetValue(format) == "synthetic"
+            ? SyntheticData.Events(r.GetValue(seed), r.GetValue(users), r.GetValue(events), 20)
+            : Datasets.LoadEvents(r.GetValue(format)!, r.GetValue(dataset)!) is var d ? (d.Events, d.Catalog, d.Name) : default;
+
+    private static SequenceDataset Sequences(ParseResult r, Option<string> dataset, Option<string> format, Option<int> seed, Option<int> users, Option<long> events)
+    {
+        if (r.GetValue(format) != "synthetic")
+        {
+            return Datasets.LoadSequences(r.GetValue(format)!, r.GetValue(dataset)!);
+        }
+
+        var (data, catalog, name) = Events(r, dataset, format, seed, users, events);
+        return new EventDataset { Name = name, Events = data, Catalog = catalog }.ToSequences();
+    }
+
+    private static TrainingSource SourceOf(ParseResult r, Option<string> dataset, Option<string> format, Option<int> seed) =>
+        new(r.GetValue(format) == "synthetic" ? "synthetic" : Path.GetFullPath(r.GetValue(dataset)!), r.GetValue(format)!, r.GetValue(seed));
 
     private static string Report(ModelMetadata m, IReadOnlyList<Persona.Models.Training.EpochReport> epochs, IReadOnlyList<(InterestMlpOptions Options, double ValidationLoss)> trials)
     {

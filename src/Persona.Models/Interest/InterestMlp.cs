@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Text;
+using Persona.Models.Serving;
 using Persona.Models.Training;
 
 namespace Persona.Models.Interest;

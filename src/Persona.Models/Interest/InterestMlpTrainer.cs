@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Persona.Models.Serving;
 using Persona.Models.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -20,6 +21,14 @@ public static class InterestMlpTrainer
     /// <param name="copyOffsets">Where each label-aligned block of K features starts in a row (empty: a plain MLP).</param>
     /// <param name="progress">Called after each epoch.</param>
     public static TrainedInterestMlp Train(LabelledRows train, LabelledRows validation, InterestMlpOptions options, IReadOnlyList<int> copyOffsets, Action<EpochReport>? progress = null)
+    {
+        lock (TorchGate.Gate)
+        {
+            return TrainGated(train, validation, options, copyOffsets, progress);
+        }
+    }
+
+    private static TrainedInterestMlp TrainGated(LabelledRows train, LabelledRows validation, InterestMlpOptions options, IReadOnlyList<int> copyOffsets, Action<EpochReport>? progress)
     {
         ArgumentNullException.ThrowIfNull(copyOffsets);
         ArgumentNullException.ThrowIfNull(train);
@@ -91,6 +100,7 @@ public static class InterestMlpTrainer
             double lossSum = 0;
             for (var start = 0; start < order.Length; start += options.BatchSize)
             {
+                using var noGcscope = NoGcRegion.Enter();
                 using var scope = torch.NewDisposeScope();
                 var batch = order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start)).ToArray().Select(i => (long)i).ToArray();
                 var index = torch.tensor(batch);
@@ -145,6 +155,7 @@ public static class InterestMlpTrainer
     {
         network.eval();
         using var noGrad = torch.no_grad();
+        using var noGcscope = NoGcRegion.Enter();
         using var scope = torch.NewDisposeScope();
         var x = Standardised(rows, model.Standardizer);
         var b = Blocks(rows, model.CopyOffsets);
@@ -161,6 +172,7 @@ public static class InterestMlpTrainer
         long correct = 0;
         for (long start = 0; start < n; start += 8192)
         {
+            using var noGcscope = NoGcRegion.Enter();
             using var scope = torch.NewDisposeScope();
             var length = Math.Min(8192, n - start);
             var logits = network.forward(x.narrow(0, start, length), blocks.narrow(0, start, length));

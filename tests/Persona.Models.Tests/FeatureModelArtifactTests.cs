@@ -7,7 +7,7 @@ using Persona.Models.Training;
 
 namespace Persona.Models.Tests;
 
-public sealed class InterestModelArtifactTests : IDisposable
+public sealed class FeatureModelArtifactTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("persona-model-").FullName;
 
@@ -15,10 +15,10 @@ public sealed class InterestModelArtifactTests : IDisposable
     public void SaveLoad_RoundTrip_SameModelAndMetadata()
     {
         var (model, metadata) = Trained(new EngineConfig());
-        var saved = InterestModelArtifact.Save(_folder, model, metadata);
+        var saved = FeatureModelArtifact.Save(_folder, model, metadata);
         Assert.Matches("^interest-mlp-20261202T100000Z-[0-9a-f]{8}$", saved.Version);
 
-        var loaded = InterestModelArtifact.Load(_folder, new EngineConfig());
+        var loaded = FeatureModelArtifact.Load(_folder, new EngineConfig());
         Assert.Equal(saved.Version, loaded.Metadata.Version);
         Assert.Equal(saved.FeatureSchemaHash, loaded.Extractor.Schema.Hash);
         Assert.Equal(["Books", "Shoes"], loaded.Extractor.Labels.Names);
@@ -30,8 +30,8 @@ public sealed class InterestModelArtifactTests : IDisposable
     public void Load_OtherEngineConfig_RefusedNamingTheDifference()
     {
         var (model, metadata) = Trained(new EngineConfig());
-        InterestModelArtifact.Save(_folder, model, metadata);
-        var ex = Assert.Throws<InvalidDataException>(() => InterestModelArtifact.Load(_folder, new EngineConfig { TagHalfLife = TimeSpan.FromDays(3) }));
+        FeatureModelArtifact.Save(_folder, model, metadata);
+        var ex = Assert.Throws<InvalidDataException>(() => FeatureModelArtifact.Load(_folder, new EngineConfig { TagHalfLife = TimeSpan.FromDays(3) }));
         Assert.Contains("trained with engine configuration", ex.Message, StringComparison.Ordinal);
         Assert.Contains("tagHalfLife", ex.Message, StringComparison.Ordinal);
     }
@@ -40,32 +40,36 @@ public sealed class InterestModelArtifactTests : IDisposable
     public void Load_OtherFeatureSchema_Refused()
     {
         var (model, metadata) = Trained(new EngineConfig());
-        InterestModelArtifact.Save(_folder, model, metadata with { FeatureSchemaHash = "0123456789abcdef" });
-        var ex = Assert.Throws<InvalidDataException>(() => InterestModelArtifact.Load(_folder, new EngineConfig()));
+        FeatureModelArtifact.Save(_folder, model, metadata with { FeatureSchemaHash = "0123456789abcdef" });
+        var ex = Assert.Throws<InvalidDataException>(() => FeatureModelArtifact.Load(_folder, new EngineConfig()));
         Assert.Matches("trained on feature schema 0123456789abcdef \\(version 1\\), this build computes [0-9a-f]{16} \\(version 1\\)$", ex.Message);
     }
 
     [Fact]
     public void Load_DamagedFolders_RefusedWithCause()
     {
-        Assert.EndsWith("no model.json", Assert.Throws<InvalidDataException>(() => InterestModelArtifact.Load(_folder, new EngineConfig())).Message, StringComparison.Ordinal);
+        Assert.EndsWith("no model.json", Assert.Throws<InvalidDataException>(() => FeatureModelArtifact.Load(_folder, new EngineConfig())).Message, StringComparison.Ordinal);
 
         var (model, metadata) = Trained(new EngineConfig());
-        InterestModelArtifact.Save(_folder, model, metadata);
-        var weights = Path.Combine(_folder, InterestModelArtifact.WeightsFile);
+        FeatureModelArtifact.Save(_folder, model, metadata);
+        var weights = Path.Combine(_folder, ModelFolder.WeightsFile);
         var bytes = File.ReadAllBytes(weights);
         bytes[^1] ^= 1;
         File.WriteAllBytes(weights, bytes);
-        Assert.EndsWith("weights.bin does not match its hash", Assert.Throws<InvalidDataException>(() => InterestModelArtifact.Load(_folder, new EngineConfig())).Message, StringComparison.Ordinal);
+        Assert.EndsWith("weights.bin does not match its hash", Assert.Throws<InvalidDataException>(() => FeatureModelArtifact.Load(_folder, new EngineConfig())).Message, StringComparison.Ordinal);
 
-        var json = Path.Combine(_folder, InterestModelArtifact.MetadataFile);
+        var json = Path.Combine(_folder, ModelFolder.MetadataFile);
         var node = JsonNode.Parse(File.ReadAllText(json))!;
         node["kind"] = "churn";
         File.WriteAllText(json, node.ToJsonString());
-        Assert.EndsWith("a churn model, not interest-mlp", Assert.Throws<InvalidDataException>(() => InterestModelArtifact.Load(_folder, new EngineConfig())).Message, StringComparison.Ordinal);
+        Assert.EndsWith("a churn model, not interest-mlp or churn-mlp or propensity-mlp", Assert.Throws<InvalidDataException>(() => FeatureModelArtifact.Load(_folder, new EngineConfig())).Message, StringComparison.Ordinal);
+
+        node["kind"] = "churn-mlp";
+        File.WriteAllText(json, node.ToJsonString());
+        Assert.EndsWith("a churn-mlp model, not interest-mlp", Assert.Throws<InvalidDataException>(() => FeatureModelArtifact.Load(_folder, new EngineConfig(), FeatureModelArtifact.InterestKind)).Message, StringComparison.Ordinal);
 
         File.WriteAllText(json, "{\"kind\":");
-        Assert.Contains("model.json is not valid", Assert.Throws<InvalidDataException>(() => InterestModelArtifact.Load(_folder, new EngineConfig())).Message, StringComparison.Ordinal);
+        Assert.Contains("model.json is not valid", Assert.Throws<InvalidDataException>(() => FeatureModelArtifact.Load(_folder, new EngineConfig())).Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -89,7 +93,7 @@ public sealed class InterestModelArtifactTests : IDisposable
         var trained = InterestMlpTrainer.Train(train, valid, new InterestMlpOptions { Hidden = [8], MaxEpochs = 2, Threads = 1 }, []);
         return (trained.Model, new ModelMetadata
         {
-            Kind = InterestModelArtifact.Kind,
+            Kind = FeatureModelArtifact.InterestKind,
             Version = string.Empty,
             CreatedAt = new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero),
             FeatureVersion = FeatureExtractor.Version,

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace Persona.Models.Interest;
+namespace Persona.Models.Serving;
 
 /// <summary>A fully connected layer for serving: <c>y = W x + b</c>, W row-major (outputs × inputs).</summary>
 public sealed class DenseLayer

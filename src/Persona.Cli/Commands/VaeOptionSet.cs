@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using Persona.Models.Collaborative;
+
+namespace Persona.Cli.Commands;
+
+/// <summary>
+/// The collaborative VAE's hyper-parameters on the command line (evaluate and train). Shared options
+/// (--dropout, --learning-rate, --epochs, --batch-size) apply only when given; --patience and --threads are
+/// the sequence model's options, read here too.
+/// </summary>
+internal sealed class VaeOptionSet
+{
+    private static readonly VaeOptions Defaults = new();
+
+    public Option<int> Hidden { get; } = new("--vae-hidden") { Description = "vae: hidden width of encoder and decoder", DefaultValueFactory = _ => Defaults.Hidden };
+
+    public Option<int> Latent { get; } = new("--vae-latent") { Description = "vae: latent dimension (the user embedding)", DefaultValueFactory = _ => Defaults.Latent };
+
+    public Option<double> AnnealCap { get; } = new("--anneal-cap") { Description = "vae: the KL weight's ceiling", DefaultValueFactory = _ => Defaults.AnnealCap };
+
+    public Option<bool> NoRefit { get; } = new("--no-refit") { Description = "vae: keep the early-stopped network instead of retraining on all training items" };
+
+    public static VaeOptionSet Create() => new();
+
+    public static void PrintEpoch(VaeEpochReport e) => Console.Error.WriteLine(e.Refit
+        ? string.Create(CultureInfo.InvariantCulture, $"refit {e.Epoch,3}: train loss {e.TrainLoss:F2}, beta {e.Beta:F3} ({e.Seconds:F1} s)")
+        : string.Create(CultureInfo.InvariantCulture, $"epoch {e.Epoch,3}: train loss {e.TrainLoss:F2}, beta {e.Beta:F3}, validation NDCG@10 {e.ValidationNdcg10:F4} ({e.Seconds:F1} s)"));
+
+    public static void PrintTrial(int trial, VaeOptions o) => Console.Error.WriteLine(string.Create(
+        CultureInfo.InvariantCulture,
+        $"trial {trial}: hidden {o.Hidden}, latent {o.Latent}, dropout {o.Dropout}, learning rate {o.LearningRate}, weight decay {o.WeightDecay}, anneal cap {o.AnnealCap}, batch {o.BatchSize}"));
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Hidden);
+        command.Options.Add(Latent);
+        command.Options.Add(AnnealCap);
+        command.Options.Add(NoRefit);
+    }
+
+    public VaeOptions Options(ParseResult r, MlpOptionSet shared, SequenceOptionSet sequence, int seed)
+    {
+        var options = Defaults with
+        {
+            Hidden = r.GetValue(Hidden),
+            Latent = r.GetValue(Latent),
+            AnnealCap = (float)r.GetValue(AnnealCap),
+            Refit = !r.GetValue(NoRefit),
+            Threads = r.GetValue(sequence.Threads),
+            Seed = seed,
+        };
+        if (Given(r, sequence.Patience))
+        {
+            options = options with { Patience = r.GetValue(sequence.Patience) };
+        }
+
+        if (Given(r, shared.Dropout))
+        {
+            options = options with { Dropout = (float)r.GetValue(shared.Dropout) };
+        }
+
+        if (Given(r, shared.LearningRate))
+        {
+            options = options with { LearningRate = (float)r.GetValue(shared.LearningRate) };
+        }
+
+        if (Given(r, shared.Epochs))
+        {
+            options = options with { MaxEpochs = r.GetValue(shared.Epochs) };
+        }
+
+        if (Given(r, shared.BatchSize))
+        {
+            options = options with { BatchSize = r.GetValue(shared.BatchSize) };
+        }
+
+        options.Validate();
+        return options;
+    }
+
+    private static bool Given<T>(ParseResult r, Option<T> option) => r.GetResult(option) is { Implicit: false };
+}

@@ -1,0 +1,76 @@
+namespace Persona.Models.Collaborative;
+
+/// <summary>
+/// Seeded random search over the VAE's hyper-parameters: the given options are the first trial, then
+/// <c>trials − 1</c> draws of widths, dropout, learning rate, weight decay, KL cap and batch size. Each trial
+/// trains with early stopping on the held-out part of the training items; the best validation NDCG@10 wins
+/// and is then trained on all training items for its best epoch count. Only the training items are seen.
+/// </summary>
+public static class VaeSearch
+{
+    private static readonly int[] HiddenChoices = [100, 200, 400, 600];
+    private static readonly int[] LatentChoices = [50, 100, 200];
+    private static readonly float[] DropoutChoices = [0.3f, 0.5f, 0.7f];
+    private static readonly float[] LearningRateChoices = [3e-4f, 1e-3f, 3e-3f];
+    private static readonly float[] WeightDecayChoices = [0, 1e-4f, 1e-3f, 1e-2f];
+    private static readonly float[] AnnealCapChoices = [0.1f, 0.2f, 0.5f, 1f];
+    private static readonly int[] BatchChoices = [32, 64, 128];
+
+    public static IReadOnlyList<VaeOptions> Trials(VaeOptions start, int trials, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
+        var rng = new Random(seed);
+        var list = new List<VaeOptions> { start };
+        while (list.Count < trials)
+        {
+            list.Add(start with
+            {
+                Hidden = HiddenChoices[rng.Next(HiddenChoices.Length)],
+                Latent = LatentChoices[rng.Next(LatentChoices.Length)],
+                Dropout = DropoutChoices[rng.Next(DropoutChoices.Length)],
+                LearningRate = LearningRateChoices[rng.Next(LearningRateChoices.Length)],
+                WeightDecay = WeightDecayChoices[rng.Next(WeightDecayChoices.Length)],
+                AnnealCap = AnnealCapChoices[rng.Next(AnnealCapChoices.Length)],
+                BatchSize = BatchChoices[rng.Next(BatchChoices.Length)],
+            });
+        }
+
+        return list;
+    }
+
+    /// <summary>Runs the trials and trains the winner on all items (or keeps its early-stopped network when <see cref="VaeOptions.Refit"/> is off).</summary>
+    public static (TrainedVae Best, VaeOptions Options, IReadOnlyList<(VaeOptions Options, int BestEpoch, double ValidationNdcg10)> Trials) Run(
+        IReadOnlyList<int[]> userItems,
+        int itemCount,
+        VaeOptions start,
+        int trials,
+        Action<int, VaeOptions>? trialStarted = null,
+        Action<VaeEpochReport>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (trials == 1)
+        {
+            return (VaeTrainer.Train(userItems, itemCount, start, progress), start, []);
+        }
+
+        TrainedVae? best = null;
+        VaeOptions? bestOptions = null;
+        var scores = new List<(VaeOptions, int, double)>();
+        var n = 0;
+        foreach (var options in Trials(start, trials, start.Seed))
+        {
+            trialStarted?.Invoke(++n, options);
+            var trained = VaeTrainer.Train(userItems, itemCount, options with { Refit = false }, progress);
+            scores.Add((options, trained.BestEpoch, trained.BestValidationNdcg10));
+            if (best is null || trained.BestValidationNdcg10 > best.BestValidationNdcg10)
+            {
+                best = trained;
+                bestOptions = options;
+            }
+        }
+
+        var final = bestOptions!.Refit ? VaeTrainer.TrainFor(userItems, itemCount, bestOptions, best!.BestEpoch, best.BestValidationNdcg10, progress) : best!;
+        return (final, bestOptions, scores);
+    }
+}
