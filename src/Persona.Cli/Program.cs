@@ -13,6 +13,7 @@ var root = new RootCommand("Persona: real-time user profiles for e-commerce")
     GenerateCommand.Create(),
     ConfigCommand.Create(),
     TrainCommand.Create(),
+    ModelsCommand.Create(),
 };
 try
 {

@@ -4,6 +4,7 @@ using Persona.Core.Engine;
 using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
 using Persona.Server.Apis;
+using Persona.Server.Models;
 using Persona.Storage.RocksDb;
 
 namespace Persona.Server;
@@ -47,6 +48,9 @@ public static partial class PersonaApp
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Persona.Store")));
         builder.Services.AddHostedService<MaintenanceService>();
+        builder.Services.AddSingleton<ModelHost>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
+        builder.Services.AddSingleton(_ => new PredictionCache(options.PredictionCacheEntries));
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -55,7 +59,9 @@ public static partial class PersonaApp
         app.MapIngestApi();
         app.MapProfilesApi();
         app.MapOpsApi();
+        app.MapModelsApi();
         _ = app.Services.GetRequiredService<IProfileStore>(); // open (and recover) the store before serving
+        _ = app.Services.GetRequiredService<ModelHost>(); // load the active models before serving
         var worker = app.Services.GetRequiredService<IngestWorker>(); // created after the store, so disposed (drained) before it
         if (worker.Priority != options.IngestPriority)
         {

@@ -43,6 +43,18 @@ public sealed record ServerOptions
     /// <summary>Uploads waiting for the ingest thread at most; beyond that they get 503 with Retry-After.</summary>
     public int MaxQueuedBatches { get; init; } = IngestWorker.DefaultCapacity;
 
+    /// <summary>The model registry the service serves from (default: <c>models</c> in the data directory).</summary>
+    public string? ModelsDirectory { get; init; }
+
+    /// <summary>The registry folder in use.</summary>
+    public string ModelRegistryRoot => ModelsDirectory ?? Path.Combine(DataDirectory, "models");
+
+    /// <summary>How often the service looks for a newly promoted or rolled-back model.</summary>
+    public TimeSpan ModelPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Profiles whose predictions are kept for reuse until the profile's log position or the minute changes.</summary>
+    public int PredictionCacheEntries { get; init; } = 100_000;
+
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Store);
@@ -66,6 +78,16 @@ public sealed record ServerOptions
         if (MaxQueuedBatches < 1)
         {
             errors.Add("maxQueuedBatches: must be at least 1");
+        }
+
+        if (ModelPollInterval < TimeSpan.FromMilliseconds(10))
+        {
+            errors.Add("modelPollInterval: must be at least 10 ms");
+        }
+
+        if (PredictionCacheEntries < 0)
+        {
+            errors.Add("predictionCacheEntries: must not be negative");
         }
 
         if (errors.Count > 0)

@@ -5,6 +5,8 @@ using Persona.Core.Catalog;
 using Persona.Core.Engine;
 using Persona.Core.Events;
 using Persona.Core.Ingest;
+using Persona.Models.Registry;
+using Persona.Models.Serving;
 using Persona.Storage;
 using Persona.Storage.RocksDb;
 using Persona.Synthetic;
@@ -24,12 +26,13 @@ internal static class DemoCommand
         var events = new Option<long>("--events") { Description = "Events to stream", DefaultValueFactory = _ => 200_000 };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 7 };
         var dataDir = new Option<string?>("--data-dir") { Description = "Keep the store here (default: a temporary directory, deleted after)" };
-        var command = new Command("demo", "Build live profiles from a synthetic shop, no setup needed") { users, events, seed, dataDir };
-        command.SetAction(r => Run(r.GetValue(users), r.GetValue(events), r.GetValue(seed), r.GetValue(dataDir)));
+        var models = new Option<string>("--models") { Description = "Model registry whose active models add predictions to the profiles (persona models add DIR --promote puts them in ./persona-data/models)", DefaultValueFactory = _ => Path.Combine("persona-data", "models") };
+        var command = new Command("demo", "Build live profiles from a synthetic shop, no setup needed") { users, events, seed, dataDir, models };
+        command.SetAction(r => Run(r.GetValue(users), r.GetValue(events), r.GetValue(seed), r.GetValue(dataDir), r.GetValue(models)!));
         return command;
     }
 
-    private static int Run(int userCount, long eventCount, int seed, string? dataDir)
+    private static int Run(int userCount, long eventCount, int seed, string? dataDir, string modelsDir)
     {
         var shop = new SyntheticShop(new ShopOptions { Seed = seed, Users = userCount, Events = eventCount, Items = 5_000, MeanSessionGap = TimeSpan.FromDays(1) });
         var dir = dataDir ?? Path.Combine(Path.GetTempPath(), "persona-demo-" + Guid.NewGuid().ToString("N"));
@@ -38,6 +41,15 @@ internal static class DemoCommand
         var followed = Enumerable.Range(0, Math.Min(userCount, 200)).Select(shop.User).Where(u => u.ChangePointMs is not null).Take(3).ToList();
         AnsiConsole.MarkupLine($"[bold]Persona demo[/]: {userCount:N0} users, {shop.Catalog.Count:N0} items in {shop.LeafCategories.Count} leaf categories, {eventCount:N0} events (seed {seed})");
         AnsiConsole.MarkupLine($"store: [grey]{Markup.Escape(dir)}[/] (RocksDB, fsync per batch)");
+        var (modelSet, refused) = ModelSetLoader.Load(new ModelRegistry(modelsDir), engine.Config);
+        AnsiConsole.MarkupLine(modelSet.IsEmpty
+            ? $"models: none active in [grey]{Markup.Escape(modelsDir)}[/]; profiles are the engine's heuristics (persona train, then persona models add DIR --promote)"
+            : $"models: {Markup.Escape(string.Join(", ", modelSet.Versions.Select(v => v.Value)))}");
+        foreach (var (kind, reason) in refused)
+        {
+            AnsiConsole.MarkupLine($"[red]model {Markup.Escape(kind)} refused[/]: {Markup.Escape(reason)}");
+        }
+
         AnsiConsole.MarkupLine("following users whose interests change at a planted point:");
         foreach (var u in followed)
         {
@@ -74,10 +86,18 @@ internal static class DemoCommand
             var last = followed.FirstOrDefault();
             if (last is not null)
             {
-                var view = store.Read(last.UserId, s => reader.Read(s, store.Catalog, store.Stats.NewestEventTimeMs));
-                if (view is not null)
+                var now = store.Stats.NewestEventTimeMs;
+                var read = store.Read(last.UserId, s => Tuple.Create(reader.Read(s, store.Catalog, now), modelSet.IsEmpty ? null : modelSet.Capture(s, store.Catalog, now)));
+                if (read is not null)
                 {
+                    var (profile, inputs) = read;
+                    var view = inputs is null ? profile : profile with { Predictions = modelSet.Predict(inputs, profile.RecentItems) };
                     ProfileCommand.Render(view);
+                }
+
+                if (!modelSet.IsEmpty)
+                {
+                    ReportPredictionCost(store, reader, modelSet, shop, now);
                 }
             }
 
@@ -93,6 +113,32 @@ internal static class DemoCommand
         }
 
         return 0;
+    }
+
+    /// <summary>What the models add to a profile read: the time to capture features and predict, over the first 1,000 users.</summary>
+    private static void ReportPredictionCost(DurableProfileStore store, ProfileReader reader, ModelSet models, SyntheticShop shop, long now)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < 1_000; i++)
+        {
+            var user = shop.User(i).UserId;
+            var view = store.Read(user, s => reader.Read(s, store.Catalog, now));
+            if (view is null)
+            {
+                continue;
+            }
+
+            var start = Stopwatch.GetTimestamp();
+            var inputs = store.Read(user, s => models.Capture(s, store.Catalog, now))!;
+            _ = models.Predict(inputs, view.RecentItems);
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        }
+
+        times.Sort();
+        if (times.Count > 0)
+        {
+            AnsiConsole.MarkupLine($"predictions per profile read ({times.Count:N0} users): p50 {times[times.Count / 2]:F0} µs, p99 {times[(int)(times.Count * 0.99)]:F0} µs");
+        }
     }
 
     private static int Flush(DurableProfileStore store, List<(int, BehaviorEvent)> batch, List<double> visible)

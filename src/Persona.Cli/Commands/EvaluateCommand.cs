@@ -177,6 +177,7 @@ internal static class EvaluateCommand
                     metrics["vae.learning_rate"] = chosen.LearningRate;
                     metrics["vae.weight_decay"] = chosen.WeightDecay;
                     metrics["vae.anneal_cap"] = chosen.AnnealCap;
+                    metrics["vae.anneal_steps"] = chosen.AnnealSteps;
                     metrics["vae.batch_size"] = chosen.BatchSize;
                     metrics["vae.trials"] = Math.Max(1, vaeModel.Trials.Count);
                 }

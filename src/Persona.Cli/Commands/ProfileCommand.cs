@@ -64,6 +64,31 @@ internal static class ProfileCommand
         table.AddRow("sessions", $"{view.Sessions.Count}, {view.Sessions.MeanEvents:F1} events each, bounce {view.Sessions.BounceRate:P0}");
         table.AddRow("conversion", view.ConversionRate?.ToString("P1", System.Globalization.CultureInfo.InvariantCulture) ?? "-");
         table.AddRow("recent", Markup.Escape(string.Join(" ", view.RecentItems.Take(6).Select(i => $"{i.Type}:{i.ItemId}"))));
+        if (view.Predictions is { } p)
+        {
+            if (p.PredictedInterests is { } interests)
+            {
+                table.AddRow("predicted interests", Markup.Escape(string.Join(", ", interests.Take(4).Select(l => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{l.Label} {l.Probability:P0}")))));
+            }
+
+            if (p.ChurnRisk is { } churn)
+            {
+                table.AddRow("churn risk", churn.ToString("P1", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (p.PurchasePropensity is { } propensity)
+            {
+                table.AddRow("purchase propensity", propensity.ToString("P1", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (p.Embedding is { } embedding)
+            {
+                table.AddRow("embedding", Markup.Escape(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{embedding.Count} dims: {string.Join(' ', embedding.Take(4).Select(v => v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))} …")));
+            }
+
+            table.AddRow("models", Markup.Escape(string.Join(", ", p.Models.Values)));
+        }
+
         AnsiConsole.Write(table);
     }
 }

@@ -15,7 +15,9 @@ internal static class ServeCommand
         var maxBatch = new Option<int>("--max-batch") { Description = "Most records per batch", DefaultValueFactory = _ => 10_000 };
         var ingestPriority = new Option<IngestPriority>("--ingest-priority") { Description = "CPU priority of the ingest thread: Background (reads take its core at once; normal priority whenever uploads have waited 20 ms) or Normal", DefaultValueFactory = _ => IngestPriority.Background };
         var maxQueued = new Option<int>("--max-queued-batches") { Description = "Uploads waiting for the ingest thread at most; more get 503 with Retry-After", DefaultValueFactory = _ => IngestWorker.DefaultCapacity };
-        var command = new Command("serve", "Run the HTTP service on the embedded store") { urls, maxBody, maxBatch, ingestPriority, maxQueued };
+        var models = new Option<string?>("--models") { Description = "Model registry to serve from (default: models in the data directory; persona models list|add|promote|rollback)" };
+        var modelPoll = new Option<double>("--model-poll-seconds") { Description = "How often the registry is checked for a promoted or rolled-back model", DefaultValueFactory = _ => 2 };
+        var command = new Command("serve", "Run the HTTP service on the embedded store") { urls, maxBody, maxBatch, ingestPriority, maxQueued, models, modelPoll };
         store.AddTo(command);
         command.SetAction(async (r, ct) =>
         {
@@ -27,6 +29,8 @@ internal static class ServeCommand
                 MaxBatchRecords = r.GetValue(maxBatch),
                 MaxQueuedBatches = r.GetValue(maxQueued),
                 IngestPriority = r.GetValue(ingestPriority),
+                ModelsDirectory = r.GetValue(models),
+                ModelPollInterval = TimeSpan.FromSeconds(r.GetValue(modelPoll)),
             };
 
             await using var app = PersonaApp.Create(options, store.Engine(r));

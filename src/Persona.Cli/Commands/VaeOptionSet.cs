@@ -29,7 +29,7 @@ internal sealed class VaeOptionSet
 
     public static void PrintTrial(int trial, VaeOptions o) => Console.Error.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"trial {trial}: hidden {o.Hidden}, latent {o.Latent}, dropout {o.Dropout}, learning rate {o.LearningRate}, weight decay {o.WeightDecay}, anneal cap {o.AnnealCap}, batch {o.BatchSize}"));
+        $"trial {trial}: hidden {o.Hidden}, latent {o.Latent}, dropout {o.Dropout}, learning rate {o.LearningRate}, weight decay {o.WeightDecay}, anneal cap {o.AnnealCap} over {o.AnnealSteps} steps, batch {o.BatchSize}"));
 
     public void AddTo(Command command)
     {

@@ -54,4 +54,7 @@ public sealed record ProfileView
     public required IReadOnlyList<RecentItemView> RecentItems { get; init; }
 
     public IReadOnlyList<ExplainedInterest>? Explain { get; init; }
+
+    /// <summary>The active models' predictions (absent when no model is active).</summary>
+    public PredictionsView? Predictions { get; init; }
 }

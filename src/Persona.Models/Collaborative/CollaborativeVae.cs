@@ -7,7 +7,7 @@ namespace Persona.Models.Collaborative;
 /// <summary>
 /// The collaborative VAE as served: a user's item set → its latent mean (the user embedding) → scores over
 /// all items (the decoder's logits). Pure managed code over <see cref="TensorPrimitives"/>; thread-safe.
-/// Trained by <see cref="VaeTrainer"/>.
+/// Trained by <c>VaeTrainer</c> (Persona.Models.Training).
 /// </summary>
 public sealed class CollaborativeVae
 {

@@ -8,8 +8,8 @@ namespace Persona.Models.Interest;
 /// <summary>
 /// The interest model as served: behaviour features → standardise → hidden ReLU layer(s) → logits over the K
 /// interest labels, plus the copy term (each label-aligned feature block, raw, times its learned weight;
-/// <see cref="InterestNetwork"/>) → softmax. Pure managed code over <see cref="TensorPrimitives"/> (no native library on the read
-/// path); thread-safe, as it keeps no scratch state. Trained by <see cref="InterestMlpTrainer"/>.
+/// <c>InterestNetwork</c>) → softmax. Pure managed code over <see cref="TensorPrimitives"/> (no native library on the read
+/// path); thread-safe, as it keeps no scratch state. Trained by <c>InterestMlpTrainer</c> (Persona.Models.Training).
 /// </summary>
 public sealed class InterestMlp
 {

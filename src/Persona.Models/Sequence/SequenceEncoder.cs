@@ -8,7 +8,7 @@ namespace Persona.Models.Sequence;
 /// position's hidden state of the SASRec blocks), and item embeddings for retrieval (score = dot product).
 /// Pure managed code over <see cref="TensorPrimitives"/>; thread-safe, as it keeps no scratch state. Only
 /// the newest position is needed from the last block, so that block computes one query. Trained by
-/// <see cref="SequenceTrainer"/>; <see cref="TrainedSequenceModel.ParityMaxAbsDiff"/> says how close the two agree.
+/// <c>SequenceTrainer</c> (Persona.Models.Training); <see cref="TrainedSequenceModel.ParityMaxAbsDiff"/> says how close the two agree.
 /// </summary>
 public sealed class SequenceEncoder
 {

@@ -2,7 +2,8 @@ namespace Persona.Models.Collaborative;
 
 /// <summary>
 /// Seeded random search over the VAE's hyper-parameters: the given options are the first trial, then
-/// <c>trials − 1</c> draws of widths, dropout, learning rate, weight decay, KL cap and batch size. Each trial
+/// <c>trials − 1</c> draws of widths, dropout, learning rate, weight decay, KL cap (0: a denoising autoencoder), batch size and the steps
+/// over which the KL weight rises. Each trial
 /// trains with early stopping on the held-out part of the training items; the best validation NDCG@10 wins
 /// and is then trained on all training items for its best epoch count. Only the training items are seen.
 /// </summary>
@@ -13,7 +14,8 @@ public static class VaeSearch
     private static readonly float[] DropoutChoices = [0.3f, 0.5f, 0.7f];
     private static readonly float[] LearningRateChoices = [3e-4f, 1e-3f, 3e-3f];
     private static readonly float[] WeightDecayChoices = [0, 1e-4f, 1e-3f, 1e-2f];
-    private static readonly float[] AnnealCapChoices = [0.1f, 0.2f, 0.5f, 1f];
+    private static readonly float[] AnnealCapChoices = [0f, 0.1f, 0.2f, 0.5f, 1f];
+    private static readonly int[] AnnealStepChoices = [2_000, 20_000];
     private static readonly int[] BatchChoices = [32, 64, 128];
 
     public static IReadOnlyList<VaeOptions> Trials(VaeOptions start, int trials, int seed)
@@ -33,6 +35,7 @@ public static class VaeSearch
                 WeightDecay = WeightDecayChoices[rng.Next(WeightDecayChoices.Length)],
                 AnnealCap = AnnealCapChoices[rng.Next(AnnealCapChoices.Length)],
                 BatchSize = BatchChoices[rng.Next(BatchChoices.Length)],
+                AnnealSteps = AnnealStepChoices[rng.Next(AnnealStepChoices.Length)],
             });
         }
 
