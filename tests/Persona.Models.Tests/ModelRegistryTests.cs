@@ -29,6 +29,14 @@ public sealed class ModelRegistryTests : IDisposable
         registry.Promote("sequence", c.Version); // a is remembered again
         Assert.Equal(a.Version, registry.Rollback("sequence"));
         Assert.Equal(Path.Combine(registry.Root, "sequence", a.Version), registry.ActiveFolder("sequence"));
+
+        // A version deleted by hand is skipped on the way back.
+        registry.Promote("sequence", b.Version);
+        registry.Promote("sequence", c.Version); // history: b, a
+        Directory.Delete(Path.Combine(registry.Root, "sequence", b.Version), recursive: true);
+        Assert.Equal(a.Version, registry.Rollback("sequence"));
+        Assert.Throws<ArgumentException>(() => registry.VersionFolder("sequence", ".."));
+        Assert.Throws<ArgumentException>(() => registry.VersionFolder("sequence", "a\\b"));
     }
 
     [Fact]

@@ -63,6 +63,21 @@ public sealed class VaeTests
     }
 
     [Fact]
+    public void Neighbour_MovesOneSettingOneStep()
+    {
+        var rng = new Random(3);
+        var start = new VaeOptions { Hidden = 400, Latent = 100, Dropout = 0.5f, LearningRate = 1e-3f, WeightDecay = 1e-4f, AnnealCap = 0.2f, AnnealSteps = 2_000, BatchSize = 64 };
+        for (var i = 0; i < 200; i++)
+        {
+            var n = VaeSearch.Neighbour(start, rng);
+            var changed = new[] { n.Hidden != start.Hidden, n.Latent != start.Latent, n.Dropout != start.Dropout, n.LearningRate != start.LearningRate, n.WeightDecay != start.WeightDecay, n.AnnealCap != start.AnnealCap, n.AnnealSteps != start.AnnealSteps, n.BatchSize != start.BatchSize }.Count(c => c);
+            Assert.InRange(changed, 0, 1); // 0 when a setting at the end of its list steps outward
+            Assert.Contains(n.Hidden, new[] { 200, 400, 600 });
+            Assert.Contains(n.Dropout, new[] { 0.3f, 0.5f, 0.7f });
+        }
+    }
+
+    [Fact]
     public void Ndcg_KnownRanking_ExactValue()
     {
         // Relevant items 2 and 5; ranking 5, 0, 2, ... → (1 + 1/log2(4)) / (1 + 1/log2(3)).

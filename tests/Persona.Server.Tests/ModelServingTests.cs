@@ -127,6 +127,23 @@ public sealed class ModelServingTests
             Assert.Contains("trained on feature schema 0123456789abcdef", reason, StringComparison.Ordinal);
             Assert.Equal(good.Version, status["active"]!["interest-mlp"]!.GetValue<string>());
             Assert.Equal(good.Version, Version(await Profile(server, "u1")));
+
+            // Metadata that breaks the loader in other ways (a label depth of 0) is refused too; the service runs on.
+            var broken = TestModels.AddFeatureModel(registry, FeatureModelArtifact.InterestKind, Labels, seed: 3, created: DateTimeOffset.UtcNow.AddSeconds(2));
+            json = Path.Combine(registry.ActiveFolder(FeatureModelArtifact.InterestKind)!, ModelFolder.MetadataFile);
+            node = JsonNode.Parse(await File.ReadAllTextAsync(json))!;
+            node["labelDepth"] = 0;
+            await File.WriteAllTextAsync(json, node.ToJsonString());
+            status = await (await server.Client.PostAsync(new Uri("/v1/models/reload", UriKind.Relative), null)).Content.ReadFromJsonAsync<JsonObject>();
+            Assert.StartsWith(broken.Version, status!["refused"]!["interest-mlp"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
+
+            // Rolling back to the version in service clears the refusal.
+            Assert.Equal(bad.Version, registry.Rollback(FeatureModelArtifact.InterestKind));
+            Assert.Equal(good.Version, registry.Rollback(FeatureModelArtifact.InterestKind));
+            status = await (await server.Client.PostAsync(new Uri("/v1/models/reload", UriKind.Relative), null)).Content.ReadFromJsonAsync<JsonObject>();
+            Assert.Empty(status!["refused"]!.AsObject());
+            Assert.Equal(good.Version, status["active"]!["interest-mlp"]!.GetValue<string>());
         }
         finally
         {

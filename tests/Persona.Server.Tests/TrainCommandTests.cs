@@ -57,6 +57,9 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(loaded.Items.Count, loaded.Metadata.ItemCount);
         Assert.Equal(0, loaded.IndexOf(loaded.Items[0]));
         Assert.Equal(-1, loaded.IndexOf("no-such-item"));
+        Assert.Contains("view", loaded.Types); // the shop's event types, named as the profile names them
+        Assert.Contains("purchase", loaded.Types);
+        Assert.Equal(loaded.Types.Count, loaded.Sequence.TypeCount);
         Assert.InRange(loaded.Metadata.Metrics["parityMaxAbsDiff"], 0, 1e-5);
         Assert.Contains("| epoch | train loss | validation HR@10", await File.ReadAllTextAsync(Path.Combine(model, "report.md")), StringComparison.Ordinal);
     }
@@ -89,6 +92,47 @@ public sealed class TrainCommandTests : IDisposable
         Assert.InRange(loaded.Metadata.Metrics["recencyValidationAuc"], 0, 1);
         Assert.Contains("Calibration on the validation cut", await File.ReadAllTextAsync(Path.Combine(model, "report.md")), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Models_AddPromoteRollbackList_AsAUserRunsThem()
+    {
+        var registry = Path.Combine(_dir, "registry");
+        var first = Path.Combine(_dir, "first");
+        var second = Path.Combine(_dir, "second");
+        foreach (var (folder, seed) in new[] { (first, "1"), (second, "2") })
+        {
+            var (trained, _, err) = await Persona("train", "--model", "churn", "--dataset", "synthetic", "--format", "synthetic", "--users", "100", "--events", "8000", "--epochs", "2", "--window-days", "3", "--seed", seed, "--out", folder);
+            Assert.True(trained == 0, err);
+        }
+
+        var a = ModelFolder.ReadMetadata(first).Version;
+        var b = ModelFolder.ReadMetadata(second).Version;
+        Assert.Equal((0, $"added {a} (active)\n"), Pick(await Persona("models", "add", first, "--promote", "--registry", registry)));
+        Assert.Equal((0, $"added {b}\n"), Pick(await Persona("models", "add", second, "--registry", registry)));
+        Assert.Equal((0, $"churn-mlp: {b} is active\n"), Pick(await Persona("models", "promote", b, "--registry", registry)));
+        var (code, list, _) = await Persona("models", "list", "--registry", registry);
+        Assert.Equal(0, code);
+        Assert.Contains($"* churn-mlp       {b}", list, StringComparison.Ordinal);
+        Assert.Contains($"  churn-mlp       {a}", list, StringComparison.Ordinal);
+        Assert.Equal((0, $"churn-mlp: {a} is active\n"), Pick(await Persona("models", "rollback", "churn-mlp", "--registry", registry)));
+
+        // Bad input: a cause on standard error, exit code 2, no stack trace.
+        foreach (var (args, message) in new[]
+        {
+            (new[] { "models", "promote", "nope", "--registry", registry }, $"persona: registry: no version nope in {registry}"),
+            (new[] { "models", "rollback", "churn-mlp", "--registry", registry }, "persona: registry: no earlier churn-mlp version to roll back to"),
+            (new[] { "models", "add", first, "--registry", registry }, $"persona: registry: {a} is already registered"),
+            (new[] { "models", "add", Path.Combine(_dir, "missing"), "--registry", registry }, "persona: model "),
+        })
+        {
+            var (badCode, _, stderr) = await Persona(args);
+            Assert.Equal(2, badCode);
+            Assert.StartsWith(message, stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        }
+    }
+
+    private static (int, string) Pick((int Code, string Stdout, string Stderr) r) => (r.Code, r.Stdout);
 
     [Theory]
     [InlineData("--dataset", "/nonexistent/taobao", "--format", "taobao", "persona: ")]

@@ -148,7 +148,7 @@ internal static class EvaluateCommand
             ISequenceModel m = r.GetValue(model) switch
             {
                 "sequence" => new SequenceModel(sequence.Options(r, mlp, r.GetValue(seed)), SequenceOptionSet.PrintEpoch),
-                "vae" => new VaeModel(vae.Options(r, mlp, sequence, r.GetValue(seed)), VaeOptionSet.PrintEpoch, r.GetValue(mlp.Search), VaeOptionSet.PrintTrial),
+                "vae" => new VaeModel(vae.Options(r, mlp, sequence, r.GetValue(seed)), VaeOptionSet.PrintEpoch, r.GetValue(mlp.Search), VaeOptionSet.PrintTrial, r.GetValue(vae.Refine)),
                 _ => CreateModel(r.GetValue(model)!, stratified, r.GetValue(seed), r.GetValue(blend), r.GetValue(halfLife), config),
             };
             var (metrics, evaluatedUsers) = stratified

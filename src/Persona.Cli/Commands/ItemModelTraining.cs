@@ -20,8 +20,9 @@ internal static class ItemModelTraining
     public static int Sequence(SequenceDataset data, SequenceModelOptions options, EngineConfig config, string folder, TrainingSource source)
     {
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{data.Name}: {data.Users:N0} users, {data.Items:N0} items, {data.Interactions:N0} interactions"));
-        var trained = SequenceTrainer.Train(SequenceModel.Corpus(data, data.Sequences), options, SequenceOptionSet.PrintEpoch);
-        var metadata = ItemModelArtifact.Save(folder, trained.Encoder, data.ItemIds, ["interaction"], Metadata(data, config, source, "next-item", new Dictionary<string, string>(StringComparer.Ordinal)
+        var (corpus, typeNames) = SequenceModel.Corpus(data, data.Sequences);
+        var trained = SequenceTrainer.Train(corpus, options, SequenceOptionSet.PrintEpoch);
+        var metadata = ItemModelArtifact.Save(folder, trained.Encoder, data.ItemIds, typeNames, Metadata(data, config, source, "next-item", new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["dimension"] = Invariant(options.Dimension),
             ["blocks"] = Invariant(options.Blocks),
@@ -50,10 +51,10 @@ internal static class ItemModelTraining
         return Finish(folder, metadata, md);
     }
 
-    public static int Vae(SequenceDataset data, VaeOptions options, int search, EngineConfig config, string folder, TrainingSource source)
+    public static int Vae(SequenceDataset data, VaeOptions options, int search, int refine, EngineConfig config, string folder, TrainingSource source)
     {
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{data.Name}: {data.Users:N0} users, {data.Items:N0} items, {data.Interactions:N0} interactions"));
-        var (trained, chosen, trials) = VaeSearch.Run([.. data.Sequences.Select(s => s.Select(x => x.Item).ToArray())], data.Items, options, search, VaeOptionSet.PrintTrial, VaeOptionSet.PrintEpoch);
+        var (trained, chosen, trials) = VaeSearch.Run([.. data.Sequences.Select(s => s.Select(x => x.Item).ToArray())], data.Items, options, search, VaeOptionSet.PrintTrial, VaeOptionSet.PrintEpoch, refine);
         var metadata = ItemModelArtifact.Save(folder, trained.Model, data.ItemIds, Metadata(data, config, source, "items", new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["hidden"] = Invariant(chosen.Hidden),

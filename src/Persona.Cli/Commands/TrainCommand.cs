@@ -52,7 +52,7 @@ internal static class TrainCommand
                 case "sequence":
                     return ItemModelTraining.Sequence(Sequences(r, dataset, format, seed, users, events), sequence.Options(r, mlp, r.GetValue(seed)), config, folder, SourceOf(r, dataset, format, seed));
                 case "vae":
-                    return ItemModelTraining.Vae(Sequences(r, dataset, format, seed, users, events), vae.Options(r, mlp, sequence, r.GetValue(seed)), r.GetValue(mlp.Search), config, folder, SourceOf(r, dataset, format, seed));
+                    return ItemModelTraining.Vae(Sequences(r, dataset, format, seed, users, events), vae.Options(r, mlp, sequence, r.GetValue(seed)), r.GetValue(mlp.Search), r.GetValue(vae.Refine), config, folder, SourceOf(r, dataset, format, seed));
                 case "churn" or "propensity":
                     var retention = mlp.Options(r, r.GetValue(seed));
                     var (retentionEvents, retentionCatalog, retentionName) = Events(r, dataset, format, seed, users, events);

@@ -19,6 +19,8 @@ internal sealed class VaeOptionSet
 
     public Option<double> AnnealCap { get; } = new("--anneal-cap") { Description = "vae: the KL weight's ceiling", DefaultValueFactory = _ => Defaults.AnnealCap };
 
+    public Option<int> Refine { get; } = new("--refine") { Description = "vae: trials after the random search, each a neighbour of the best so far", DefaultValueFactory = _ => 0 };
+
     public Option<bool> NoRefit { get; } = new("--no-refit") { Description = "vae: keep the early-stopped network instead of retraining on all training items" };
 
     public static VaeOptionSet Create() => new();
@@ -37,6 +39,7 @@ internal sealed class VaeOptionSet
         command.Options.Add(Latent);
         command.Options.Add(AnnealCap);
         command.Options.Add(NoRefit);
+        command.Options.Add(Refine);
     }
 
     public VaeOptions Options(ParseResult r, MlpOptionSet shared, SequenceOptionSet sequence, int seed)

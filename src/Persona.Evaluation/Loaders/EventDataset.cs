@@ -38,7 +38,7 @@ public sealed class EventDataset
                     itemIds.Add(e.ItemId!);
                 }
 
-                return new Interaction(u, i, e.TimestampMs, e.Rating);
+                return new Interaction(u, i, e.TimestampMs, e.Rating, e.Type);
             })]);
         }
 

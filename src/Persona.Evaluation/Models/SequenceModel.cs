@@ -1,4 +1,5 @@
 using Persona.Core.Catalog;
+using Persona.Core.Events;
 using Persona.Evaluation.Loaders;
 using Persona.Models.Sequence;
 
@@ -8,11 +9,16 @@ namespace Persona.Evaluation.Models;
 /// The learned sequence model (<see cref="SequenceTrainer"/>, SASRec with the full softmax) under the
 /// ranking protocols: trained on the protocol's training part (its newest item per user validates, for
 /// early stopping), then each user's history is encoded and every item scored by its dot product with it.
-/// Item attributes are the catalog's tags, brand and category path.
+/// Item attributes are the catalog's tags, brand and category path; event types are the data's (view,
+/// cart_add, purchase, …), named as the engine names them, or one type <c>interaction</c> where the data
+/// has none.
 /// </summary>
 public sealed class SequenceModel(SequenceModelOptions options, Action<SequenceEpochReport>? progress = null) : ISequenceModel
 {
+    private static readonly EventTypes TypeNames = new();
+
     private SequenceEncoder? _encoder;
+    private Dictionary<byte, int> _types = [];
 
     public string Name => "sequence";
 
@@ -23,7 +29,9 @@ public sealed class SequenceModel(SequenceModelOptions options, Action<SequenceE
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(training);
-        Trained = SequenceTrainer.Train(Corpus(dataset, training), options, progress);
+        var (corpus, _, types) = Build(dataset, training);
+        _types = types;
+        Trained = SequenceTrainer.Train(corpus, options, progress);
         _encoder = Trained.Encoder;
     }
 
@@ -32,23 +40,46 @@ public sealed class SequenceModel(SequenceModelOptions options, Action<SequenceE
         var encoder = _encoder ?? throw new InvalidOperationException("sequence model: Fit first");
         var n = Math.Min(history.Length, encoder.MaxLength);
         var items = new int[n];
+        var types = new int[n];
         for (var k = 0; k < n; k++)
         {
-            items[k] = history[history.Length - n + k].Item;
+            var x = history[history.Length - n + k];
+            items[k] = x.Item;
+            types[k] = x.Type is { } t ? _types.GetValueOrDefault(t) : 0;
         }
 
-        var embedding = encoder.Encode(items, new int[n]);
+        var embedding = encoder.Encode(items, types);
         encoder.Score(embedding, scores);
     }
 
-    /// <summary>The training sequences as a corpus, with attribute ids from the catalog.</summary>
-    public static SequenceCorpus Corpus(SequenceDataset dataset, IReadOnlyList<Interaction[]> training)
+    /// <summary>The training sequences as a corpus (attribute ids from the catalog), and the name of each event type id.</summary>
+    public static (SequenceCorpus Corpus, IReadOnlyList<string> TypeNames) Corpus(SequenceDataset dataset, IReadOnlyList<Interaction[]> training)
+    {
+        var (corpus, names, _) = Build(dataset, training);
+        return (corpus, names);
+    }
+
+    private static (SequenceCorpus Corpus, IReadOnlyList<string> TypeNames, Dictionary<byte, int> TypeIds) Build(SequenceDataset dataset, IReadOnlyList<Interaction[]> training)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(training);
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         var attributes = dataset.Catalog.Select(item => AttributeNames(item).Select(a => ids.TryGetValue(a, out var id) ? id : ids[a] = ids.Count).Distinct().ToArray()).ToArray();
-        return new SequenceCorpus([.. training.Select(s => s.Select(x => x.Item).ToArray())], null, dataset.Items, attributes, ids.Count, 1);
+        var codes = training.SelectMany(s => s).Where(x => x.Type is not null).Select(x => x.Type!.Value).Distinct().Order().ToArray();
+        if (codes.Length <= 1)
+        {
+            return (new SequenceCorpus([.. training.Select(s => s.Select(x => x.Item).ToArray())], null, dataset.Items, attributes, ids.Count, 1), ["interaction"], []);
+        }
+
+        var typeIds = codes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
+        var corpus = new SequenceCorpus(
+            [.. training.Select(s => s.Select(x => x.Item).ToArray())],
+            [.. training.Select(s => s.Select(x => x.Type is { } t ? typeIds[t] : 0).ToArray())],
+            dataset.Items,
+            attributes,
+            ids.Count,
+            codes.Length);
+        return (corpus, [.. codes.Select(c => TypeNames.NameOf(c))], typeIds);
     }
 
     private static IEnumerable<string> AttributeNames(CatalogItem item)

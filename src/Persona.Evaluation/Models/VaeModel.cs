@@ -8,7 +8,7 @@ namespace Persona.Evaluation.Models;
 /// users' training item sets (order ignored), then each user's known items are encoded and every item scored
 /// by the decoder.
 /// </summary>
-public sealed class VaeModel(VaeOptions options, Action<VaeEpochReport>? progress = null, int search = 1, Action<int, VaeOptions>? trialStarted = null) : ISequenceModel
+public sealed class VaeModel(VaeOptions options, Action<VaeEpochReport>? progress = null, int search = 1, Action<int, VaeOptions>? trialStarted = null, int refine = 0) : ISequenceModel
 {
     private CollaborativeVae? _model;
 
@@ -26,7 +26,7 @@ public sealed class VaeModel(VaeOptions options, Action<VaeEpochReport>? progres
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(training);
-        var (trained, chosen, trials) = VaeSearch.Run([.. training.Select(s => s.Select(x => x.Item).ToArray())], dataset.Items, options, search, trialStarted, progress);
+        var (trained, chosen, trials) = VaeSearch.Run([.. training.Select(s => s.Select(x => x.Item).ToArray())], dataset.Items, options, search, trialStarted, progress, refine);
         Trained = trained;
         Chosen = chosen;
         Trials = trials;

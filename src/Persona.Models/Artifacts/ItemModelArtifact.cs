@@ -128,9 +128,14 @@ public sealed class ItemModelArtifact
 
     private static ModelMetadata Write(string folder, byte[] weights, IReadOnlyList<string> items, IReadOnlyList<string> types, ModelMetadata metadata)
     {
-        if (items.Any(i => i.Contains('\n') || i.Contains('\r')) || types.Any(t => t.Contains('\n')))
+        if (items.Any(i => i.Length == 0 || i.Contains('\n') || i.Contains('\r')) || types.Any(t => t.Length == 0 || t.Contains('\n') || t.Contains('\r')))
         {
-            throw new ArgumentException("model: an item id or type name with a line break cannot be stored");
+            throw new ArgumentException("model: an empty item id or type name, or one with a line break, cannot be stored");
+        }
+
+        if (items.Distinct(StringComparer.Ordinal).Count() != items.Count)
+        {
+            throw new ArgumentException("model: item ids must be distinct");
         }
 
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal) { [ItemsFile] = Encoding.UTF8.GetBytes(string.Concat(items.Select(i => i + "\n"))) };

@@ -29,6 +29,8 @@ public static class ModelFolder
             Version = $"{metadata.Kind}-{metadata.CreatedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{sha[..8]}",
         };
 
+        // Over an existing model: its model.json goes first, so no reader takes the new files for the old model.
+        File.Delete(Path.Combine(folder, MetadataFile));
         WriteAtomically(Path.Combine(folder, WeightsFile), weights);
         foreach (var (name, bytes) in files ?? new Dictionary<string, byte[]>())
         {

@@ -40,7 +40,7 @@ public sealed class ModelRegistry
         }
 
         Directory.CreateDirectory(staging);
-        foreach (var file in Directory.EnumerateFiles(modelFolder))
+        foreach (var file in Directory.EnumerateFiles(modelFolder).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal)))
         {
             File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
         }
@@ -66,7 +66,16 @@ public sealed class ModelRegistry
         foreach (var kindFolder in Directory.EnumerateDirectories(Root).Order(StringComparer.Ordinal))
         {
             var kind = Path.GetFileName(kindFolder);
-            var active = ReadPointer(kind);
+            string? activeVersion;
+            try
+            {
+                activeVersion = ReadPointer(kind).Version;
+            }
+            catch (InvalidDataException)
+            {
+                activeVersion = null; // a damaged pointer: the kind's versions are still listed, none as active
+            }
+
             foreach (var folder in Directory.EnumerateDirectories(kindFolder).Where(f => !f.EndsWith(".staging", StringComparison.Ordinal)))
             {
                 ModelMetadata metadata;
@@ -79,7 +88,7 @@ public sealed class ModelRegistry
                     continue; // not a model folder
                 }
 
-                list.Add(new RegisteredModel(metadata, folder, metadata.Version == active.Version));
+                list.Add(new RegisteredModel(metadata, folder, metadata.Version == activeVersion));
             }
         }
 
@@ -89,17 +98,19 @@ public sealed class ModelRegistry
     /// <summary>The folder of the active version of <paramref name="kind"/>, or null when none is active.</summary>
     public string? ActiveFolder(string kind) => ReadPointer(kind).Version is { } version ? VersionFolder(kind, version) : null;
 
+
     /// <summary>The active version of <paramref name="kind"/>, or null.</summary>
     public string? Active(string kind) => ReadPointer(kind).Version;
 
     /// <summary>Makes <paramref name="version"/> the active one of its kind; the previous one can be rolled back to.</summary>
     public void Promote(string kind, string version)
     {
-        if (!File.Exists(Path.Combine(VersionFolder(kind, version), ModelFolder.MetadataFile)))
+        if (!Exists(kind, version))
         {
             throw new InvalidOperationException($"registry: no {kind} version {version} (persona models list shows the versions)");
         }
 
+        using var exclusive = Lock(kind);
         var pointer = ReadPointer(kind);
         if (pointer.Version == version)
         {
@@ -112,19 +123,43 @@ public sealed class ModelRegistry
     /// <summary>Makes the previously active version active again; returns it.</summary>
     public string Rollback(string kind)
     {
+        using var exclusive = Lock(kind);
         var pointer = ReadPointer(kind);
-        if (pointer.Previous.Count == 0)
+        var earlier = pointer.Previous.Where(v => Exists(kind, v)).ToList(); // versions deleted by hand are skipped
+        if (earlier.Count == 0)
         {
             throw new InvalidOperationException($"registry: no earlier {kind} version to roll back to");
         }
 
-        WritePointer(kind, new ActivePointer(pointer.Previous[0], [.. pointer.Previous.Skip(1)]));
-        return pointer.Previous[0];
+        WritePointer(kind, new ActivePointer(earlier[0], [.. earlier.Skip(1)]));
+        return earlier[0];
     }
 
-    private string VersionFolder(string kind, string version)
+    private bool Exists(string kind, string version) => File.Exists(Path.Combine(VersionFolder(kind, version), ModelFolder.MetadataFile));
+
+    /// <summary>Holds the kind's lock file while a pointer is read, changed and written (other processes wait up to 10 s).</summary>
+    private FileStream Lock(string kind)
     {
-        if (kind.Length == 0 || version.Length == 0 || kind.Contains('/', StringComparison.Ordinal) || version.Contains('/', StringComparison.Ordinal) || kind.Contains("..", StringComparison.Ordinal) || version.Contains("..", StringComparison.Ordinal))
+        var path = Path.Combine(Root, kind, "active.lock");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 200)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
+    /// <summary>Where version <paramref name="version"/> of <paramref name="kind"/> lives (refuses names that would leave the registry).</summary>
+    public string VersionFolder(string kind, string version)
+    {
+        static bool Bad(string name) => name.Length == 0 || name is "." or ".." || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal) || name.Contains("..", StringComparison.Ordinal);
+        if (Bad(kind) || Bad(version))
         {
             throw new ArgumentException($"registry: '{kind}/{version}' is not a kind and version");
         }
@@ -154,7 +189,7 @@ public sealed class ModelRegistry
     {
         var path = Path.Combine(Root, kind, ActiveFile);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             file.Write(JsonSerializer.SerializeToUtf8Bytes(pointer, ModelFolder.JsonOptions));

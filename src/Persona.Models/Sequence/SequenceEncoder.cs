@@ -306,7 +306,8 @@ public sealed class SequenceEncoder
             }
 
             var (d, heads, length, items, types, blockCount) = (r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32());
-            if (d is < 1 or > 4096 || heads < 1 || length is < 1 or > 100_000 || items is < 1 or > 100_000_000 || types is < 1 or > 1024 || blockCount is < 1 or > 64)
+            if (d is < 1 or > 4096 || heads < 1 || length is < 1 or > 100_000 || items is < 1 or > 100_000_000 || types is < 1 or > 1024 || blockCount is < 1 or > 64
+                || (long)(items + 1) * d > int.MaxValue || (long)length * d > int.MaxValue)
             {
                 throw new InvalidDataException($"sequence model: bad shape (d {d}, heads {heads}, length {length}, items {items}, types {types}, blocks {blockCount})");
             }

@@ -23,7 +23,7 @@ public static class ModelSetLoader
             {
                 return registry.ActiveFolder(kind) is { } folder ? load(folder) : null;
             }
-            catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 refused[kind] = ex.Message;
                 return null;

@@ -13,7 +13,7 @@ public static class ModelsApi
             .WithSummary("The active model of each kind and the registry they come from");
         app.MapPost("/v1/models/reload", (ModelHost host) =>
             {
-                var (models, errors) = host.Reload();
+                var (models, errors) = host.Reload(retryRefused: true);
                 return Status(host, models.Versions, errors);
             })
             .WithTags("Models")

@@ -25,6 +25,7 @@ public sealed partial class ModelHost : BackgroundService
     private readonly ILogger<ModelHost> _logger;
     private readonly Lock _reloading = new();
     private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _refusedVersions = new(StringComparer.Ordinal);
     private ModelSet _current = ModelSet.Empty;
     private long _sets;
 
@@ -57,8 +58,12 @@ public sealed partial class ModelHost : BackgroundService
         }
     }
 
-    /// <summary>Checks the registry now; returns the set in service afterwards and the kinds refused, with why.</summary>
-    public (ModelSet Models, IReadOnlyDictionary<string, string> Errors) Reload()
+    /// <summary>
+    /// Checks the registry now; returns the set in service afterwards and the kinds refused, with why. A
+    /// version refused before is tried again only when <paramref name="retryRefused"/> (an operator's reload),
+    /// not on every poll.
+    /// </summary>
+    public (ModelSet Models, IReadOnlyDictionary<string, string> Errors) Reload(bool retryRefused = true)
     {
         lock (_reloading)
         {
@@ -73,9 +78,9 @@ public sealed partial class ModelHost : BackgroundService
                 {
                     active = _registry.Active(kind);
                 }
-                catch (InvalidDataException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    Refuse(kind, ex.Message);
+                    Refuse(kind, null, ex.Message);
                     loaded[kind] = Served(current, kind);
                     continue;
                 }
@@ -83,6 +88,8 @@ public sealed partial class ModelHost : BackgroundService
                 if (active == servedVersion)
                 {
                     loaded[kind] = Served(current, kind);
+                    _errors.Remove(kind); // e.g. rolled back to the version in service after a refusal
+                    _refusedVersions.Remove(kind);
                     continue;
                 }
 
@@ -90,21 +97,38 @@ public sealed partial class ModelHost : BackgroundService
                 {
                     loaded[kind] = null; // the kind was withdrawn
                     _errors.Remove(kind);
+                    _refusedVersions.Remove(kind);
                     changed = true;
+                    continue;
+                }
+
+                if (!retryRefused && _refusedVersions.GetValueOrDefault(kind) == active)
+                {
+                    loaded[kind] = Served(current, kind);
                     continue;
                 }
 
                 try
                 {
-                    var folder = _registry.ActiveFolder(kind)!;
-                    loaded[kind] = kind == ItemModelArtifact.SequenceKind ? ItemModelArtifact.Load(folder, kind) : FeatureModelArtifact.Load(folder, _config, kind);
+                    var folder = _registry.VersionFolder(kind, active);
+                    object model = kind == ItemModelArtifact.SequenceKind ? ItemModelArtifact.Load(folder, kind) : FeatureModelArtifact.Load(folder, _config, kind);
+                    var version = model is ItemModelArtifact item ? item.Metadata.Version : ((FeatureModelArtifact)model).Metadata.Version;
+                    if (version != active)
+                    {
+                        throw new InvalidDataException($"the folder holds model {version}, not {active}");
+                    }
+
+                    loaded[kind] = model;
                     _errors.Remove(kind);
+                    _refusedVersions.Remove(kind);
                     changed = true;
                     ModelSwapped(_logger, kind, servedVersion ?? "none", active);
                 }
-                catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    Refuse(kind, $"{active}: {ex.Message}");
+                    // Whatever is wrong with a model (damaged files, bad metadata, a mismatch), the kind keeps
+                    // serving what it served: one bad promotion must not stop the service.
+                    Refuse(kind, active, $"{active}: {ex.Message}");
                     loaded[kind] = Served(current, kind);
                 }
             }
@@ -131,7 +155,14 @@ public sealed partial class ModelHost : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                Reload();
+                try
+                {
+                    Reload(retryRefused: false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    PollFailed(_logger, ex);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -148,7 +179,7 @@ public sealed partial class ModelHost : BackgroundService
         _ => set.Sequence,
     };
 
-    private void Refuse(string kind, string reason)
+    private void Refuse(string kind, string? version, string reason)
     {
         if (_errors.GetValueOrDefault(kind) != reason)
         {
@@ -156,10 +187,17 @@ public sealed partial class ModelHost : BackgroundService
         }
 
         _errors[kind] = reason;
+        if (version is not null)
+        {
+            _refusedVersions[kind] = version;
+        }
     }
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Model {Kind}: serving {Version} (was {Previous})")]
     private static partial void ModelSwapped(ILogger logger, string kind, string previous, string version);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Error, Message = "Checking the model registry failed; the models in service stay")]
+    private static partial void PollFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Error, Message = "Model {Kind} refused, the previous one stays in service: {Reason}")]
     private static partial void ModelRefused(ILogger logger, string kind, string reason);

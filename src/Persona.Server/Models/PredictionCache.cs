@@ -6,7 +6,9 @@ namespace Persona.Server.Models;
 /// <summary>
 /// Predictions kept per user for reuse while nothing they depend on changed: the model set, the profile's
 /// log position (a new event moves it) and the minute of the read (time-windowed inputs move with time).
-/// Bounded: when full it starts again empty, which costs one computation per profile read next.
+/// A catalog change that moves no profile (an item's new category or price) reaches cached predictions
+/// within that minute. Bounded: when full it starts again empty, which costs one computation per profile
+/// read next.
 /// </summary>
 public sealed class PredictionCache(int capacity)
 {
