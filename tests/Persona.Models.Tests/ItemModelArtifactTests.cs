@@ -57,7 +57,7 @@ public sealed class ItemModelArtifactTests : IDisposable
     private static SequenceEncoder Encoder()
     {
         var corpus = new SequenceCorpus([.. Enumerable.Range(0, 40).Select(u => Enumerable.Range(0, 5).Select(k => (u + k) % 12).ToArray())], null, 12, null, 0, 1);
-        return SequenceTrainer.Train(corpus, new SequenceModelOptions { Dimension = 8, Blocks = 1, MaxEpochs = 1, Threads = 1 }).Encoder;
+        return SequenceTrainer.Train(corpus, new SequenceModelOptions { Dimension = 8, Blocks = 1, MaxEpochs = 1, Threads = 1 }).SelfAttentive;
     }
 
     private static ModelMetadata Metadata() => new()

@@ -42,7 +42,7 @@ public sealed class SequenceModelTests
         // Two heads, two blocks, attributes and event types, users of every length (so batches carry padding).
         var trained = SequenceTrainer.Train(Successors(users: 120, items: 20, seed: 3, types: 3, attributes: true), Small with { Heads = 2, Blocks = 2, MaxEpochs = 3, MaxLength = 8 });
         Assert.InRange(trained.ParityMaxAbsDiff, 0, 1e-5);
-        Assert.Equal(2, trained.Encoder.BlockCount);
+        Assert.Equal(2, trained.SelfAttentive.BlockCount);
         Assert.Equal(3, trained.Encoder.TypeCount);
     }
 
@@ -59,9 +59,21 @@ public sealed class SequenceModelTests
     }
 
     [Fact]
+    public void Train_GruEncoder_LearnsTheSuccessorAndServesWithParity()
+    {
+        var reports = new List<SequenceEpochReport>();
+        var trained = SequenceTrainer.Train(Successors(users: 300, items: 30, seed: 9, types: 2, attributes: true), Small with { Encoder = "gru" }, reports.Add);
+        Assert.IsType<GruEncoder>(trained.Encoder);
+        Assert.True(trained.Best.ValidationHr10 > 0.9, $"validation HR@10 {trained.Best.ValidationHr10}");
+        Assert.InRange(trained.ParityMaxAbsDiff, 0, 1e-5); // the managed GRU against TorchSharp's, padded batches included
+        var error = Assert.Throws<InvalidOperationException>(() => trained.SelfAttentive);
+        Assert.Contains("--encoder sasrec", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Encode_HistoryLongerThanMaxLength_OnlyTheNewestCount()
     {
-        var encoder = SequenceTrainer.Train(Successors(users: 60, items: 12, seed: 5), Small with { MaxEpochs = 1, MaxLength = 4 }).Encoder;
+        var encoder = SequenceTrainer.Train(Successors(users: 60, items: 12, seed: 5), Small with { MaxEpochs = 1, MaxLength = 4 }).SelfAttentive;
         int[] longer = [7, 1, 2, 3, 4, 5];
         Assert.Equal(encoder.Encode([2, 3, 4, 5], new int[4]), encoder.Encode(longer, new int[6]));
         Assert.NotEqual(encoder.Encode([3, 4, 5], new int[3]), encoder.Encode(longer, new int[6]));
@@ -71,7 +83,7 @@ public sealed class SequenceModelTests
     [Fact]
     public void Encode_UnknownItemOrType_Throws()
     {
-        var encoder = SequenceTrainer.Train(Successors(users: 60, items: 12, seed: 6), Small with { MaxEpochs = 1 }).Encoder;
+        var encoder = SequenceTrainer.Train(Successors(users: 60, items: 12, seed: 6), Small with { MaxEpochs = 1 }).SelfAttentive;
         Assert.Throws<ArgumentOutOfRangeException>(() => encoder.Encode([12], [0]));
         Assert.Throws<ArgumentOutOfRangeException>(() => encoder.Encode([-1], [0]));
         Assert.Throws<ArgumentOutOfRangeException>(() => encoder.Encode([3], [1]));
@@ -81,7 +93,7 @@ public sealed class SequenceModelTests
     [Fact]
     public void SaveLoad_RoundTrip_SameEmbeddingsAndItems()
     {
-        var encoder = SequenceTrainer.Train(Successors(users: 60, items: 12, seed: 7, attributes: true), Small with { MaxEpochs = 1, Heads = 2 }).Encoder;
+        var encoder = SequenceTrainer.Train(Successors(users: 60, items: 12, seed: 7, attributes: true), Small with { MaxEpochs = 1, Heads = 2 }).SelfAttentive;
         using var stream = new MemoryStream();
         encoder.Save(stream);
         stream.Position = 0;
@@ -94,7 +106,7 @@ public sealed class SequenceModelTests
     [Fact]
     public void Load_DamagedFile_ThrowsInvalidData()
     {
-        var encoder = SequenceTrainer.Train(Successors(users: 60, items: 12, seed: 8), Small with { MaxEpochs = 1 }).Encoder;
+        var encoder = SequenceTrainer.Train(Successors(users: 60, items: 12, seed: 8), Small with { MaxEpochs = 1 }).SelfAttentive;
         using var stream = new MemoryStream();
         encoder.Save(stream);
         var bytes = stream.ToArray();
@@ -158,5 +170,5 @@ public sealed class SequenceModelTests
         return new SequenceCorpus(seqs, typ, items, attributes ? [.. Enumerable.Range(0, items).Select(i => new[] { i % 3 })] : null, attributes ? 3 : 0, types);
     }
 
-    private static float[] Embedding(SequenceEncoder encoder) => encoder.Encode([1, 2, 3], new int[3]);
+    private static float[] Embedding(IUserEncoder encoder) => encoder.Encode([1, 2, 3], new int[3]);
 }

@@ -141,6 +141,7 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--dataset", "synthetic", "--format", "synthetic", "--dropout", "1", "persona: interest mlp options: dropout: within [0, 1)")]
     [InlineData("--dataset", "synthetic", "--format", "synthetic", "--model", "sequence", "--heads", "3", "persona: sequence model: heads must divide the dimension (got 3 for 64)")]
     [InlineData("--dataset", "synthetic", "--format", "synthetic", "--model", "vae", "--anneal-cap", "-1", "persona: vae: anneal cap must be >= 0 (got -1)")]
+    [InlineData("--dataset", "synthetic", "--format", "synthetic", "--model", "sequence", "--encoder", "gru", "persona: --encoder gru: artifacts hold the self-attentive encoder")]
     [InlineData("--dataset", "synthetic", "--format", "synthetic", "--model", "churn", "--window-days", "30", "persona: churn data: the events span")]
     public async Task Train_BadInput_Exit2WithTheCause(string a, string b, string c, string d, params string[] rest)
     {

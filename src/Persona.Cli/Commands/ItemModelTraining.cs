@@ -22,7 +22,7 @@ internal static class ItemModelTraining
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{data.Name}: {data.Users:N0} users, {data.Items:N0} items, {data.Interactions:N0} interactions"));
         var (corpus, typeNames) = SequenceModel.Corpus(data, data.Sequences);
         var trained = SequenceTrainer.Train(corpus, options, SequenceOptionSet.PrintEpoch);
-        var metadata = ItemModelArtifact.Save(folder, trained.Encoder, data.ItemIds, typeNames, Metadata(data, config, source, "next-item", new Dictionary<string, string>(StringComparer.Ordinal)
+        var metadata = ItemModelArtifact.Save(folder, trained.SelfAttentive, data.ItemIds, typeNames, Metadata(data, config, source, "next-item", new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["dimension"] = Invariant(options.Dimension),
             ["blocks"] = Invariant(options.Blocks),

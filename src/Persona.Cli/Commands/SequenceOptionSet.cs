@@ -13,6 +13,8 @@ internal sealed class SequenceOptionSet
 {
     private static readonly SequenceModelOptions Defaults = new();
 
+    public Option<string> Encoder { get; } = CreateEncoder();
+
     public Option<int> Dimension { get; } = new("--dim") { Description = "sequence: embedding and hidden width", DefaultValueFactory = _ => Defaults.Dimension };
 
     public Option<int> Blocks { get; } = new("--blocks") { Description = "sequence: self-attention blocks", DefaultValueFactory = _ => Defaults.Blocks };
@@ -31,12 +33,20 @@ internal sealed class SequenceOptionSet
 
     public static SequenceOptionSet Create() => new();
 
+    private static Option<string> CreateEncoder()
+    {
+        var option = new Option<string>("--encoder") { Description = "sequence: sasrec (self-attention) or gru (recurrent, GRU4Rec family; evaluation only, artifacts hold sasrec)", DefaultValueFactory = _ => Defaults.Encoder };
+        option.AcceptOnlyFromAmong("sasrec", "gru");
+        return option;
+    }
+
     public static void PrintEpoch(SequenceEpochReport e) => Console.Error.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
         $"epoch {e.Epoch,3}: train loss {e.TrainLoss:F4}, validation HR@10 {e.ValidationHr10:F4}, NDCG@10 {e.ValidationNdcg10:F4} ({e.Seconds:F1} s)"));
 
     public void AddTo(Command command)
     {
+        command.Options.Add(Encoder);
         command.Options.Add(Dimension);
         command.Options.Add(Blocks);
         command.Options.Add(Heads);
@@ -51,6 +61,7 @@ internal sealed class SequenceOptionSet
     {
         var options = Defaults with
         {
+            Encoder = r.GetValue(Encoder)!,
             Dimension = r.GetValue(Dimension),
             Blocks = r.GetValue(Blocks),
             Heads = r.GetValue(Heads),

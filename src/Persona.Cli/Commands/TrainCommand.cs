@@ -49,6 +49,8 @@ internal static class TrainCommand
             var folder = r.GetValue(output)!;
             switch (r.GetValue(model))
             {
+                case "sequence" when r.GetValue(sequence.Encoder) == "gru":
+                    throw new ArgumentException("--encoder gru: artifacts hold the self-attentive encoder; evaluate the GRU with persona evaluate --model sequence --encoder gru");
                 case "sequence":
                     return ItemModelTraining.Sequence(Sequences(r, dataset, format, seed, users, events), sequence.Options(r, mlp, r.GetValue(seed)), config, folder, SourceOf(r, dataset, format, seed));
                 case "vae":

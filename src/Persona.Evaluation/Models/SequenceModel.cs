@@ -6,7 +6,8 @@ using Persona.Models.Sequence;
 namespace Persona.Evaluation.Models;
 
 /// <summary>
-/// The learned sequence model (<see cref="SequenceTrainer"/>, SASRec with the full softmax) under the
+/// The learned sequence model (<see cref="SequenceTrainer"/>: SASRec, or a GRU with <c>--encoder gru</c>,
+/// trained with the full softmax) under the
 /// ranking protocols: trained on the protocol's training part (its newest item per user validates, for
 /// early stopping), then each user's history is encoded and every item scored by its dot product with it.
 /// Item attributes are the catalog's tags, brand and category path; event types are the data's (view,
@@ -17,10 +18,10 @@ public sealed class SequenceModel(SequenceModelOptions options, Action<SequenceE
 {
     private static readonly EventTypes TypeNames = new();
 
-    private SequenceEncoder? _encoder;
+    private IUserEncoder? _encoder;
     private Dictionary<byte, int> _types = [];
 
-    public string Name => "sequence";
+    public string Name => options.Encoder == "gru" ? "sequence-gru" : "sequence";
 
     /// <summary>The trained model, once <see cref="Fit"/> has run.</summary>
     public TrainedSequenceModel? Trained { get; private set; }

@@ -11,7 +11,7 @@ namespace Persona.Models.Sequence;
 /// attend to padding, and padding attends only to itself. Each block is SASRec's: Q = LN(x);
 /// x = Q + Attention(Q, x, x) under a causal mask; x = LN(x); x = x + FFN(x); padding zeroed.
 /// </summary>
-internal sealed class SasRecNetwork : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class SasRecNetwork : nn.Module<Tensor, Tensor, Tensor>, ISequenceNetwork
 {
     private readonly Embedding _items;
     private readonly Embedding? _attributes;

@@ -46,8 +46,9 @@ public static class SequenceTrainer
         }
 
         torch.random.manual_seed(options.Seed);
-        using var network = new SasRecNetwork(corpus, options);
-        using var optimizer = torch.optim.Adam(network.parameters(), lr: options.LearningRate, beta1: 0.9, beta2: 0.98, weight_decay: options.WeightDecay);
+        using nn.Module module = options.Encoder == "gru" ? new GruNetwork(corpus, options) : new SasRecNetwork(corpus, options);
+        var network = (ISequenceNetwork)module;
+        using var optimizer = torch.optim.Adam(module.parameters(), lr: options.LearningRate, beta1: 0.9, beta2: 0.98, weight_decay: options.WeightDecay);
         var rng = new Random(options.Seed);
         using var masked = (-1e9f).ToScalar();
         var epochs = new List<SequenceEpochReport>();
@@ -57,7 +58,7 @@ public static class SequenceTrainer
         for (var epoch = 1; epoch <= options.MaxEpochs && epoch - bestEpoch <= options.Patience; epoch++)
         {
             var watch = Stopwatch.StartNew();
-            network.train();
+            module.train();
             double lossSum = 0;
             long positions = 0;
             foreach (var batch in Batches(corpus, trainUsers, options, rng))
@@ -101,7 +102,7 @@ public static class SequenceTrainer
                 positions += n;
             }
 
-            var (hr, ndcg) = Validate(network, corpus, validUsers, options.MaxLength);
+            var (hr, ndcg) = Validate(module, network, corpus, validUsers, options.MaxLength);
             var report = new SequenceEpochReport(epoch, lossSum / Math.Max(1, positions), hr, ndcg, watch.Elapsed.TotalSeconds);
             epochs.Add(report);
             progress?.Invoke(report);
@@ -115,7 +116,7 @@ public static class SequenceTrainer
                 best = ndcg;
                 bestEpoch = epoch;
                 bestWeights?.ForEach(t => t.Dispose());
-                bestWeights = [.. network.parameters().Select(p => p.detach().clone())];
+                bestWeights = [.. module.parameters().Select(p => p.detach().clone())];
             }
         }
 
@@ -126,15 +127,15 @@ public static class SequenceTrainer
 
         using (torch.no_grad())
         {
-            foreach (var (p, w) in network.parameters().Zip(bestWeights))
+            foreach (var (p, w) in module.parameters().Zip(bestWeights))
             {
                 p.copy_(w);
                 w.Dispose();
             }
         }
 
-        network.eval();
-        var encoder = Export(network, corpus, options);
+        module.eval();
+        IUserEncoder encoder = module is GruNetwork gru ? Export(gru, corpus, options) : Export((SasRecNetwork)module, corpus, options);
         var parity = Parity(network, encoder, corpus, validUsers, options.MaxLength);
         return new TrainedSequenceModel(encoder, epochs, bestEpoch, parity, total.Elapsed.TotalSeconds);
     }
@@ -209,9 +210,9 @@ public static class SequenceTrainer
     }
 
     /// <summary>HR@10 and NDCG@10 of each user's newest item against all items the user has not had before it.</summary>
-    private static (double Hr, double Ndcg) Validate(SasRecNetwork network, SequenceCorpus corpus, int[] users, int maxLength)
+    private static (double Hr, double Ndcg) Validate(nn.Module module, ISequenceNetwork network, SequenceCorpus corpus, int[] users, int maxLength)
     {
-        network.eval();
+        module.eval();
         using var noGrad = torch.no_grad();
         using var noGcscope = NoGcRegion.Enter();
         using var scope = torch.NewDisposeScope();
@@ -288,7 +289,18 @@ public static class SequenceTrainer
     }
 
     /// <summary>Largest |served − trained| over the user embeddings of up to 512 validation users.</summary>
-    private static double Parity(SasRecNetwork network, SequenceEncoder encoder, SequenceCorpus corpus, int[] users, int maxLength)
+    private static GruEncoder Export(GruNetwork network, SequenceCorpus corpus, SequenceModelOptions options)
+    {
+        using var noGrad = torch.no_grad();
+        static float[] Data(Tensor t) => t.detach().contiguous().data<float>().ToArray();
+        var weights = network.Gru.named_parameters().ToDictionary(p => p.name, p => Data(p.parameter), StringComparer.Ordinal);
+        using var table = network.Table();
+        return new GruEncoder(
+            options.Dimension, options.MaxLength, corpus.ItemCount, corpus.TypeCount, Data(table), Data(network.Types.weight!),
+            weights["weight_ih_l0"], weights["weight_hh_l0"], weights["bias_ih_l0"], weights["bias_hh_l0"]);
+    }
+
+    private static double Parity(ISequenceNetwork network, IUserEncoder encoder, SequenceCorpus corpus, int[] users, int maxLength)
     {
         using var noGrad = torch.no_grad();
         using var noGcscope = NoGcRegion.Enter();

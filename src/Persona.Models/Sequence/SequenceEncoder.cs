@@ -10,7 +10,7 @@ namespace Persona.Models.Sequence;
 /// the newest position is needed from the last block, so that block computes one query. Trained by
 /// <c>SequenceTrainer</c> (Persona.Models.Training); <see cref="TrainedSequenceModel.ParityMaxAbsDiff"/> says how close the two agree.
 /// </summary>
-public sealed class SequenceEncoder
+public sealed class SequenceEncoder : IUserEncoder
 {
     private const uint Magic = 0x51455350; // "PSEQ"
     private const int FormatVersion = 1;

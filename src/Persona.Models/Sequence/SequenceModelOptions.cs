@@ -8,6 +8,9 @@ namespace Persona.Models.Sequence;
 /// </summary>
 public sealed record SequenceModelOptions
 {
+    /// <summary><c>sasrec</c> (self-attention blocks) or <c>gru</c> (one GRU layer, the GRU4Rec family), with the same inputs, loss and training.</summary>
+    public string Encoder { get; init; } = "sasrec";
+
     public int Dimension { get; init; } = 64;
 
     public int Blocks { get; init; } = 2;
@@ -54,6 +57,7 @@ public sealed record SequenceModelOptions
             }
         }
 
+        Check(Encoder is "sasrec" or "gru", $"encoder must be sasrec or gru (got {Encoder})");
         Check(Dimension is >= 4 and <= 1024, $"dimension must be 4..1024 (got {Dimension})");
         Check(Heads >= 1 && Dimension % Heads == 0, $"heads must divide the dimension (got {Heads} for {Dimension})");
         Check(Blocks is >= 1 and <= 8, $"blocks must be 1..8 (got {Blocks})");
