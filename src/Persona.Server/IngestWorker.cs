@@ -42,6 +42,7 @@ public sealed class IngestWorker : IDisposable
     private readonly long _youngCollectionBytes;
     private long _allocatedAtCollection = GC.GetTotalAllocatedBytes();
     private int _boosted;
+    private long _runningSince; // the enqueue time of the upload being applied; 0 while idle
 
     /// <param name="capacity">Batches that may wait.</param>
     /// <param name="priority">CPU priority of the thread.</param>
@@ -153,9 +154,13 @@ public sealed class IngestWorker : IDisposable
             _scheduling.Lower();
         }
 
-        foreach (var (_, work) in _queue.GetConsumingEnumerable())
+        foreach (var (enqueuedAt, work) in _queue.GetConsumingEnumerable())
         {
+            // The upload being applied is still waiting for its answer: the watchdog raises the thread for it
+            // too, or a background thread that took it from the queue could be starved in the middle of it.
+            Volatile.Write(ref _runningSince, enqueuedAt);
             work();
+            Volatile.Write(ref _runningSince, 0);
             if (_items.IsEmpty && Interlocked.CompareExchange(ref _boosted, 0, 1) == 1)
             {
                 _scheduling.Lower();
@@ -163,10 +168,16 @@ public sealed class IngestWorker : IDisposable
         }
     }
 
-    /// <summary>The watchdog (another thread, so that a starved ingest thread is raised all the same): raises the thread while an upload has waited too long.</summary>
+    /// <summary>
+    /// The watchdog (another thread, so that a starved ingest thread is raised all the same): raises the thread
+    /// while an upload has waited too long, in the queue or being applied.
+    /// </summary>
     private void BoostIfWaiting()
     {
-        if (Volatile.Read(ref _boosted) == 0 && _items.TryPeek(out var head) && Stopwatch.GetElapsedTime(head.EnqueuedAt) >= _boostAfter
+        var running = Volatile.Read(ref _runningSince);
+        var waited = (_items.TryPeek(out var head) && Stopwatch.GetElapsedTime(head.EnqueuedAt) >= _boostAfter)
+            || (running != 0 && Stopwatch.GetElapsedTime(running) >= _boostAfter);
+        if (Volatile.Read(ref _boosted) == 0 && waited
             && Interlocked.CompareExchange(ref _boosted, 1, 0) == 0 && !_scheduling.Raise())
         {
             Volatile.Write(ref _boosted, 0);

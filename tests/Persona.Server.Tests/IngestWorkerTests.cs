@@ -113,6 +113,28 @@ public sealed class IngestWorkerTests
     }
 
     [Fact]
+    public async Task TryRun_BackgroundUploadBeingApplied_RaisedWhileItRuns()
+    {
+        // One upload, taken from the queue at once: nothing waits in the queue, but its sender still waits for
+        // the answer, so a slow application is raised too (else a starved thread that took it stays starved).
+        using var worker = new IngestWorker(priority: IngestPriority.Background, boostAfter: TimeSpan.FromMilliseconds(20));
+        if (!ThreadScheduling.CanRaiseAgain())
+        {
+            Assert.Equal(IngestPriority.Normal, worker.Priority);
+            return;
+        }
+
+        using var release = new ManualResetEventSlim();
+        var running = worker.TryRun(() => release.Wait(TimeSpan.FromSeconds(30)))!;
+        Assert.True(SpinWait.SpinUntil(() => worker.Queued == 0 && worker.Boosted, TimeSpan.FromSeconds(10)), "not raised while the only upload was being applied");
+        var policy = worker.TryRun(Policy)!;
+        release.Set();
+        Assert.True(await running);
+        Assert.Equal(OperatingSystem.IsLinux() ? 0 : (int)ThreadPriority.Normal, await policy); // ran raised
+        Assert.True(SpinWait.SpinUntil(() => !worker.Boosted, TimeSpan.FromSeconds(10)), "not lowered once idle");
+    }
+
+    [Fact]
     public async Task TryRun_BackgroundOnASaturatedMachine_NotStarved()
     {
         // Busy threads at normal priority on every core: a SCHED_IDLE thread alone would get about 0.15 % of a
