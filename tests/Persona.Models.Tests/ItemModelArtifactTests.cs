@@ -60,23 +60,5 @@ public sealed class ItemModelArtifactTests : IDisposable
         return SequenceTrainer.Train(corpus, new SequenceModelOptions { Dimension = 8, Blocks = 1, MaxEpochs = 1, Threads = 1 }).SelfAttentive;
     }
 
-    private static ModelMetadata Metadata() => new()
-    {
-        Kind = string.Empty,
-        Version = string.Empty,
-        CreatedAt = new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero),
-        FeatureSchemaHash = string.Empty,
-        Target = "next-item",
-        EngineConfigHash = "h",
-        EngineConfig = "{}",
-        TrainedFrom = DateTimeOffset.UnixEpoch,
-        ValidationFrom = DateTimeOffset.UnixEpoch,
-        TrainedTo = DateTimeOffset.UnixEpoch,
-        Dataset = "test",
-        Format = "test",
-        Seed = 1,
-        Options = new Dictionary<string, string>(),
-        Metrics = new Dictionary<string, double>(),
-        WeightsSha256 = string.Empty,
-    };
+    private static ModelMetadata Metadata() => TestMetadata.Item(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
 }

@@ -74,25 +74,7 @@ public sealed class ModelRegistryTests : IDisposable
         const int d = 4;
         var block = new Sequence.SequenceEncoder.Block(R(d), R(d), R(d * d), R(d), R(d * d), R(d), R(d * d), R(d), R(d * d), R(d), R(d), R(d), R(d * d), R(d), R(d * d), R(d));
         var encoder = new Sequence.SequenceEncoder(d, 1, 5, 2, 1, R(3 * d), R(d), R(5 * d), [block], R(d), R(d));
-        ItemModelArtifact.Save(folder, encoder, ["x", "y"], ["interaction"], new ModelMetadata
-        {
-            Kind = string.Empty,
-            Version = string.Empty,
-            CreatedAt = new DateTimeOffset(2026, 12, 2, 8, seed, 0, TimeSpan.Zero),
-            FeatureSchemaHash = string.Empty,
-            Target = "next-item",
-            EngineConfigHash = "h",
-            EngineConfig = "{}",
-            TrainedFrom = DateTimeOffset.UnixEpoch,
-            ValidationFrom = DateTimeOffset.UnixEpoch,
-            TrainedTo = DateTimeOffset.UnixEpoch,
-            Dataset = "test",
-            Format = "test",
-            Seed = seed,
-            Options = new Dictionary<string, string>(),
-            Metrics = new Dictionary<string, double>(),
-            WeightsSha256 = string.Empty,
-        });
+        ItemModelArtifact.Save(folder, encoder, ["x", "y"], ["interaction"], TestMetadata.Item(new DateTimeOffset(2026, 12, 2, 8, seed, 0, TimeSpan.Zero), seed));
         return folder;
     }
 }

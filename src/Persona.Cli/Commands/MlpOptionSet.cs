@@ -52,6 +52,15 @@ internal sealed class MlpOptionSet
         command.Options.Add(Search);
     }
 
+    /// <summary>The shared options the user gave (null where left at the interest MLP's default), for models with defaults of their own.</summary>
+    public (float? Dropout, float? LearningRate, int? Epochs, int? BatchSize) Given(ParseResult r) => (
+        IsGiven(r, Dropout) ? (float)r.GetValue(Dropout) : null,
+        IsGiven(r, LearningRate) ? (float)r.GetValue(LearningRate) : null,
+        IsGiven(r, Epochs) ? r.GetValue(Epochs) : null,
+        IsGiven(r, BatchSize) ? r.GetValue(BatchSize) : null);
+
+    public static bool IsGiven<T>(ParseResult r, Option<T> option) => r.GetResult(option) is { Implicit: false };
+
     public InterestMlpOptions Options(ParseResult r, int seed)
     {
         var hidden = r.GetValue(Hidden)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)

@@ -72,29 +72,16 @@ internal sealed class SequenceOptionSet
             Threads = r.GetValue(Threads),
             Seed = seed,
         };
-        if (Given(r, shared.Dropout))
+        var (dropout, learningRate, epochs, batchSize) = shared.Given(r);
+        options = options with
         {
-            options = options with { Dropout = (float)r.GetValue(shared.Dropout) };
-        }
-
-        if (Given(r, shared.LearningRate))
-        {
-            options = options with { LearningRate = (float)r.GetValue(shared.LearningRate) };
-        }
-
-        if (Given(r, shared.Epochs))
-        {
-            options = options with { MaxEpochs = r.GetValue(shared.Epochs) };
-        }
-
-        if (Given(r, shared.BatchSize))
-        {
-            options = options with { BatchSize = r.GetValue(shared.BatchSize) };
-        }
+            Dropout = dropout ?? options.Dropout,
+            LearningRate = learningRate ?? options.LearningRate,
+            MaxEpochs = epochs ?? options.MaxEpochs,
+            BatchSize = batchSize ?? options.BatchSize,
+        };
 
         options.Validate();
         return options;
     }
-
-    private static bool Given<T>(ParseResult r, Option<T> option) => r.GetResult(option) is { Implicit: false };
 }

@@ -17,10 +17,7 @@ internal sealed class GruNetwork : nn.Module<Tensor, Tensor, Tensor>, ISequenceN
     private readonly Embedding _types;
     private readonly Dropout _dropout;
     private readonly GRU _gru;
-    private readonly Tensor? _pairItems;
-    private readonly Tensor? _pairAttributes;
-    private readonly Tensor? _pairWeights;
-    private readonly Scalar _one = 1f.ToScalar();
+    private readonly AttributeMean? _attributeMean;
 
     public GruNetwork(SequenceCorpus corpus, SequenceModelOptions options) : base("gru")
     {
@@ -29,15 +26,10 @@ internal sealed class GruNetwork : nn.Module<Tensor, Tensor, Tensor>, ISequenceN
         _types = nn.Embedding(corpus.TypeCount, options.Dimension);
         _dropout = nn.Dropout(options.Dropout);
         _gru = nn.GRU(options.Dimension, options.Dimension, numLayers: 1, batchFirst: true);
-        var pairs = options.UseAttributes && corpus.AttributeCount > 0
-            ? corpus.ItemAttributes.SelectMany((a, i) => a.Select(x => (Item: i + 1, Attribute: x, Weight: 1f / a.Length))).ToArray()
-            : [];
-        if (pairs.Length > 0)
+        _attributeMean = AttributeMean.For(corpus, options);
+        if (_attributeMean is not null)
         {
             _attributes = nn.Embedding(corpus.AttributeCount, options.Dimension);
-            _pairItems = torch.tensor(pairs.Select(p => (long)p.Item).ToArray());
-            _pairAttributes = torch.tensor(pairs.Select(p => (long)p.Attribute).ToArray());
-            _pairWeights = torch.tensor(pairs.Select(p => p.Weight).ToArray()).unsqueeze(1);
         }
 
         RegisterComponents();
@@ -63,17 +55,7 @@ internal sealed class GruNetwork : nn.Module<Tensor, Tensor, Tensor>, ISequenceN
 
     public GRU Gru => _gru;
 
-    public Tensor Table()
-    {
-        var table = _items.weight!;
-        if (_attributes is null)
-        {
-            return table;
-        }
-
-        var bags = torch.zeros_like(table).index_add(0, _pairItems!, _attributes.forward(_pairAttributes!) * _pairWeights!, _one);
-        return table + bags;
-    }
+    public Tensor Table() => _attributeMean is null ? _items.weight! : _attributeMean.Table(_items, _attributes!);
 
     public override Tensor forward(Tensor items, Tensor types) => Forward(items, types, Table());
 

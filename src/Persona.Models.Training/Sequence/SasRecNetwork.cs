@@ -20,13 +20,10 @@ internal sealed class SasRecNetwork : nn.Module<Tensor, Tensor, Tensor>, ISequen
     private readonly Dropout _dropout;
     private readonly ModuleList<SasRecBlock> _blocks;
     private readonly LayerNorm _final;
-    private readonly Tensor? _pairItems;
-    private readonly Tensor? _pairAttributes;
-    private readonly Tensor? _pairWeights;
+    private readonly AttributeMean? _attributeMean;
     private readonly int _dimension;
 
     // Scalars live as long as the network: a temporary Scalar may be finalised while libtorch still reads it.
-    private readonly Scalar _one = 1f.ToScalar();
     private readonly Scalar _scale;
     private readonly Scalar _masked = (-1e9f).ToScalar();
 
@@ -40,15 +37,10 @@ internal sealed class SasRecNetwork : nn.Module<Tensor, Tensor, Tensor>, ISequen
         _dropout = nn.Dropout(options.Dropout);
         _blocks = nn.ModuleList([.. Enumerable.Range(0, options.Blocks).Select(b => new SasRecBlock($"block{b}", options))]);
         _final = nn.LayerNorm([options.Dimension], eps: 1e-8);
-        var pairs = options.UseAttributes && corpus.AttributeCount > 0
-            ? corpus.ItemAttributes.SelectMany((a, i) => a.Select(x => (Item: i + 1, Attribute: x, Weight: 1f / a.Length))).ToArray()
-            : [];
-        if (pairs.Length > 0)
+        _attributeMean = AttributeMean.For(corpus, options);
+        if (_attributeMean is not null)
         {
             _attributes = nn.Embedding(corpus.AttributeCount, options.Dimension);
-            _pairItems = torch.tensor(pairs.Select(p => (long)p.Item).ToArray());
-            _pairAttributes = torch.tensor(pairs.Select(p => (long)p.Attribute).ToArray());
-            _pairWeights = torch.tensor(pairs.Select(p => p.Weight).ToArray()).unsqueeze(1);
         }
 
         RegisterComponents();
@@ -81,17 +73,7 @@ internal sealed class SasRecNetwork : nn.Module<Tensor, Tensor, Tensor>, ISequen
     public LayerNorm Final => _final;
 
     /// <summary>The item table [items + 1, d]: each item's embedding plus the mean of its attributes' (row 0 is padding).</summary>
-    public Tensor Table()
-    {
-        var table = _items.weight!;
-        if (_attributes is null)
-        {
-            return table;
-        }
-
-        var bags = torch.zeros_like(table).index_add(0, _pairItems!, _attributes.forward(_pairAttributes!) * _pairWeights!, _one);
-        return table + bags;
-    }
+    public Tensor Table() => _attributeMean is null ? _items.weight! : _attributeMean.Table(_items, _attributes!);
 
     /// <summary>Hidden states [B, L, d] for left-padded item rows [B, L] (0 = padding) and their event types.</summary>
     public override Tensor forward(Tensor items, Tensor types) => Forward(items, types, Table());

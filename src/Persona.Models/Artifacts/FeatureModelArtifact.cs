@@ -11,7 +11,7 @@ namespace Persona.Models.Artifacts;
 /// hash, whose feature schema differs from what this build computes for its labels, or whose engine
 /// configuration differs from the service's, naming the difference.
 /// </summary>
-public sealed class FeatureModelArtifact
+public sealed class FeatureModelArtifact : IModelArtifact
 {
     public const string InterestKind = "interest-mlp";
     public const string ChurnKind = "churn-mlp";

@@ -12,7 +12,7 @@ namespace Persona.Models.Artifacts;
 /// the hash of that vocabulary (and, for the sequence model, its event types), so a model whose ids do not
 /// match its weights is refused.
 /// </summary>
-public sealed class ItemModelArtifact
+public sealed class ItemModelArtifact : IModelArtifact
 {
     public const string SequenceKind = "sequence";
     public const string VaeKind = "vae";

@@ -11,17 +11,23 @@ namespace Persona.Models.Serving;
 /// </summary>
 public static class ModelSetLoader
 {
+    /// <summary>The kinds a service serves, each with its artifact type.</summary>
+    public static readonly string[] ServedKinds = [FeatureModelArtifact.InterestKind, FeatureModelArtifact.ChurnKind, FeatureModelArtifact.PropensityKind, ItemModelArtifact.SequenceKind];
+
+    /// <summary>Loads and checks one model folder of <paramref name="kind"/> against the service's engine configuration.</summary>
+    public static IModelArtifact LoadArtifact(string folder, string kind, EngineConfig config) =>
+        kind == ItemModelArtifact.SequenceKind ? ItemModelArtifact.Load(folder, kind) : FeatureModelArtifact.Load(folder, config, kind);
+
     public static (ModelSet Models, IReadOnlyDictionary<string, string> Refused) Load(ModelRegistry registry, EngineConfig config, long id = 1)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(config);
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
-        T? Try<T>(string kind, Func<string, T> load)
-            where T : class
+        IModelArtifact? Try(string kind)
         {
             try
             {
-                return registry.ActiveFolder(kind) is { } folder ? load(folder) : null;
+                return registry.ActiveFolder(kind) is { } folder ? LoadArtifact(folder, kind, config) : null;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -32,10 +38,10 @@ public static class ModelSetLoader
 
         var set = new ModelSet(
             id,
-            Try(FeatureModelArtifact.InterestKind, f => FeatureModelArtifact.Load(f, config, FeatureModelArtifact.InterestKind)),
-            Try(FeatureModelArtifact.ChurnKind, f => FeatureModelArtifact.Load(f, config, FeatureModelArtifact.ChurnKind)),
-            Try(FeatureModelArtifact.PropensityKind, f => FeatureModelArtifact.Load(f, config, FeatureModelArtifact.PropensityKind)),
-            Try(ItemModelArtifact.SequenceKind, f => ItemModelArtifact.Load(f, ItemModelArtifact.SequenceKind)));
+            Try(FeatureModelArtifact.InterestKind) as FeatureModelArtifact,
+            Try(FeatureModelArtifact.ChurnKind) as FeatureModelArtifact,
+            Try(FeatureModelArtifact.PropensityKind) as FeatureModelArtifact,
+            Try(ItemModelArtifact.SequenceKind) as ItemModelArtifact);
         return (set, refused);
     }
 }

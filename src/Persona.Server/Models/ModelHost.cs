@@ -16,8 +16,6 @@ namespace Persona.Server.Models;
 /// </summary>
 public sealed partial class ModelHost : BackgroundService
 {
-    private static readonly string[] Kinds = [FeatureModelArtifact.InterestKind, FeatureModelArtifact.ChurnKind, FeatureModelArtifact.PropensityKind, ItemModelArtifact.SequenceKind];
-
     private readonly ServerOptions _options;
     private readonly EngineConfig _config;
     private readonly ModelRegistry _registry;
@@ -68,9 +66,9 @@ public sealed partial class ModelHost : BackgroundService
         lock (_reloading)
         {
             var current = Current;
-            var loaded = new Dictionary<string, object?>(StringComparer.Ordinal);
+            var loaded = new Dictionary<string, IModelArtifact?>(StringComparer.Ordinal);
             var changed = false;
-            foreach (var kind in Kinds)
+            foreach (var kind in ModelSetLoader.ServedKinds)
             {
                 var servedVersion = current.Versions.GetValueOrDefault(kind);
                 string? active;
@@ -110,12 +108,10 @@ public sealed partial class ModelHost : BackgroundService
 
                 try
                 {
-                    var folder = _registry.VersionFolder(kind, active);
-                    object model = kind == ItemModelArtifact.SequenceKind ? ItemModelArtifact.Load(folder, kind) : FeatureModelArtifact.Load(folder, _config, kind);
-                    var version = model is ItemModelArtifact item ? item.Metadata.Version : ((FeatureModelArtifact)model).Metadata.Version;
-                    if (version != active)
+                    var model = ModelSetLoader.LoadArtifact(_registry.VersionFolder(kind, active), kind, _config);
+                    if (model.Metadata.Version != active)
                     {
-                        throw new InvalidDataException($"the folder holds model {version}, not {active}");
+                        throw new InvalidDataException($"the folder holds model {model.Metadata.Version}, not {active}");
                     }
 
                     loaded[kind] = model;
@@ -171,7 +167,7 @@ public sealed partial class ModelHost : BackgroundService
         }
     }
 
-    private static object? Served(ModelSet set, string kind) => kind switch
+    private static IModelArtifact? Served(ModelSet set, string kind) => kind switch
     {
         FeatureModelArtifact.InterestKind => set.Interest,
         FeatureModelArtifact.ChurnKind => set.Churn,
