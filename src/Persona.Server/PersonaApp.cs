@@ -4,6 +4,7 @@ using Persona.Core.Engine;
 using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
 using Persona.Server.Apis;
+using Persona.Server.Following;
 using Persona.Server.Models;
 using Persona.Storage.RocksDb;
 
@@ -47,6 +48,7 @@ public static partial class PersonaApp
             sp.GetRequiredService<ProfileEngine>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Persona.Store")));
+        builder.Services.AddSingleton<LogSignal>();
         builder.Services.AddHostedService<MaintenanceService>();
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());

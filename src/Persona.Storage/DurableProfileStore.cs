@@ -373,6 +373,53 @@ public sealed class DurableProfileStore : IProfileStore
         }
     }
 
+    public long LogPosition => Log.Position;
+
+    public IReadOnlyList<LoggedEvent> ReadLog(long afterSeq, int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSeq);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        EnterRead();
+        try
+        {
+            return Log.Read(afterSeq, Log.Position, max);
+        }
+        finally
+        {
+            ExitRead();
+        }
+    }
+
+    public void VisitUsers(Action<string> visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        EnterRead();
+        try
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var user in Cache.UserIds())
+            {
+                if (seen.Add(user))
+                {
+                    visitor(user);
+                }
+            }
+
+            Backend.Profiles.ScanUserIds(id =>
+            {
+                var user = Encoding.UTF8.GetString(id);
+                if (seen.Add(user))
+                {
+                    visitor(user);
+                }
+            });
+        }
+        finally
+        {
+            ExitRead();
+        }
+    }
+
     public IReadOnlyList<DeadLetter> DeadLetters(int max = 100)
     {
         EnterRead();

@@ -89,6 +89,56 @@ public abstract class StoreConformanceTests : StoreTestBase
     }
 
     [Fact]
+    public void ReadLog_EventsAndCatalogChanges_EventsInLogOrderFromAnyPositionAlsoAfterReopen()
+    {
+        var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-3), events: 3_000);
+        using (var store = Store.Open(new DurableStoreOptions(), Engine))
+        {
+            Assert.Equal(0, store.LogPosition);
+            Assert.Empty(store.ReadLog(0, 10));
+            store.UpsertItems(Batch(shop.Catalog)); // a catalog record takes a position, and is skipped
+            store.Ingest(Batch(events.Take(2_000)));
+            store.Ingest(Batch(events.Take(10))); // duplicates take no position
+            store.Ingest(Batch(events.Skip(2_000)));
+            Assert.Equal(3_001, store.LogPosition);
+            var all = store.ReadLog(0, 10_000);
+            Assert.Equal(events.Select(e => e.EventId), all.Select(l => l.Event.EventId));
+            Assert.Equal(Enumerable.Range(2, 3_000).Select(i => (long)i), all.Select(l => l.Seq));
+            var page = store.ReadLog(1_500, 100);
+            Assert.Equal(events.Skip(1_499).Take(100).Select(e => e.EventId), page.Select(l => l.Event.EventId));
+            Assert.Empty(store.ReadLog(3_001, 10));
+        }
+
+        using var reopened = Store.Open(new DurableStoreOptions(), Engine);
+        Assert.Equal(3_001, reopened.LogPosition);
+        Assert.Equal(events.TakeLast(5).Select(e => e.EventId), reopened.ReadLog(2_996, 100).Select(l => l.Event.EventId));
+    }
+
+    [Fact]
+    public void VisitUsers_CachedCheckpointedAndEvictedProfiles_EachUserOnce()
+    {
+        var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-5), users: 3_000, events: 20_000);
+        var users = events.Select(e => e.UserId).Distinct().Order(StringComparer.Ordinal).ToList();
+        using (var store = Store.Open(new DurableStoreOptions { ProfileCacheBytes = 1 << 20, CheckpointEveryEvents = 5_000 }, Engine))
+        {
+            store.UpsertItems(Batch(shop.Catalog));
+            foreach (var chunk in events.Chunk(1_000))
+            {
+                store.Ingest(Batch(chunk));
+            }
+
+            var visited = new List<string>();
+            store.VisitUsers(visited.Add);
+            Assert.Equal(users, visited.Order(StringComparer.Ordinal));
+        }
+
+        using var reopened = Store.Open(new DurableStoreOptions(), Engine);
+        var again = new List<string>();
+        reopened.VisitUsers(again.Add);
+        Assert.Equal(users, again.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void UpsertItems_CatalogChangesBetweenBatches_ReplayAppliesEachEventWithTheCatalogOfItsTime()
     {
         // Items move to another category and change price mid-stream; the store is reopened after a checkpoint

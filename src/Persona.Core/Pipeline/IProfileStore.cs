@@ -40,6 +40,19 @@ public interface IProfileStore : IDisposable
     /// <summary>Rejected records kept with their reasons, newest first.</summary>
     IReadOnlyList<DeadLetter> DeadLetters(int max = 100);
 
+    /// <summary>The newest durable log position: every event at or below it is applied and readable.</summary>
+    long LogPosition { get; }
+
+    /// <summary>
+    /// Up to <paramref name="max"/> retained events logged after position <paramref name="afterSeq"/> and at or
+    /// below <see cref="LogPosition"/>, oldest first, each with its position; catalog changes are skipped. This is
+    /// the stream that followers (recommendation indexes, segment membership) consume at their own pace.
+    /// </summary>
+    IReadOnlyList<LoggedEvent> ReadLog(long afterSeq, int max);
+
+    /// <summary>Visits the id of every user with a profile (each once, in no particular order).</summary>
+    void VisitUsers(Action<string> visitor);
+
     StoreStats Stats { get; }
 
     /// <summary>Whether the store accepts writes, and the fault that stopped them if not. Reads work either way.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
+using Persona.Server.Following;
 
 namespace Persona.Server.Apis;
 
@@ -24,7 +25,7 @@ public static class IngestApi
     }
 
     internal static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> PostEvents(
-        HttpRequest request, IProfileStore store, EventParser parser, ServerOptions options, PersonaMetrics metrics, IngestWorker worker, CancellationToken ct)
+        HttpRequest request, IProfileStore store, EventParser parser, ServerOptions options, PersonaMetrics metrics, IngestWorker worker, LogSignal signal, CancellationToken ct)
     {
         var received = Stopwatch.GetTimestamp();
         return await Handle(request, store, options, metrics, worker, body =>
@@ -38,6 +39,11 @@ public static class IngestApi
             var start = Stopwatch.GetTimestamp();
             var result = store.Ingest(batch);
             metrics.RecordIngest(result, Stopwatch.GetElapsedTime(start).TotalSeconds, Stopwatch.GetElapsedTime(received).TotalSeconds);
+            if (result.Accepted > 0)
+            {
+                signal.Notify();
+            }
+
             return result;
         }, ct);
     }

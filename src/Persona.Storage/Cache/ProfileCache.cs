@@ -83,6 +83,18 @@ internal sealed class ProfileCache : IDisposable
     /// <summary>Whether the user's profile is in memory now (it may leave at the next checkpoint).</summary>
     public bool IsInMemory(string userId) => _entries.TryGetValue(userId, out var entry) && entry.EncodedLength > 0;
 
+    /// <summary>The users whose entries hold a published profile now (an entry whose first batch is still being applied is left out).</summary>
+    public IEnumerable<string> UserIds()
+    {
+        foreach (var (user, entry) in _entries)
+        {
+            if (entry.EncodedLength > 0 || entry.LastLoggedSeq > 0)
+            {
+                yield return user;
+            }
+        }
+    }
+
     /// <summary>The cached entry of a user, loaded from its checkpoint (or new); <paramref name="tick"/> is its access time.</summary>
     public CachedProfile GetOrLoad(string userId, long tick)
     {

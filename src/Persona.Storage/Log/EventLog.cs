@@ -1,5 +1,6 @@
 using System.Text;
 using Persona.Core.Events;
+using Persona.Core.Pipeline;
 using Persona.Core.Serialization;
 using Persona.Storage.Backend;
 using Persona.Storage.Cache;
@@ -113,6 +114,32 @@ internal sealed class EventLog
         }
 
         result.Reverse();
+        return result;
+    }
+
+    /// <summary>Up to <paramref name="max"/> events logged after <paramref name="after"/> and at or below <paramref name="through"/>, oldest first; catalog records skipped.</summary>
+    public IReadOnlyList<LoggedEvent> Read(long after, long through, int max)
+    {
+        var result = new List<LoggedEvent>(Math.Min(max, 1024));
+        if (after >= through)
+        {
+            return result;
+        }
+
+        _store.Scan(after + 1, (seq, record) =>
+        {
+            if (seq > through)
+            {
+                return false;
+            }
+
+            if (LogRecord.KindOf(record, out _) == LogRecord.Kind.Event)
+            {
+                result.Add(new LoggedEvent(seq, LogRecord.ReadEvent(record, out _)));
+            }
+
+            return result.Count < max;
+        });
         return result;
     }
 
