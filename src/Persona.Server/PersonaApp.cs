@@ -6,6 +6,7 @@ using Persona.Core.Pipeline;
 using Persona.Server.Apis;
 using Persona.Server.Following;
 using Persona.Server.Models;
+using Persona.Server.Recommendations;
 using Persona.Storage.RocksDb;
 
 namespace Persona.Server;
@@ -53,6 +54,9 @@ public static partial class PersonaApp
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
         builder.Services.AddSingleton(_ => new PredictionCache(options.PredictionCacheEntries));
+        builder.Services.AddSingleton<RecommendationService>();
+        builder.Services.AddSingleton<RecommendationFollower>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RecommendationFollower>());
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -62,8 +66,11 @@ public static partial class PersonaApp
         app.MapProfilesApi();
         app.MapOpsApi();
         app.MapModelsApi();
+        app.MapRecommendationsApi();
+        app.MapExperimentsApi();
         _ = app.Services.GetRequiredService<IProfileStore>(); // open (and recover) the store before serving
         _ = app.Services.GetRequiredService<ModelHost>(); // load the active models before serving
+        _ = app.Services.GetRequiredService<RecommendationService>(); // read the impression log back before the follower attributes
         var worker = app.Services.GetRequiredService<IngestWorker>(); // created after the store, so disposed (drained) before it
         if (worker.Priority != options.IngestPriority)
         {

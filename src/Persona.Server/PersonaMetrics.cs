@@ -11,6 +11,7 @@ public sealed class PersonaMetrics(IngestWorker worker)
     private readonly Histogram _ingest = new();
     private readonly Histogram _update = new();
     private readonly Histogram _read = new();
+    private readonly Histogram _recommend = new();
     private readonly Histogram _visible = new();
     private long _accepted;
     private long _duplicate;
@@ -34,6 +35,8 @@ public sealed class PersonaMetrics(IngestWorker worker)
     }
 
     public void RecordRead(double seconds) => _read.Observe(seconds);
+
+    public void RecordRecommendation(double seconds) => _recommend.Observe(seconds);
 
     public void RecordBadRequest() => Interlocked.Increment(ref _badRequests);
 
@@ -60,6 +63,7 @@ public sealed class PersonaMetrics(IngestWorker worker)
         _ingest.Render(sb, "persona_ingest_batch_seconds", "Time to make a batch durable and apply it.");
         _visible.Render(sb, "persona_event_visible_seconds", "Time from receiving a batch until its events are visible in profiles.");
         _read.Render(sb, "persona_profile_read_seconds", "Profile read time.");
+        _recommend.Render(sb, "persona_recommendation_seconds", "Recommendation answer time.");
         Gauge(sb, "persona_profiles_in_memory", "Profiles held in the cache.", stats.CachedProfiles);
         Gauge(sb, "persona_profile_cache_bytes", "Bytes the profile cache holds: encoded profiles (outside the managed heap) and their entries.", stats.CachedProfileBytes);
         Gauge(sb, "persona_ingest_queue_length", "Batches waiting for the ingest thread.", worker.Queued);

@@ -55,10 +55,14 @@ public sealed record ServerOptions
     /// <summary>Profiles whose predictions are kept for reuse until the profile's log position or the minute changes.</summary>
     public int PredictionCacheEntries { get; init; } = 100_000;
 
+    /// <summary>Candidate sources, rules and attribution of the recommender.</summary>
+    public Recommendations.RecommendationsOptions Recommendations { get; init; } = new();
+
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Store);
         Store.Validate();
+        Recommendations.Validate();
         var errors = new List<string>();
         if (MaxBodyBytes < 1024)
         {

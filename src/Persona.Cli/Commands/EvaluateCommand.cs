@@ -8,6 +8,7 @@ using Persona.Evaluation;
 using Persona.Evaluation.Loaders;
 using Persona.Evaluation.Models;
 using Persona.Evaluation.Protocols;
+using Persona.Recommend.Ranking;
 
 namespace Persona.Cli.Commands;
 
@@ -20,9 +21,14 @@ internal static class EvaluateCommand
         var format = new Option<string>("--format") { Description = "Dataset format", DefaultValueFactory = _ => "s3rec" };
         format.AcceptOnlyFromAmong([.. Datasets.Formats, "synthetic"]);
         var protocol = new Option<string>("--protocol") { Description = "Evaluation protocol", DefaultValueFactory = _ => "loo" };
-        protocol.AcceptOnlyFromAmong("loo", "ms-stratified", "prequential", "freshness", "interest", "session", "next-category", "churn");
-        var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), popularity-decayed, itemknn, sequential-rules, interest, sequence (learned, SASRec), vae (learned, Mult-VAE); interest-mlp (next-category); churn (churn and purchase propensity)", DefaultValueFactory = _ => "popularity" };
-        model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "popularity-decayed", "itemknn", "sequential-rules", "interest", "sequence", "vae", "interest-mlp", "churn");
+        protocol.AcceptOnlyFromAmong("loo", "cold-start", "ms-stratified", "prequential", "freshness", "interest", "session", "next-category", "churn");
+        var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), popularity-decayed, itemknn, sequential-rules, interest, sequence (learned, SASRec), vae (learned, Mult-VAE); interest-mlp (next-category); churn (churn and purchase propensity); service (the served recommender: candidates, blend and rules)", DefaultValueFactory = _ => "popularity" };
+        model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "popularity-decayed", "itemknn", "sequential-rules", "interest", "sequence", "vae", "interest-mlp", "churn", "service");
+        var inner = new Option<string>("--scorer") { Description = "service: the learned candidate source (sequence trains SASRec first; none uses the stream-kept sources only)", DefaultValueFactory = _ => "none" };
+        inner.AcceptOnlyFromAmong("none", "sequence");
+        var learnBlend = new Option<bool>("--learn-blend") { Description = "service: choose the blend weights by coordinate ascent on each user's validation item (else the heuristic blend)", DefaultValueFactory = _ => true };
+        var categoryShare = new Option<double>("--max-category-share") { Description = "service: most share of an answer from one leaf category (1 = no cap)", DefaultValueFactory = _ => 0.5 };
+        var coldUsers = new Option<double>("--cold-share") { Description = "cold-start: share of users held out entirely, then given their first 1 and 2 events", DefaultValueFactory = _ => 0.1 };
         var target = new Option<string>("--target") { Description = "next-category: the category of the next interaction or of the next purchase", DefaultValueFactory = _ => "next" };
         target.AcceptOnlyFromAmong("next", "next-purchase");
         var mlp = MlpOptionSet.Create();
@@ -42,7 +48,7 @@ internal static class EvaluateCommand
         var cuts = new Option<int>("--train-cuts") { Description = "churn: most training cuts", DefaultValueFactory = _ => 4 };
         var output = new Option<string>("--out") { Description = "Report path", DefaultValueFactory = _ => "report.json" };
         var engineConfig = CommonOptions.EngineConfig();
-        var command = new Command("evaluate", "Evaluate a model on a real dataset with a published protocol") { dataset, format, protocol, model, k, seed, negatives, blend, users, events, refresh, horizon, halfLife, output, engineConfig, target, window, step, cuts };
+        var command = new Command("evaluate", "Evaluate a model on a real dataset with a published protocol") { dataset, format, protocol, model, k, seed, negatives, blend, users, events, refresh, horizon, halfLife, output, engineConfig, target, window, step, cuts, inner, learnBlend, categoryShare, coldUsers };
         mlp.AddTo(command);
         sequence.AddTo(command);
         vae.AddTo(command);
@@ -128,7 +134,7 @@ internal static class EvaluateCommand
                 return Write(new EvaluationReport(loaded.Name, r.GetValue(format)!, r.GetValue(protocol)!, "interest", r.GetValue(k), count, Math.Round(watch.Elapsed.TotalSeconds, 2), pm), r.GetValue(output)!);
             }
 
-            if (r.GetValue(model) is "sequence" or "vae" && r.GetValue(protocol) is not ("loo" or "ms-stratified"))
+            if (r.GetValue(model) is "sequence" or "vae" or "service" && r.GetValue(protocol) is not ("loo" or "ms-stratified" or "cold-start"))
             {
                 Console.Error.WriteLine($"protocol: --model {r.GetValue(model)} runs on loo and ms-stratified");
                 return 2;
@@ -148,12 +154,37 @@ internal static class EvaluateCommand
             ISequenceModel m = r.GetValue(model) switch
             {
                 "sequence" => new SequenceModel(sequence.Options(r, mlp, r.GetValue(seed)), SequenceOptionSet.PrintEpoch),
+                "service" => new ServiceModel(
+                    r.GetValue(inner) == "sequence" ? new SequenceModel(sequence.Options(r, mlp, r.GetValue(seed)), SequenceOptionSet.PrintEpoch) : null,
+                    new ServiceModelOptions { Learn = r.GetValue(learnBlend), Seed = r.GetValue(seed), Recommender = new() { MaxCategoryShare = r.GetValue(categoryShare) } },
+                    Console.Error.WriteLine),
                 "vae" => new VaeModel(vae.Options(r, mlp, sequence, r.GetValue(seed)), VaeOptionSet.PrintEpoch, r.GetValue(mlp.Search), VaeOptionSet.PrintTrial, r.GetValue(vae.Refine)),
                 _ => CreateModel(r.GetValue(model)!, stratified, r.GetValue(seed), r.GetValue(blend), r.GetValue(halfLife), config),
             };
             var (metrics, evaluatedUsers) = stratified
                 ? StratifiedSplit.Run(data, m, r.GetValue(k), seed: r.GetValue(seed))
-                : LeaveOneOut.Run(data, m, r.GetValue(negatives), r.GetValue(seed));
+                : r.GetValue(protocol) == "cold-start"
+                    ? ColdStart.Run(data, m, r.GetValue(coldUsers), r.GetValue(seed))
+                    : LeaveOneOut.Run(data, m, r.GetValue(negatives), r.GetValue(seed));
+            if (m is ServiceModel service)
+            {
+                foreach (var (name, value) in BlendWeights.Names.Zip(service.Weights.ToArray()))
+                {
+                    metrics[$"blend.{name}"] = value;
+                }
+
+                if (service.Validation is { } v)
+                {
+                    metrics["validation_ndcg@10.heuristic"] = Math.Round(v.Heuristic, 6);
+                    metrics["validation_ndcg@10.learned"] = Math.Round(v.Learned, 6);
+                }
+            }
+
+            if (m is ServiceModel { Inner: SequenceModel { Trained: { } innerTrained } })
+            {
+                metrics["train_seconds"] = Math.Round(innerTrained.Seconds, 1);
+                metrics["sequence.best_epoch"] = innerTrained.BestEpoch;
+            }
             if (m is SequenceModel { Trained: { } trained })
             {
                 metrics["train_seconds"] = Math.Round(trained.Seconds, 1);

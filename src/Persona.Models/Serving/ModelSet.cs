@@ -88,8 +88,8 @@ public sealed class ModelSet
         };
     }
 
-    /// <summary>The sequence model's user embedding over the recent items it knows, oldest first.</summary>
-    private static float[] Embed(ItemModelArtifact model, IReadOnlyList<RecentItemView> recent)
+    /// <summary>The sequence model's user embedding over the recent items it knows (<paramref name="recent"/> newest first, as the view lists them).</summary>
+    public static float[] Embed(ItemModelArtifact model, IReadOnlyList<RecentItemView> recent)
     {
         var encoder = model.Sequence!;
         var items = new List<int>(recent.Count);

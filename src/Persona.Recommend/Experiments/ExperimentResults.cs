@@ -1,0 +1,148 @@
+namespace Persona.Recommend.Experiments;
+
+/// <summary>
+/// What an experiment has measured so far, per variant: users exposed, answers and items shown, clicks and
+/// purchases attributed through the recommendation id, revenue. Safe for concurrent use.
+/// </summary>
+public sealed class ExperimentResults(Experiment experiment)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Arm> _arms = experiment.Variants.ToDictionary(v => v.Name, _ => new Arm(), StringComparer.Ordinal);
+
+    public Experiment Experiment { get; } = experiment;
+
+    public void Shown(string variant, string userId, int items)
+    {
+        lock (_lock)
+        {
+            if (_arms.TryGetValue(variant, out var arm))
+            {
+                arm.Answers++;
+                arm.Items += items;
+                arm.Users.TryAdd(userId, new UserOutcome());
+            }
+        }
+    }
+
+    public void Clicked(string variant, string userId)
+    {
+        lock (_lock)
+        {
+            if (_arms.TryGetValue(variant, out var arm))
+            {
+                arm.Clicks++;
+                if (arm.Users.TryGetValue(userId, out var u))
+                {
+                    u.Clicks++;
+                }
+            }
+        }
+    }
+
+    public void Purchased(string variant, string userId, double revenue)
+    {
+        lock (_lock)
+        {
+            if (_arms.TryGetValue(variant, out var arm))
+            {
+                arm.Purchases++;
+                if (arm.Users.TryGetValue(userId, out var u))
+                {
+                    u.Purchases++;
+                    u.Revenue += revenue;
+                }
+            }
+        }
+    }
+
+    /// <summary>The report: per variant rates with 95 % intervals, and each variant's tests against the control (the first).</summary>
+    public ExperimentReport Report()
+    {
+        lock (_lock)
+        {
+            var control = _arms[Experiment.Variants[0].Name];
+            var controlRevenue = control.Users.Values.Select(u => u.Revenue).ToList();
+            var variants = new List<VariantReport>();
+            foreach (var v in Experiment.Variants)
+            {
+                var arm = _arms[v.Name];
+                var users = arm.Users.Count;
+                var converted = arm.Users.Values.Count(u => u.Purchases > 0);
+                var revenue = arm.Users.Values.Select(u => u.Revenue).ToList();
+                var ctr = Statistics.Wilson(arm.Clicks, arm.Items);
+                var cvr = Statistics.Wilson(converted, users);
+                var rpu = Statistics.MeanInterval(revenue);
+                var isControl = ReferenceEquals(arm, control);
+                var controlConverted = control.Users.Values.Count(u => u.Purchases > 0);
+                variants.Add(new VariantReport(
+                    v.Name,
+                    v.Policy,
+                    users,
+                    arm.Answers,
+                    arm.Items,
+                    arm.Clicks,
+                    arm.Purchases,
+                    new Estimate(Rate(arm.Clicks, arm.Items), ctr.Low, ctr.High),
+                    new Estimate(Rate(converted, users), cvr.Low, cvr.High),
+                    new Estimate(rpu.Mean, rpu.Low, rpu.High),
+                    isControl ? null : new Comparison(
+                        Statistics.TwoProportionP(control.Clicks, control.Items, arm.Clicks, arm.Items),
+                        Statistics.TwoProportionP(controlConverted, control.Users.Count, converted, users),
+                        Statistics.WelchP(controlRevenue, revenue))));
+            }
+
+            return new ExperimentReport(Experiment.Id, Experiment.Variants[0].Name, variants);
+        }
+    }
+
+    private static double Rate(long s, long n) => n == 0 ? 0 : (double)s / n;
+
+    private sealed class Arm
+    {
+        public Dictionary<string, UserOutcome> Users { get; } = new(StringComparer.Ordinal);
+
+        public long Answers { get; set; }
+
+        public long Items { get; set; }
+
+        public long Clicks { get; set; }
+
+        public long Purchases { get; set; }
+    }
+
+    private sealed class UserOutcome
+    {
+        public long Clicks { get; set; }
+
+        public long Purchases { get; set; }
+
+        public double Revenue { get; set; }
+    }
+}
+
+/// <summary>An experiment's report.</summary>
+public sealed record ExperimentReport(string Id, string Control, IReadOnlyList<VariantReport> Variants);
+
+/// <summary>
+/// One variant: click-through rate per item shown, conversion rate per user exposed (a user with at least one
+/// attributed purchase), revenue per user exposed; each with its 95 % interval; and p-values against the
+/// control (two-proportion z-tests for the rates, Welch for revenue). Items shown to one user are not
+/// independent, so the click-through interval is narrower than the truth when users see many answers; the
+/// per-user rates are the ones to decide on.
+/// </summary>
+public sealed record VariantReport(
+    string Name,
+    string Policy,
+    long Users,
+    long Answers,
+    long ItemsShown,
+    long Clicks,
+    long Purchases,
+    Estimate ClickThroughRate,
+    Estimate ConversionRate,
+    Estimate RevenuePerUser,
+    Comparison? VersusControl);
+
+public sealed record Estimate(double Value, double Low, double High);
+
+public sealed record Comparison(double ClickThroughP, double ConversionP, double RevenuePerUserP);

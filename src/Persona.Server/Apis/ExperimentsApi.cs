@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Persona.Recommend.Experiments;
+using Persona.Server.Recommendations;
+
+namespace Persona.Server.Apis;
+
+/// <summary>PUT, GET and DELETE /v1/experiments/{id}: one A/B test of recommendation policies at a time.</summary>
+public static class ExperimentsApi
+{
+    public static IEndpointRouteBuilder MapExperimentsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/experiments").WithTags("Experiments");
+        group.MapPut("/{id}", Put).WithSummary("Starts an experiment: {variants: [{name, weight, policy: personalised|popularity, blend?, useModel?}]}; the first variant is the control");
+        group.MapGet("/{id}", Get).WithSummary("Per variant: users, impressions, CTR, conversion rate, revenue per user with 95 % intervals, and p-values against the control");
+        group.MapDelete("/{id}", Delete).WithSummary("Stops the experiment");
+        return app;
+    }
+
+    internal static async Task<Results<Created<ExperimentReport>, ProblemHttpResult>> Put(string id, HttpRequest request, RecommendationService service, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(id) || id.Length > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad experiment id", "id: 1 to 64 letters, digits, '-', '_' or '.'");
+        }
+
+        ExperimentBody? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<ExperimentBody>(request.Body, RecommendationService.JsonOptions, ct);
+        }
+        catch (JsonException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Malformed body", $"body: {ex.Message}");
+        }
+
+        var experiment = new Experiment { Id = id, Variants = body?.Variants ?? [] };
+        if (experiment.Problems() is { Count: > 0 } problems)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad experiment", string.Join("; ", problems));
+        }
+
+        try
+        {
+            var results = service.Start(experiment);
+            return TypedResults.Created($"/v1/experiments/{id}", results.Report());
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Another experiment runs", ex.Message);
+        }
+    }
+
+    internal static Results<Ok<ExperimentReport>, ProblemHttpResult> Get(string id, RecommendationService service) =>
+        service.Experiment is { } running && running.Experiment.Id == id
+            ? TypedResults.Ok(running.Report())
+            : Problem(StatusCodes.Status404NotFound, "Unknown experiment", $"id: no running experiment '{id}'");
+
+    internal static Results<NoContent, ProblemHttpResult> Delete(string id, RecommendationService service) =>
+        service.Stop(id) ? TypedResults.NoContent() : Problem(StatusCodes.Status404NotFound, "Unknown experiment", $"id: no running experiment '{id}'");
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(statusCode: status, title: title, detail: detail);
+
+    /// <summary>The body of a PUT.</summary>
+    public sealed record ExperimentBody(IReadOnlyList<Variant>? Variants);
+}

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Persona.Recommend.Feedback;
+
+namespace Persona.Server.Recommendations;
+
+/// <summary>
+/// Every answer, appended as one JSON line to <c>impressions.jsonl</c> in the data directory by a background
+/// writer (requests only enqueue), for offline training and audits, and read back at start so that clicks
+/// arriving after a restart are still attributed. The file rotates to <c>impressions.1.jsonl</c> at
+/// <see cref="MaxFileBytes"/>, so at most twice that is kept.
+/// </summary>
+internal sealed partial class ImpressionLog : IAsyncDisposable
+{
+    public const long MaxFileBytes = 256L << 20;
+    private readonly Channel<Impression> _queue = Channel.CreateBounded<Impression>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly string _path;
+    private readonly Task _writer;
+    private readonly ILogger _logger;
+
+    public ImpressionLog(string directory, ILogger logger)
+    {
+        Directory.CreateDirectory(directory);
+        _path = Path.Combine(directory, "impressions.jsonl");
+        _logger = logger;
+        _writer = Task.Run(WriteAsync);
+    }
+
+    public string FilePath => _path;
+
+    public void Append(Impression impression) => _queue.Writer.TryWrite(impression);
+
+    /// <summary>The logged answers, oldest first: the rotated file, then the current one; unreadable lines are skipped.</summary>
+    public IEnumerable<Impression> ReadBack()
+    {
+        foreach (var file in new[] { Path.Combine(Path.GetDirectoryName(_path)!, "impressions.1.jsonl"), _path })
+        {
+            if (!File.Exists(file))
+            {
+                continue;
+            }
+
+            foreach (var line in File.ReadLines(file))
+            {
+                Impression? impression = null;
+                try
+                {
+                    impression = JsonSerializer.Deserialize<Impression>(line, JsonOptions);
+                }
+                catch (JsonException)
+                {
+                    // a torn last line after a crash
+                }
+
+                if (impression is not null)
+                {
+                    yield return impression;
+                }
+            }
+        }
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    private async Task WriteAsync()
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await using (var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read))
+                {
+                    while (reader.TryRead(out var impression))
+                    {
+                        await JsonSerializer.SerializeAsync(stream, impression, JsonOptions).ConfigureAwait(false);
+                        stream.WriteByte((byte)'\n');
+                    }
+                }
+
+                if (new FileInfo(_path).Length > MaxFileBytes)
+                {
+                    File.Move(_path, Path.Combine(Path.GetDirectoryName(_path)!, "impressions.1.jsonl"), overwrite: true);
+                }
+            }
+            catch (IOException ex)
+            {
+                WriteFailed(_logger, _path, ex.Message);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 70, Level = LogLevel.Warning, Message = "Impressions could not be written to {Path}: {Reason}")]
+    private static partial void WriteFailed(ILogger logger, string path, string reason);
+}
