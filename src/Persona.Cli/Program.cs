@@ -15,6 +15,7 @@ var root = new RootCommand("Persona: real-time user profiles for e-commerce")
     TrainCommand.Create(),
     ModelsCommand.Create(),
     RecommendCommand.Create(),
+    RecommendLoadCommand.Create(),
 };
 try
 {

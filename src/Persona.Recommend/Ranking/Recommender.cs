@@ -214,6 +214,17 @@ public sealed class Recommender
         var overflow = new List<(double Score, int Index)>();
         var pageItem = request.Context.GetValueOrDefault("item");
 
+        // Purchases in the profile's recent items count too: the profile is exact as of the event's 200, while the
+        // index follows the log a moment later.
+        var recentlyBought = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var recent in request.User?.Recent ?? [])
+        {
+            if (recent.Type == "purchase")
+            {
+                recentlyBought.Add(recent.ItemId);
+            }
+        }
+
         bool Eligible(int item)
         {
             var itemId = r.ItemId(item);
@@ -227,7 +238,8 @@ public sealed class Recommender
                 return false;
             }
 
-            return !(Options.ExcludePurchased && purchases is not null && purchases.ContainsKey(item) && r.RepurchaseRate(item) < Options.RepurchaseRate);
+            var bought = (purchases is not null && purchases.ContainsKey(item)) || recentlyBought.Contains(itemId);
+            return !(Options.ExcludePurchased && bought && r.RepurchaseRate(item) < Options.RepurchaseRate);
         }
 
         string Leaf(int item) => catalog?.Record(r.ItemId(item)) is { CategoryPath.Count: > 0 } rec ? string.Join('/', rec.CategoryPath) : string.Empty;
