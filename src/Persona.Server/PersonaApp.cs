@@ -4,8 +4,12 @@ using Persona.Core.Engine;
 using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
 using Persona.Server.Apis;
+using Persona.Server.Churn;
+using Persona.Server.Discovery;
 using Persona.Server.Following;
+using Persona.Server.Marketing;
 using Persona.Server.Models;
+using Persona.Server.Segments;
 using Persona.Storage.RocksDb;
 
 namespace Persona.Server;
@@ -53,6 +57,12 @@ public static partial class PersonaApp
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
         builder.Services.AddSingleton(_ => new PredictionCache(options.PredictionCacheEntries));
+        builder.Services.AddSingleton<ProfileViews>();
+        builder.Services.AddSingleton<SegmentBook>();
+        builder.Services.AddSingleton<SegmentFollower>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SegmentFollower>());
+        builder.Services.AddSingleton<ChurnWarning>();
+        builder.Services.AddSingleton<CouponTargeting>();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -62,8 +72,13 @@ public static partial class PersonaApp
         app.MapProfilesApi();
         app.MapOpsApi();
         app.MapModelsApi();
+        app.MapSegmentsApi();
+        app.MapDiscoveryApi();
+        app.MapChurnApi();
+        app.MapMarketingApi();
         _ = app.Services.GetRequiredService<IProfileStore>(); // open (and recover) the store before serving
         _ = app.Services.GetRequiredService<ModelHost>(); // load the active models before serving
+        _ = app.Services.GetRequiredService<SegmentBook>(); // read the segment definitions (a damaged file stops the start)
         var worker = app.Services.GetRequiredService<IngestWorker>(); // created after the store, so disposed (drained) before it
         if (worker.Priority != options.IngestPriority)
         {

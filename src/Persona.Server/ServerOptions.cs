@@ -55,6 +55,12 @@ public sealed record ServerOptions
     /// <summary>Profiles whose predictions are kept for reuse until the profile's log position or the minute changes.</summary>
     public int PredictionCacheEntries { get; init; } = 100_000;
 
+    /// <summary>Segments defined at most (<c>PUT /v1/segments/{name}</c> refuses more with 409).</summary>
+    public int MaxSegments { get; init; } = 100;
+
+    /// <summary>Enter/leave changes kept for <c>GET /v1/segments/changes</c>; older ones are dropped (a reader behind them is told so).</summary>
+    public int SegmentChangeCapacity { get; init; } = 100_000;
+
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Store);
@@ -88,6 +94,16 @@ public sealed record ServerOptions
         if (PredictionCacheEntries < 0)
         {
             errors.Add("predictionCacheEntries: must not be negative");
+        }
+
+        if (MaxSegments is < 1 or > 10_000)
+        {
+            errors.Add("maxSegments: must be within 1..10000");
+        }
+
+        if (SegmentChangeCapacity is < 1 or > 100_000_000)
+        {
+            errors.Add("segmentChangeCapacity: must be within 1..100000000");
         }
 
         if (errors.Count > 0)
