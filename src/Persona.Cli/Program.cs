@@ -14,6 +14,7 @@ var root = new RootCommand("Persona: real-time user profiles for e-commerce")
     ConfigCommand.Create(),
     TrainCommand.Create(),
     ModelsCommand.Create(),
+    SegmentsCommand.Create(),
 };
 try
 {
