@@ -4,9 +4,13 @@ using Persona.Core.Engine;
 using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
 using Persona.Server.Apis;
+using Persona.Server.Churn;
+using Persona.Server.Discovery;
 using Persona.Server.Following;
+using Persona.Server.Marketing;
 using Persona.Server.Models;
 using Persona.Server.Recommendations;
+using Persona.Server.Segments;
 using Persona.Storage.RocksDb;
 
 namespace Persona.Server;
@@ -57,6 +61,12 @@ public static partial class PersonaApp
         builder.Services.AddSingleton<RecommendationService>();
         builder.Services.AddSingleton<RecommendationFollower>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RecommendationFollower>());
+        builder.Services.AddSingleton<ProfileViews>();
+        builder.Services.AddSingleton<SegmentBook>();
+        builder.Services.AddSingleton<SegmentFollower>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SegmentFollower>());
+        builder.Services.AddSingleton<ChurnWarning>();
+        builder.Services.AddSingleton<CouponTargeting>();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -66,10 +76,15 @@ public static partial class PersonaApp
         app.MapProfilesApi();
         app.MapOpsApi();
         app.MapModelsApi();
+        app.MapSegmentsApi();
+        app.MapDiscoveryApi();
+        app.MapChurnApi();
+        app.MapMarketingApi();
         app.MapRecommendationsApi();
         app.MapExperimentsApi();
         _ = app.Services.GetRequiredService<IProfileStore>(); // open (and recover) the store before serving
         _ = app.Services.GetRequiredService<ModelHost>(); // load the active models before serving
+        _ = app.Services.GetRequiredService<SegmentBook>(); // read the segment definitions (a damaged file stops the start)
         _ = app.Services.GetRequiredService<RecommendationService>(); // read the impression log back before the follower attributes
         var worker = app.Services.GetRequiredService<IngestWorker>(); // created after the store, so disposed (drained) before it
         if (worker.Priority != options.IngestPriority)

@@ -58,6 +58,12 @@ public sealed record ServerOptions
     /// <summary>Candidate sources, rules and attribution of the recommender.</summary>
     public Recommendations.RecommendationsOptions Recommendations { get; init; } = new();
 
+    /// <summary>Segments defined at most (<c>PUT /v1/segments/{name}</c> refuses more with 409).</summary>
+    public int MaxSegments { get; init; } = 100;
+
+    /// <summary>Enter/leave changes kept for <c>GET /v1/segments/changes</c>; older ones are dropped (a reader behind them is told so).</summary>
+    public int SegmentChangeCapacity { get; init; } = 100_000;
+
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Store);
@@ -92,6 +98,16 @@ public sealed record ServerOptions
         if (PredictionCacheEntries < 0)
         {
             errors.Add("predictionCacheEntries: must not be negative");
+        }
+
+        if (MaxSegments is < 1 or > 10_000)
+        {
+            errors.Add("maxSegments: must be within 1..10000");
+        }
+
+        if (SegmentChangeCapacity is < 1 or > 100_000_000)
+        {
+            errors.Add("segmentChangeCapacity: must be within 1..100000000");
         }
 
         if (errors.Count > 0)
