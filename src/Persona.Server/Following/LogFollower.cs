@@ -28,6 +28,11 @@ public abstract partial class LogFollower(IProfileStore store, LogSignal signal,
 
     protected IProfileStore Store => store;
 
+    /// <summary>Where the follower starts reading: 0 (the oldest retained event) unless what it builds is already as of a later position.</summary>
+    protected virtual long StartPosition => 0;
+
+    private bool _started;
+
     /// <summary>Applies committed events, oldest first.</summary>
     protected abstract void Apply(IReadOnlyList<LoggedEvent> events);
 
@@ -35,6 +40,12 @@ public abstract partial class LogFollower(IProfileStore store, LogSignal signal,
     public int CatchUp()
     {
         var applied = 0;
+        if (!_started)
+        {
+            Interlocked.Exchange(ref _position, StartPosition);
+            _started = true;
+        }
+
         while (true)
         {
             var from = Position;

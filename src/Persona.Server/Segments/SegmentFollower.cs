@@ -11,6 +11,8 @@ namespace Persona.Server.Segments;
 /// </summary>
 public sealed class SegmentFollower(IProfileStore store, LogSignal signal, SegmentBook book, ILogger<SegmentFollower> logger) : LogFollower(store, signal, logger)
 {
+    protected override long StartPosition => book.StartPosition;
+
     protected override void Apply(IReadOnlyList<LoggedEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
