@@ -16,6 +16,7 @@ var root = new RootCommand("Persona: real-time user profiles for e-commerce")
     ModelsCommand.Create(),
     RecommendCommand.Create(),
     RecommendLoadCommand.Create(),
+    SimulateCommand.Create(),
     SegmentsCommand.Create(),
 };
 try
