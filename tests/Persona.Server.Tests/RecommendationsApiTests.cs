@@ -112,6 +112,29 @@ public sealed class RecommendationsApiTests
     }
 
     [Fact]
+    public async Task GetRecommendations_CatalogButNoEvents_NewArrivalsFillTheAnswer()
+    {
+        await using var server = await TestServer.StartAsync();
+        var items = Enumerable.Range(0, 15).Select(i => JsonSerializer.Serialize(new { itemId = $"n{i}", categoryPath = new[] { "Home" }, price = 5 + i, inStock = i != 0 }));
+        await Post(server, "/v1/items", string.Join('\n', items));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        List<string> ids;
+        do
+        {
+            ids = Ids(await Recommend(server, "first-visitor", "?k=10"));
+            if (ids.Count < 10)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"{ids.Count} items after 60 s");
+                await Task.Delay(50);
+            }
+        }
+        while (ids.Count < 10);
+
+        Assert.Equal(10, ids.Distinct().Count());
+        Assert.DoesNotContain("n0", ids); // out of stock
+    }
+
+    [Fact]
     public async Task PostClick_CarryingTheRecommendationId_AttributedAtItsPositionOnce()
     {
         await using var server = await TestServer.StartAsync();

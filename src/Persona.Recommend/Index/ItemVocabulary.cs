@@ -22,5 +22,8 @@ public sealed class ItemVocabulary
         return id;
     }
 
+    /// <summary>The item ids by dense id, as of now.</summary>
+    public string[] Snapshot() => [.. _items];
+
     public int Find(string itemId) => _ids.GetValueOrDefault(itemId, -1);
 }

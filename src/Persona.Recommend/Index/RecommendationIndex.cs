@@ -15,6 +15,7 @@ public sealed class RecommendationIndex
     private const int ListLength = 200;
     private const int FeatureListLength = 60;
     private readonly Lock _lock = new();
+    private readonly Lock _refreshLock = new();
     private readonly ItemVocabulary _items = new();
     private readonly CoOccurrence _cooc;
     private readonly Trending _trending;
@@ -53,16 +54,42 @@ public sealed class RecommendationIndex
         }
     }
 
-    /// <summary>Takes in events in log order (one writer). Events without an item, and removals, impressions and searches, leave the sources as they are.</summary>
+    /// <summary>
+    /// Takes in events in log order (one writer). Events without an item, and removals, impressions and searches,
+    /// leave the sources as they are. The lock is taken per chunk of <see cref="ChunkSize"/> events, so a long page
+    /// never holds requests back for long.
+    /// </summary>
     public void Observe(IEnumerable<BehaviorEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var n = 0;
+        var chunk = new List<BehaviorEvent>(ChunkSize);
+        foreach (var e in events)
+        {
+            chunk.Add(e);
+            if (chunk.Count == ChunkSize)
+            {
+                ObserveChunk(chunk);
+                chunk.Clear();
+            }
+        }
+
+        ObserveChunk(chunk);
+    }
+
+    /// <summary>Events applied per hold of the index's lock.</summary>
+    public const int ChunkSize = 256;
+
+    private void ObserveChunk(List<BehaviorEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
         lock (_lock)
         {
             foreach (var e in events)
             {
-                n++;
                 if (e.ItemId is null)
                 {
                     continue;
@@ -84,7 +111,7 @@ public sealed class RecommendationIndex
             }
         }
 
-        Interlocked.Add(ref _observed, n);
+        Interlocked.Add(ref _observed, events.Count);
     }
 
     /// <summary>Rebuilds the ranked lists when older than <see cref="IndexOptions.TrendingRefresh"/> or when the catalog grew; the writer calls it between pages.</summary>
@@ -97,10 +124,14 @@ public sealed class RecommendationIndex
         }
     }
 
-    /// <summary>Rebuilds the ranked lists now.</summary>
+    /// <summary>
+    /// Rebuilds the ranked lists now. The scores are copied under the lock (a memory copy), the lists are built
+    /// from the copy outside it, and only catalog items new to the index are registered under it again, so
+    /// requests wait for a copy, not for a build.
+    /// </summary>
     public void Refresh()
     {
-        lock (_lock)
+        lock (_refreshLock)
         {
             Volatile.Write(ref _lists, Build());
         }
@@ -132,10 +163,19 @@ public sealed class RecommendationIndex
 
     private RankedLists Build()
     {
-        var scored = new List<int>(_trending.Count);
-        for (var i = 0; i < _trending.Count; i++)
+        string[] ids;
+        double[] scores;
+        int[] counts;
+        lock (_lock)
         {
-            if (_trending.Score(i) > 0)
+            ids = _items.Snapshot();
+            (scores, counts) = _trending.Snapshot();
+        }
+
+        var scored = new List<int>(scores.Length);
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (scores[i] > 0)
             {
                 scored.Add(i);
             }
@@ -143,69 +183,60 @@ public sealed class RecommendationIndex
 
         scored.Sort((a, b) =>
         {
-            var c = _trending.Score(b).CompareTo(_trending.Score(a));
+            var c = scores[b].CompareTo(scores[a]);
             return c != 0 ? c : a.CompareTo(b);
         });
         var byFeature = new Dictionary<ulong, List<int>>();
         foreach (var item in scored)
         {
-            if (Catalog.Find(_items[item]) is { } features)
+            if (Catalog.Find(ids[item]) is { } features)
             {
-                foreach (var f in features.Features)
-                {
-                    if (FeatureId.KindOf(f) is FeatureKind.Category or FeatureKind.Brand)
-                    {
-                        if (!byFeature.TryGetValue(f, out var list))
-                        {
-                            list = [];
-                            byFeature[f] = list;
-                        }
+                AddToFeatures(byFeature, features, item);
+            }
+        }
 
-                        if (list.Count < FeatureListLength)
-                        {
-                            list.Add(item);
-                        }
-                    }
+        // New arrivals: in stock, with fewer events than the threshold (none at all for items only the catalog knows).
+        var known = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            known[ids[i]] = i;
+        }
+
+        var fresh = new List<string>();
+        foreach (var record in Catalog.Records)
+        {
+            if (record.InStock && (!known.TryGetValue(record.ItemId, out var i) || i >= counts.Length || counts[i] < Options.NewItemMaxEvents))
+            {
+                fresh.Add(record.ItemId);
+            }
+        }
+
+        fresh.Sort(StringComparer.Ordinal);
+        var freshIds = new int[fresh.Count];
+        if (fresh.Any(f => !known.ContainsKey(f)))
+        {
+            lock (_lock)
+            {
+                for (var i = 0; i < fresh.Count; i++)
+                {
+                    freshIds[i] = _items.IdOf(fresh[i]);
                 }
+            }
+        }
+        else
+        {
+            for (var i = 0; i < fresh.Count; i++)
+            {
+                freshIds[i] = known[fresh[i]];
             }
         }
 
         var newByFeature = new Dictionary<ulong, List<int>>();
-        var newItems = new List<int>();
-        var index = Catalog;
-        foreach (var record in index.Records.OrderBy(r => r.ItemId, StringComparer.Ordinal))
+        for (var i = 0; i < fresh.Count; i++)
         {
-            if (!record.InStock)
+            if (Catalog.Find(fresh[i]) is { } features)
             {
-                continue;
-            }
-
-            var known = _items.Find(record.ItemId);
-            if (known >= 0 && _trending.Events(known) >= Options.NewItemMaxEvents)
-            {
-                continue;
-            }
-
-            var item = known >= 0 ? known : _items.IdOf(record.ItemId);
-            newItems.Add(item);
-            if (index.Find(record.ItemId) is { } features)
-            {
-                foreach (var f in features.Features)
-                {
-                    if (FeatureId.KindOf(f) is FeatureKind.Category or FeatureKind.Brand)
-                    {
-                        if (!newByFeature.TryGetValue(f, out var list))
-                        {
-                            list = [];
-                            newByFeature[f] = list;
-                        }
-
-                        if (list.Count < FeatureListLength)
-                        {
-                            list.Add(item);
-                        }
-                    }
-                }
+                AddToFeatures(newByFeature, features, freshIds[i]);
             }
         }
 
@@ -213,10 +244,30 @@ public sealed class RecommendationIndex
             [.. scored.Take(ListLength)],
             byFeature.ToDictionary(p => p.Key, p => p.Value.ToArray()),
             newByFeature.ToDictionary(p => p.Key, p => p.Value.ToArray()),
-            [.. newItems.Take(ListLength)],
-            scored.Count > 0 ? _trending.Score(scored[0]) : 0,
+            [.. freshIds.Take(ListLength)],
+            scored.Count > 0 ? scores[scored[0]] : 0,
             _clock.GetTimestamp(),
             Catalog.Count);
+    }
+
+    private static void AddToFeatures(Dictionary<ulong, List<int>> lists, ItemFeatures features, int item)
+    {
+        foreach (var f in features.Features)
+        {
+            if (FeatureId.KindOf(f) is FeatureKind.Category or FeatureKind.Brand)
+            {
+                if (!lists.TryGetValue(f, out var list))
+                {
+                    list = [];
+                    lists[f] = list;
+                }
+
+                if (list.Count < FeatureListLength)
+                {
+                    list.Add(item);
+                }
+            }
+        }
     }
 
     /// <summary>A view of the sources under the index's lock.</summary>

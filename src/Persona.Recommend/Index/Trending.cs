@@ -52,6 +52,9 @@ internal sealed class Trending(IndexOptions options)
     /// <summary>The item's score relative to the others (same unit for all items; only ratios mean anything).</summary>
     public double Score(int item) => item >= 0 && item < _scores.Count ? _scores[item] : 0;
 
+    /// <summary>Copies of the scores and event counts by item, as of now.</summary>
+    public (double[] Scores, int[] Events) Snapshot() => ([.. _scores], [.. _events]);
+
     /// <summary>How many events the item has had.</summary>
     public int Events(int item) => item >= 0 && item < _events.Count ? _events[item] : 0;
 }

@@ -33,6 +33,11 @@ public abstract partial class LogFollower(IProfileStore store, LogSignal signal,
 
     private bool _started;
 
+    /// <summary>Runs after each look at the log (at least once a second), whether or not there were events: periodic upkeep.</summary>
+    protected virtual void Idle()
+    {
+    }
+
     /// <summary>Applies committed events, oldest first.</summary>
     protected abstract void Apply(IReadOnlyList<LoggedEvent> events);
 
@@ -84,6 +89,7 @@ public abstract partial class LogFollower(IProfileStore store, LogSignal signal,
             try
             {
                 CatchUp();
+                Idle();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -8,4 +8,7 @@ public sealed class RecommendationFollower(IProfileStore store, LogSignal signal
     : LogFollower(store, signal, logger)
 {
     protected override void Apply(IReadOnlyList<LoggedEvent> events) => service.Observe(events);
+
+    /// <summary>The ranked lists follow catalog changes (new items, stock) even when no event arrives.</summary>
+    protected override void Idle() => service.Index.RefreshIfDue();
 }
