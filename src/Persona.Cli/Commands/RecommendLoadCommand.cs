@@ -31,14 +31,24 @@ internal static class RecommendLoadCommand
         var ingest = new Option<int>("--events-per-sec") { Description = "Events streamed in meanwhile (0 = none)", DefaultValueFactory = _ => 0 };
         var coldShare = new Option<double>("--cold-share") { Description = "Share of requests for users with no events", DefaultValueFactory = _ => 0.2 };
         var outOfStock = new Option<double>("--out-of-stock") { Description = "Share of the catalog out of stock", DefaultValueFactory = _ => 0.05 };
-        var command = new Command("loadtest-recommend", "HTTP load run of recommendations with correctness checks; prints JSON") { url, items, users, events, rate, k, seconds, warmup, ingest, coldShare, outOfStock };
-        command.SetAction((r, ct) => Run(
+        var connections = new Option<int>("--connections") { Description = "Requests in flight at most (each waits for its answer before taking the next scheduled slot)", DefaultValueFactory = _ => 4 };
+        var inlineIo = CommonOptions.InlineIo("Complete the client's socket operations on the runtime's I/O threads (fewer thread wake-ups per request)");
+        var command = new Command("loadtest-recommend", "HTTP load run of recommendations with correctness checks; prints JSON") { url, items, users, events, rate, k, seconds, warmup, ingest, coldShare, outOfStock, connections, inlineIo };
+        command.SetAction((r, ct) =>
+        {
+            if (r.GetValue(inlineIo))
+            {
+                CommonOptions.InlineSocketCompletions();
+            }
+
+            return Run(
             new Uri(r.GetValue(url)!), r.GetValue(items), r.GetValue(users), r.GetValue(events), Math.Max(1, r.GetValue(rate)), r.GetValue(k),
-            Math.Clamp(r.GetValue(seconds), 1, 600), Math.Max(0, r.GetValue(warmup)), Math.Max(0, r.GetValue(ingest)), r.GetValue(coldShare), r.GetValue(outOfStock), ct));
+            Math.Clamp(r.GetValue(seconds), 1, 600), Math.Max(0, r.GetValue(warmup)), Math.Max(0, r.GetValue(ingest)), r.GetValue(coldShare), r.GetValue(outOfStock), Math.Clamp(r.GetValue(connections), 1, 256), ct);
+        });
         return command;
     }
 
-    private static async Task<int> Run(Uri baseUri, int itemCount, int userCount, long eventCount, int rate, int k, int seconds, int warmupSeconds, int ingestRate, double coldShare, double outOfStockShare, CancellationToken ct)
+    private static async Task<int> Run(Uri baseUri, int itemCount, int userCount, long eventCount, int rate, int k, int seconds, int warmupSeconds, int ingestRate, double coldShare, double outOfStockShare, int connections, CancellationToken ct)
     {
         if (!baseUri.IsLoopback)
         {
@@ -82,7 +92,8 @@ internal static class RecommendLoadCommand
         }
 
         var followSeconds = loadWatch.Elapsed.TotalSeconds - loadSeconds;
-        var knownUsers = purchases.Users.ToArray();
+        // Users with events: those the stream reached (or, with nothing loaded now, the shop's users, from an earlier run into the same store).
+        var knownUsers = posted > 0 ? purchases.Users.ToArray() : [.. Enumerable.Range(0, userCount).Select(SyntheticShop.UserId)];
 
         // Requests at a fixed rate by several workers; the latency is measured from the scheduled time (no coordinated omission) and from the send.
         using var stop = new CancellationTokenSource();
@@ -96,7 +107,7 @@ internal static class RecommendLoadCommand
         var examples = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var answered = 0L;
         var ingestTask = ingestRate > 0 ? Task.Run(() => StreamIn(http, stream, purchases, ingestRate, () => Stopwatch.GetTimestamp() < end, ct), ct) : Task.FromResult(0L);
-        var workers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+        var workers = Enumerable.Range(0, connections).Select(w => Task.Run(async () =>
         {
             var local = new Random(1_000 + w);
             while (true)
@@ -152,6 +163,7 @@ internal static class RecommendLoadCommand
             ["events_streamed_during_run"] = streamed,
             ["k"] = k,
             ["target_rate"] = rate,
+            ["connections"] = connections,
             ["measured_requests"] = fromSchedule.Length,
             ["achieved_rate"] = Math.Round(fromSchedule.Length / (double)seconds, 1),
             ["p50_ms"] = P(fromSend, 0.50),
@@ -177,14 +189,21 @@ internal static class RecommendLoadCommand
             yield break;
         }
 
-        var answer = JsonNode.Parse(body)!.AsObject();
-        if (answer["recommendationId"]?.GetValue<string>() is not { Length: > 0 })
+        using var doc = JsonDocument.Parse(body);
+        var answer = doc.RootElement;
+        if (!answer.TryGetProperty("recommendationId", out var rid) || rid.GetString() is not { Length: > 0 })
         {
             yield return "no recommendationId";
         }
 
-        var items = answer["items"]!.AsArray();
-        var ids = items.Select(i => i!["itemId"]!.GetValue<string>()).ToList();
+        var ids = new List<string>(k);
+        var withoutReasons = false;
+        foreach (var item in answer.GetProperty("items").EnumerateArray())
+        {
+            ids.Add(item.GetProperty("itemId").GetString()!);
+            withoutReasons |= item.GetProperty("reasons").GetArrayLength() == 0;
+        }
+
         if (ids.Count != k)
         {
             yield return $"{ids.Count} items, not {k}";
@@ -195,7 +214,7 @@ internal static class RecommendLoadCommand
             yield return "repeated item";
         }
 
-        if (items.Any(i => i!["reasons"]!.AsArray().Count == 0))
+        if (withoutReasons)
         {
             yield return "item without reasons";
         }

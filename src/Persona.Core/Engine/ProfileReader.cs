@@ -89,6 +89,13 @@ public sealed class ProfileReader
         return top;
     }
 
+    /// <summary>The recent item sequence, newest first, as the view lists it.</summary>
+    public IReadOnlyList<RecentItemView> RecentItems(ProfileState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return RecentNewestFirst(state);
+    }
+
     private RecentItemView[] RecentNewestFirst(ProfileState state)
     {
         var recent = new RecentItemView[state.Recent.Count];

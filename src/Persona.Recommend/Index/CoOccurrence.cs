@@ -12,6 +12,9 @@ internal sealed class CoOccurrence(IndexOptions options)
     private readonly Dictionary<string, UserWindow> _windows = new(StringComparer.Ordinal);
     private readonly List<Dictionary<int, float>?> _pairs = [];
     private readonly List<float> _totals = [];
+
+    // Each item's neighbours ranked, kept until its pairs change: requests read the same anchors again and again.
+    private readonly List<(int Item, float Similarity)[]?> _ranked = [];
     private readonly long _maxGapMs = (long)options.CoOccurrenceMaxGap.TotalMilliseconds;
 
     public int Users => _windows.Count;
@@ -42,7 +45,11 @@ internal sealed class CoOccurrence(IndexOptions options)
         window.Push(item, weight, timeMs);
     }
 
-    /// <summary>The item's neighbours with their similarity, strongest first, at most <paramref name="take"/>.</summary>
+    /// <summary>
+    /// The item's neighbours with their similarity, strongest first, at most <paramref name="take"/>. The ranking
+    /// is computed when the item's pairs have changed since it was last asked for (a neighbour's total moving
+    /// alone does not re-rank it until then).
+    /// </summary>
     public void Neighbours(int item, int take, List<(int Item, float Similarity)> into)
     {
         into.Clear();
@@ -51,16 +58,29 @@ internal sealed class CoOccurrence(IndexOptions options)
             return;
         }
 
-        var ti = _totals[item];
-        foreach (var (j, c) in pairs)
+        var ranked = _ranked[item];
+        if (ranked is null)
         {
-            into.Add((j, c / MathF.Sqrt(ti * Math.Max(_totals[j], 1e-6f))));
+            var ti = _totals[item];
+            ranked = new (int Item, float Similarity)[pairs.Count];
+            var n = 0;
+            foreach (var (j, c) in pairs)
+            {
+                ranked[n++] = (j, c / MathF.Sqrt(ti * Math.Max(_totals[j], 1e-6f)));
+            }
+
+            Array.Sort(ranked, static (a, b) => b.Similarity != a.Similarity ? b.Similarity.CompareTo(a.Similarity) : a.Item.CompareTo(b.Item));
+            if (ranked.Length > options.NeighboursPerItem)
+            {
+                Array.Resize(ref ranked, options.NeighboursPerItem);
+            }
+
+            _ranked[item] = ranked;
         }
 
-        into.Sort(static (a, b) => b.Similarity != a.Similarity ? b.Similarity.CompareTo(a.Similarity) : a.Item.CompareTo(b.Item));
-        if (into.Count > take)
+        for (var i = 0; i < Math.Min(take, ranked.Length); i++)
         {
-            into.RemoveRange(take, into.Count - take);
+            into.Add(ranked[i]);
         }
     }
 
@@ -68,6 +88,7 @@ internal sealed class CoOccurrence(IndexOptions options)
     {
         var pairs = _pairs[from] ??= [];
         pairs[to] = pairs.GetValueOrDefault(to) + w;
+        _ranked[from] = null;
         if (pairs.Count > 2 * options.NeighboursPerItem)
         {
             // Keep the strongest half: the weak tail is where new neighbours enter, and it is noise at this count.
@@ -86,6 +107,7 @@ internal sealed class CoOccurrence(IndexOptions options)
         {
             _pairs.Add(null);
             _totals.Add(0);
+            _ranked.Add(null);
         }
     }
 

@@ -31,8 +31,16 @@ public sealed record UserSignals(IReadOnlyList<RecentItemView> Recent, IReadOnly
     public static UserSignals From(ProfileView view)
     {
         ArgumentNullException.ThrowIfNull(view);
+        return From(view.Interests, view.RecentItems);
+    }
+
+    /// <summary>From the parts of a profile the recommender reads: the top interests and the recent items (newest first).</summary>
+    public static UserSignals From(InterestsView top, IReadOnlyList<RecentItemView> recent)
+    {
+        ArgumentNullException.ThrowIfNull(top);
+        ArgumentNullException.ThrowIfNull(recent);
         var interests = new Dictionary<ulong, double>();
-        foreach (var list in new[] { view.Interests.Categories, view.Interests.Brands, view.Interests.Tags, view.Interests.PriceBands })
+        foreach (var list in new[] { top.Categories, top.Brands, top.Tags, top.PriceBands })
         {
             foreach (var s in list)
             {
@@ -43,6 +51,6 @@ public sealed record UserSignals(IReadOnlyList<RecentItemView> Recent, IReadOnly
             }
         }
 
-        return new UserSignals(view.RecentItems, interests);
+        return new UserSignals(recent, interests);
     }
 }

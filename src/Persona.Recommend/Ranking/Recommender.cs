@@ -18,6 +18,9 @@ public sealed class Recommender
     private readonly RecommendationIndex _index;
     private readonly ItemStats? _stats;
 
+    // Per-request buffers, reused: a request's candidates and features would otherwise be a few hundred KB of garbage.
+    private readonly System.Collections.Concurrent.ConcurrentBag<Scratch> _scratch = [];
+
     public Recommender(RecommendationIndex index, RecommenderOptions? options = null, ItemStats? stats = null)
     {
         ArgumentNullException.ThrowIfNull(index);
@@ -49,8 +52,22 @@ public sealed class Recommender
 
     private List<RecommendedItem> Rank(RecommendationIndex.Reader r, RankedLists lists, RecommendRequest request, double[] w, IReadOnlyList<(string ItemId, float Score)> learned)
     {
+        var scratch = _scratch.TryTake(out var pooled) ? pooled : new Scratch();
+        try
+        {
+            return Rank(r, lists, request, w, learned, scratch);
+        }
+        finally
+        {
+            scratch.Candidates.Clear();
+            _scratch.Add(scratch);
+        }
+    }
+
+    private List<RecommendedItem> Rank(RecommendationIndex.Reader r, RankedLists lists, RecommendRequest request, double[] w, IReadOnlyList<(string ItemId, float Score)> learned, Scratch scratch)
+    {
         var catalog = _index.Catalog;
-        var candidates = new Dictionary<int, CandidateFeatures>();
+        var candidates = scratch.Candidates;
         var user = request.User;
 
         // The learned scorer: softmax relative to its best candidate.
@@ -71,7 +88,7 @@ public sealed class Recommender
 
         // Co-occurrence with the recent items (and the item on the page), newest weighing most.
         var anchors = Anchors(r, request);
-        var neighbours = new List<(int Item, float Similarity)>();
+        var neighbours = scratch.Neighbours;
         for (var p = 0; p < anchors.Count; p++)
         {
             var decay = MathF.Pow(AnchorDecay, p);
@@ -125,11 +142,13 @@ public sealed class Recommender
         }
 
         // Features of every candidate, normalised to [0, 1] over the candidates.
-        var ids = candidates.Keys.ToArray();
-        var feats = new CandidateFeatures[ids.Length];
+        var n = candidates.Count;
+        var ids = scratch.Ids(n);
+        candidates.Keys.CopyTo(ids, 0);
+        var feats = scratch.Feats(n);
         float maxCooc = 0, maxInterest = 0;
         var query = Tokens(request.Context.GetValueOrDefault("query"));
-        for (var i = 0; i < ids.Length; i++)
+        for (var i = 0; i < n; i++)
         {
             var f = candidates[ids[i]];
             var itemId = r.ItemId(ids[i]);
@@ -175,8 +194,8 @@ public sealed class Recommender
             feats[i] = f;
         }
 
-        var order = new (double Score, int Index)[ids.Length];
-        for (var i = 0; i < ids.Length; i++)
+        var order = scratch.Order(n);
+        for (var i = 0; i < n; i++)
         {
             if (maxCooc > 0)
             {
@@ -191,19 +210,19 @@ public sealed class Recommender
             order[i] = (feats[i].Score(w), i);
         }
 
-        Array.Sort(order, (a, b) =>
+        order.AsSpan(0, n).Sort((a, b) =>
         {
             var c = b.Score.CompareTo(a.Score);
             return c != 0 ? c : string.CompareOrdinal(r.ItemId(ids[a.Index]), r.ItemId(ids[b.Index]));
         });
 
-        return ApplyRules(r, lists, request, purchases, ids, feats, order, w);
+        return ApplyRules(r, lists, request, purchases, ids, feats, order.AsSpan(0, n), w);
     }
 
     /// <summary>The rules: exclusions, stock, purchases, the category cap; trending fills what is left.</summary>
     private List<RecommendedItem> ApplyRules(
         RecommendationIndex.Reader r, RankedLists lists, RecommendRequest request, IReadOnlyDictionary<int, int>? purchases,
-        int[] ids, CandidateFeatures[] feats, (double Score, int Index)[] order, double[] w)
+        int[] ids, CandidateFeatures[] feats, ReadOnlySpan<(double Score, int Index)> order, double[] w)
     {
         var catalog = _index.Catalog;
         var k = request.K;
@@ -233,7 +252,7 @@ public sealed class Recommender
                 return false;
             }
 
-            if (catalog?.Record(itemId) is { InStock: false })
+            if (catalog.Record(itemId) is { InStock: false })
             {
                 return false;
             }
@@ -242,7 +261,7 @@ public sealed class Recommender
             return !(Options.ExcludePurchased && bought && r.RepurchaseRate(item) < Options.RepurchaseRate);
         }
 
-        string Leaf(int item) => catalog?.Record(r.ItemId(item)) is { CategoryPath.Count: > 0 } rec ? string.Join('/', rec.CategoryPath) : string.Empty;
+        string Leaf(int item) => catalog.Find(r.ItemId(item))?.Category?.Path ?? string.Empty;
 
         foreach (var (score, i) in order)
         {
@@ -342,7 +361,11 @@ public sealed class Recommender
         return reasons;
     }
 
-    private string Leaf(string itemId) => _index.Catalog.Record(itemId) is { CategoryPath.Count: > 0 } rec ? rec.CategoryPath[^1] : string.Empty;
+    private string Leaf(string itemId)
+    {
+        var path = _index.Catalog.Find(itemId)?.Category?.Path;
+        return path is null ? string.Empty : path[(path.LastIndexOf('/') + 1)..];
+    }
 
     private string FeatureDisplay(ulong feature)
     {
@@ -411,6 +434,24 @@ public sealed class Recommender
 
         var words = Tokens(string.Join(' ', [rec.Title ?? string.Empty, rec.Brand ?? string.Empty, .. rec.CategoryPath, .. rec.Tags]));
         return query.Overlaps(words);
+    }
+
+    /// <summary>Buffers of one request at a time.</summary>
+    private sealed class Scratch
+    {
+        private int[] _ids = new int[1024];
+        private CandidateFeatures[] _feats = new CandidateFeatures[1024];
+        private (double Score, int Index)[] _order = new (double, int)[1024];
+
+        public Dictionary<int, CandidateFeatures> Candidates { get; } = new(1024);
+
+        public List<(int Item, float Similarity)> Neighbours { get; } = new(256);
+
+        public int[] Ids(int n) => _ids.Length >= n ? _ids : _ids = new int[n * 2];
+
+        public CandidateFeatures[] Feats(int n) => _feats.Length >= n ? _feats : _feats = new CandidateFeatures[n * 2];
+
+        public (double Score, int Index)[] Order(int n) => _order.Length >= n ? _order : _order = new (double, int)[n * 2];
     }
 
     private static void AddAll(Dictionary<int, CandidateFeatures> candidates, int[]? items, int take)

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Persona.Core.Pipeline;
 using Persona.Recommend.Ranking;
 using Persona.Server.Recommendations;
 
@@ -23,7 +22,7 @@ public static class RecommendationsApi
         return app;
     }
 
-    internal static ValueTask<Results<Ok<Recommendation>, ProblemHttpResult>> Get(string userId, HttpRequest request, RecommendationService service, IProfileStore store, PersonaMetrics metrics)
+    internal static ValueTask<Results<Ok<Recommendation>, ProblemHttpResult>> Get(string userId, HttpRequest request, RecommendationService service, PersonaMetrics metrics)
     {
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
         var query = request.Query;
@@ -81,8 +80,9 @@ public static class RecommendationsApi
             return TypedResults.Ok(answer);
         }
 
-        // A profile that must come from disk is read on the thread pool, so that no I/O thread waits on it.
-        return store.IsInMemory(userId) ? ValueTask.FromResult(Run()) : new ValueTask<Results<Ok<Recommendation>, ProblemHttpResult>>(Task.Run(Run));
+        // Ranking takes a few hundred microseconds of CPU: on the thread pool, so that an I/O thread (and every
+        // connection it serves) does not wait behind it, as it would for a profile read from disk.
+        return new ValueTask<Results<Ok<Recommendation>, ProblemHttpResult>>(Task.Run(Run));
     }
 
     internal static Ok<RecommendationStats> Stats(RecommendationService service, int limit = 20)

@@ -62,31 +62,53 @@ internal sealed partial class ImpressionLog : IAsyncDisposable
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// The writer: one open file, each impression written as a JSON line as it comes, the file flushed when the
+    /// queue is empty (so at most the answers of the last moment are lost in a crash), and rotated at the size limit.
+    /// </summary>
     private async Task WriteAsync()
     {
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        FileStream? stream = null;
+        Utf8JsonWriter? json = null;
+        try
         {
-            try
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                await using (var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read))
+                try
                 {
+                    stream ??= new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
+                    json ??= new Utf8JsonWriter(stream);
                     while (reader.TryRead(out var impression))
                     {
-                        await JsonSerializer.SerializeAsync(stream, impression, JsonOptions).ConfigureAwait(false);
+                        JsonSerializer.Serialize(json, impression, JsonOptions);
+                        json.Flush();
+                        json.Reset();
                         stream.WriteByte((byte)'\n');
                     }
-                }
 
-                if (new FileInfo(_path).Length > MaxFileBytes)
+                    stream.Flush();
+                    if (stream.Length > MaxFileBytes)
+                    {
+                        json.Dispose();
+                        stream.Dispose();
+                        (json, stream) = (null, null);
+                        File.Move(_path, Path.Combine(Path.GetDirectoryName(_path)!, "impressions.1.jsonl"), overwrite: true);
+                    }
+                }
+                catch (IOException ex)
                 {
-                    File.Move(_path, Path.Combine(Path.GetDirectoryName(_path)!, "impressions.1.jsonl"), overwrite: true);
+                    WriteFailed(_logger, _path, ex.Message);
+                    json?.Dispose();
+                    stream?.Dispose();
+                    (json, stream) = (null, null);
                 }
             }
-            catch (IOException ex)
-            {
-                WriteFailed(_logger, _path, ex.Message);
-            }
+        }
+        finally
+        {
+            json?.Dispose();
+            stream?.Dispose();
         }
     }
 
