@@ -28,6 +28,8 @@ internal static class EvaluateCommand
         inner.AcceptOnlyFromAmong("none", "sequence");
         var learnBlend = new Option<bool>("--learn-blend") { Description = "service: choose the blend weights by coordinate ascent on each user's validation item (else the heuristic blend)", DefaultValueFactory = _ => true };
         var categoryShare = new Option<double>("--max-category-share") { Description = "service: most share of an answer from one leaf category (1 = no cap)", DefaultValueFactory = _ => 0.5 };
+        var ablate = new Option<string[]>("--ablate") { Description = "service: blend features held at 0, to measure what each source adds (sequence, coOccurrence, interest, trending, buyAgain, newArrival, context, clickThrough)", AllowMultipleArgumentsPerToken = true };
+        ablate.AcceptOnlyFromAmong([.. BlendWeights.Names]);
         var coldUsers = new Option<double>("--cold-share") { Description = "cold-start: share of users held out entirely, then given their first 1 and 2 events", DefaultValueFactory = _ => 0.1 };
         var target = new Option<string>("--target") { Description = "next-category: the category of the next interaction or of the next purchase", DefaultValueFactory = _ => "next" };
         target.AcceptOnlyFromAmong("next", "next-purchase");
@@ -48,7 +50,7 @@ internal static class EvaluateCommand
         var cuts = new Option<int>("--train-cuts") { Description = "churn: most training cuts", DefaultValueFactory = _ => 4 };
         var output = new Option<string>("--out") { Description = "Report path", DefaultValueFactory = _ => "report.json" };
         var engineConfig = CommonOptions.EngineConfig();
-        var command = new Command("evaluate", "Evaluate a model on a real dataset with a published protocol") { dataset, format, protocol, model, k, seed, negatives, blend, users, events, refresh, horizon, halfLife, output, engineConfig, target, window, step, cuts, inner, learnBlend, categoryShare, coldUsers };
+        var command = new Command("evaluate", "Evaluate a model on a real dataset with a published protocol") { dataset, format, protocol, model, k, seed, negatives, blend, users, events, refresh, horizon, halfLife, output, engineConfig, target, window, step, cuts, inner, learnBlend, categoryShare, coldUsers, ablate };
         mlp.AddTo(command);
         sequence.AddTo(command);
         vae.AddTo(command);
@@ -156,7 +158,7 @@ internal static class EvaluateCommand
                 "sequence" => new SequenceModel(sequence.Options(r, mlp, r.GetValue(seed)), SequenceOptionSet.PrintEpoch),
                 "service" => new ServiceModel(
                     r.GetValue(inner) == "sequence" ? new SequenceModel(sequence.Options(r, mlp, r.GetValue(seed)), SequenceOptionSet.PrintEpoch) : null,
-                    new ServiceModelOptions { Learn = r.GetValue(learnBlend), Seed = r.GetValue(seed), Recommender = new() { MaxCategoryShare = r.GetValue(categoryShare) } },
+                    new ServiceModelOptions { Learn = r.GetValue(learnBlend), Seed = r.GetValue(seed), Ablate = r.GetValue(ablate) ?? [], Recommender = new() { MaxCategoryShare = r.GetValue(categoryShare) } },
                     Console.Error.WriteLine),
                 "vae" => new VaeModel(vae.Options(r, mlp, sequence, r.GetValue(seed)), VaeOptionSet.PrintEpoch, r.GetValue(mlp.Search), VaeOptionSet.PrintTrial, r.GetValue(vae.Refine)),
                 _ => CreateModel(r.GetValue(model)!, stratified, r.GetValue(seed), r.GetValue(blend), r.GetValue(halfLife), config),

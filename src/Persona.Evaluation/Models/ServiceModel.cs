@@ -45,7 +45,8 @@ public sealed class ServiceModel(ISequenceModel? inner, ServiceModelOptions? opt
         _dataset = dataset;
         _catalog.Upsert(dataset.Catalog);
         inner?.Fit(dataset, training);
-        var skip = inner is null ? new[] { 0 } : [];
+        // Sources left out: the learned scorer's weight without one, and those ablated (to measure what each adds).
+        var skip = BlendWeights.Names.Select((name, i) => (name, i)).Where(p => (p.i == 0 && inner is null) || _options.Ablate.Contains(p.name)).Select(p => p.i).ToList();
         if (_options.Learn)
         {
             var validation = training.Select(s => s.Length >= 2 ? s[..^1] : s).ToList();
@@ -72,18 +73,29 @@ public sealed class ServiceModel(ISequenceModel? inner, ServiceModelOptions? opt
                 return total / Math.Max(1, cases.Count);
             }
 
-            var heuristic = Objective(BlendWeights.Heuristic with { Sequence = inner is null ? 0 : 1 });
+            var heuristic = Objective(Without(BlendWeights.Heuristic, skip));
             var (weights, value) = BlendSearch.Run(Objective, BlendWeights.Heuristic, "learned", rounds: _options.Rounds, fixedAtZero: skip, report: (w, v) => log?.Invoke($"blend {w}: validation NDCG@10 {v:0.0000}"));
             Weights = weights;
             Validation = (heuristic, value);
             log?.Invoke($"blend chosen on {cases.Count} validation users: NDCG@10 {value:0.0000} (heuristic {heuristic:0.0000})");
         }
-        else if (inner is null)
+        else
         {
-            Weights = BlendWeights.Heuristic with { Sequence = 0 };
+            Weights = Without(BlendWeights.Heuristic, skip);
         }
 
         _recommender = new Recommender(BuildIndex(training), _options.Recommender);
+    }
+
+    private static BlendWeights Without(BlendWeights weights, IReadOnlyCollection<int> zero)
+    {
+        var w = weights.ToArray();
+        foreach (var i in zero)
+        {
+            w[i] = 0;
+        }
+
+        return BlendWeights.FromArray(w, weights.Source);
     }
 
     public void Score(int user, ReadOnlySpan<Interaction> history, Span<float> scores)
@@ -221,4 +233,7 @@ public sealed record ServiceModelOptions
     public int Rounds { get; init; } = 2;
 
     public int Seed { get; init; } = 42;
+
+    /// <summary>Blend features held at weight 0 (names as in <see cref="BlendWeights.Names"/>), to measure what a source adds.</summary>
+    public IReadOnlyCollection<string> Ablate { get; init; } = [];
 }
