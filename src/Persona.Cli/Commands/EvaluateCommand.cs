@@ -175,6 +175,7 @@ internal static class EvaluateCommand
                     metrics[$"blend.{name}"] = value;
                 }
 
+                File.WriteAllText(Path.ChangeExtension(r.GetValue(output)!, ".blend.json"), JsonSerializer.Serialize(service.Weights, Json.Options));
                 if (service.Validation is { } v)
                 {
                     metrics["validation_ndcg@10.heuristic"] = Math.Round(v.Heuristic, 6);

@@ -17,7 +17,8 @@ internal static class ServeCommand
         var maxQueued = new Option<int>("--max-queued-batches") { Description = "Uploads waiting for the ingest thread at most; more get 503 with Retry-After", DefaultValueFactory = _ => IngestWorker.DefaultCapacity };
         var models = new Option<string?>("--models") { Description = "Model registry to serve from (default: models in the data directory; persona models list|add|promote|rollback)" };
         var modelPoll = new Option<double>("--model-poll-seconds") { Description = "How often the registry is checked for a promoted or rolled-back model", DefaultValueFactory = _ => 2 };
-        var command = new Command("serve", "Run the HTTP service on the embedded store") { urls, maxBody, maxBatch, ingestPriority, maxQueued, models, modelPoll };
+        var blend = new Option<string?>("--blend") { Description = "Recommendation blend weights to serve (JSON, as persona evaluate --model service writes beside its report; default: the heuristic blend)" };
+        var command = new Command("serve", "Run the HTTP service on the embedded store") { urls, maxBody, maxBatch, ingestPriority, maxQueued, models, modelPoll, blend };
         store.AddTo(command);
         command.SetAction(async (r, ct) =>
         {
@@ -31,6 +32,7 @@ internal static class ServeCommand
                 IngestPriority = r.GetValue(ingestPriority),
                 ModelsDirectory = r.GetValue(models),
                 ModelPollInterval = TimeSpan.FromSeconds(r.GetValue(modelPoll)),
+                Recommendations = new() { Blend = r.GetValue(blend) is { } blendFile ? ReadBlend(blendFile) : Persona.Recommend.Ranking.BlendWeights.Heuristic },
             };
 
             await using var app = PersonaApp.Create(options, store.Engine(r));
@@ -41,4 +43,8 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    private static Persona.Recommend.Ranking.BlendWeights ReadBlend(string path) =>
+        System.Text.Json.JsonSerializer.Deserialize<Persona.Recommend.Ranking.BlendWeights>(File.ReadAllText(path), Json.Options)
+        ?? throw new InvalidDataException($"blend: {path} holds no weights");
 }

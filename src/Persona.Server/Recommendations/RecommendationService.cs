@@ -23,6 +23,7 @@ public sealed class RecommendationService : IAsyncDisposable
     private readonly ImpressionLog _log;
     private readonly string _experimentPath;
     private readonly Lock _experimentLock = new();
+    private readonly BlendWeights _blend;
     private SequenceScorer? _scorer;
 
     public RecommendationService(IProfileStore store, ProfileReader reader, ModelHost models, TimeProvider clock, ServerOptions options, ILogger<RecommendationService> logger)
@@ -32,6 +33,7 @@ public sealed class RecommendationService : IAsyncDisposable
         _reader = reader;
         _models = models;
         _clock = clock;
+        _blend = options.Recommendations.Blend;
         Index = new RecommendationIndex(store.Catalog, options.Recommendations.Index, clock);
         Stats = new ItemStats();
         Recommender = new Recommender(Index, options.Recommendations.Recommender, Stats);
@@ -76,7 +78,7 @@ public sealed class RecommendationService : IAsyncDisposable
         var scorer = variant is { UseModel: false } || variant?.Policy == Variant.Popularity ? null : Scorer();
         var weights = variant?.Policy == Variant.Popularity
             ? BlendWeights.FromArray([0, 0, 0, 1, 0, 0, 0, 0], "popularity")
-            : variant?.Blend ?? BlendWeights.Heuristic;
+            : variant?.Blend ?? _blend;
         var id = Guid.CreateVersion7(_clock.GetUtcNow()).ToString("N");
         var answer = Recommender.Recommend(request, id, weights, scorer, variant?.Name);
         var impression = new Impression(id, userId, answer.Model, experiment?.Experiment.Id, variant?.Name, [.. answer.Items.Select(i => i.ItemId)], now);

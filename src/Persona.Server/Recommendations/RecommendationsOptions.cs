@@ -10,6 +10,9 @@ public sealed record RecommendationsOptions
 
     public RecommenderOptions Recommender { get; init; } = new();
 
+    /// <summary>The blend served outside experiments: the heuristic, or weights learned offline (<c>persona evaluate --model service</c> writes them beside its report).</summary>
+    public BlendWeights Blend { get; init; } = BlendWeights.Heuristic;
+
     /// <summary>Answers kept for attribution (the oldest leave first).</summary>
     public int ImpressionsKept { get; init; } = 1_000_000;
 
@@ -17,6 +20,11 @@ public sealed record RecommendationsOptions
     {
         Index.Validate();
         Recommender.Validate();
+        if (Blend is null || Blend.ToArray().Any(w => w is < 0 or > 100 || double.IsNaN(w)))
+        {
+            throw new ArgumentException("Invalid recommendation options: blend weights must be within 0..100");
+        }
+
         if (ImpressionsKept < 1)
         {
             throw new ArgumentException("Invalid recommendation options: impressionsKept must be at least 1");

@@ -1,0 +1,29 @@
+using Persona.Recommend.Ranking;
+using Persona.Server.Recommendations;
+
+namespace Persona.Server.Tests;
+
+public sealed class RecommendationsOptionsTests
+{
+    [Fact]
+    public void Validate_LearnedBlendWithinRange_Accepted()
+    {
+        new RecommendationsOptions { Blend = BlendWeights.FromArray([4, 0.15, 0.3, 0, 0.5, 0, 0.5, 0.1], "learned") }.Validate();
+    }
+
+    [Theory]
+    [InlineData(-1.0)]
+    [InlineData(101.0)]
+    [InlineData(double.NaN)]
+    public void Validate_BlendWeightOutOfRange_RefusedNamingIt(double weight)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new RecommendationsOptions { Blend = BlendWeights.Heuristic with { Interest = weight } }.Validate());
+        Assert.Equal("Invalid recommendation options: blend weights must be within 0..100", ex.Message);
+    }
+
+    [Fact]
+    public void Validate_NoImpressionsKept_Refused()
+    {
+        Assert.Throws<ArgumentException>(() => new RecommendationsOptions { ImpressionsKept = 0 }.Validate());
+    }
+}
