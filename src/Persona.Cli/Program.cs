@@ -17,6 +17,7 @@ var root = new RootCommand("Persona: real-time user profiles for e-commerce")
     RecommendCommand.Create(),
     RecommendLoadCommand.Create(),
     SimulateCommand.Create(),
+    TrainRankerCommand.Create(),
     SegmentsCommand.Create(),
 };
 try

@@ -11,14 +11,14 @@ public sealed class RecommendationsApiTests
 {
     private static readonly long T0 = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
-    private static async Task Post(TestServer server, string path, string ndjson)
+    internal static async Task Post(TestServer server, string path, string ndjson)
     {
         var posted = await server.Client.PostAsync(new Uri(path, UriKind.Relative), new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson"));
         Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
     }
 
     /// <summary>30 items in three categories (eye9 out of stock); 20 users who view lip0, lip1 and a book; u0 bought lip2.</summary>
-    private static async Task<int> Seed(TestServer server)
+    internal static async Task<int> Seed(TestServer server)
     {
         var items = new List<object>();
         for (var i = 0; i < 10; i++)
@@ -44,7 +44,7 @@ public sealed class RecommendationsApiTests
         return events.Count;
     }
 
-    private static async Task UntilIndexed(TestServer server, long events)
+    internal static async Task UntilIndexed(TestServer server, long events)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -60,14 +60,14 @@ public sealed class RecommendationsApiTests
         }
     }
 
-    private static async Task<JsonObject> Recommend(TestServer server, string user, string query = "")
+    internal static async Task<JsonObject> Recommend(TestServer server, string user, string query = "")
     {
         var response = await server.Client.GetAsync(new Uri($"/v1/users/{user}/recommendations{query}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
-    private static List<string> Ids(JsonObject answer) => [.. answer["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>())];
+    internal static List<string> Ids(JsonObject answer) => [.. answer["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>())];
 
     [Fact]
     public async Task GetRecommendations_KnownUser_KDistinctWithReasonsNoPurchasedOrOutOfStock()

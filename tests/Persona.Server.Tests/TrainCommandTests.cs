@@ -8,6 +8,8 @@ namespace Persona.Server.Tests;
 /// <summary><c>persona train</c> as a user runs it: a process, an artifact on disk, and the checks a service makes when loading it.</summary>
 public sealed class TrainCommandTests : IDisposable
 {
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     private readonly string _dir = Directory.CreateTempSubdirectory("persona-train-").FullName;
 
     [Fact]
@@ -154,6 +156,42 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task TrainRanker_ServedAnswersWithClicks_WritesWeightsTheServiceAccepts()
+    {
+        var data = Path.Combine(_dir, "data");
+        await using (var server = await TestServer.StartAsync(dataDir: data))
+        {
+            var seeded = await RecommendationsApiTests.Seed(server);
+            var clicks = new List<string>();
+            for (var u = 0; u < 80; u++)
+            {
+                var answer = await RecommendationsApiTests.Recommend(server, $"u{u % 20}", "?k=5");
+                var item = RecommendationsApiTests.Ids(answer)[u % 5];
+                clicks.Add(JsonSerializer.Serialize(new { eventId = $"click{u}", type = "click", userId = $"u{u % 20}", itemId = item, timestamp = new DateTimeOffset(2026, 11, 2, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds() + u, recommendationId = answer["recommendationId"]!.GetValue<string>() }));
+            }
+
+            await RecommendationsApiTests.Post(server, "/v1/events", string.Join('\n', clicks));
+            await RecommendationsApiTests.UntilIndexed(server, seeded + 80);
+        }
+
+        var weights = Path.Combine(_dir, "blend.json");
+        var (code, stdout, stderr) = await Persona("train-ranker", "--data-dir", data, "--out", weights);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("learned from 64 answers with clicks, checked on 16", stdout, StringComparison.Ordinal);
+        var learned = JsonSerializer.Deserialize<Persona.Recommend.Ranking.BlendWeights>(await File.ReadAllTextAsync(weights), WebJson)!;
+        Assert.Equal("learned:impressions", learned.Source);
+        new Persona.Server.Recommendations.RecommendationsOptions { Blend = learned }.Validate();
+    }
+
+    [Fact]
+    public async Task TrainRanker_NoClicks_RefusedWithTheCounts()
+    {
+        var (code, _, stderr) = await Persona("train-ranker", "--data-dir", Path.Combine(_dir, "empty"), "--out", Path.Combine(_dir, "w.json"));
+        Assert.Equal(1, code);
+        Assert.Contains("0 logged answers with clicks (0 answers logged); at least 50 are needed", stderr, StringComparison.Ordinal);
+    }
 
     private static async Task<(int Code, string Stdout, string Stderr)> Persona(params string[] args)
     {

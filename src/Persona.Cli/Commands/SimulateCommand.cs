@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Persona.Evaluation.Simulation;
+using Persona.Recommend.Experiments;
+using Persona.Recommend.Ranking;
 
 namespace Persona.Cli.Commands;
 
@@ -18,8 +20,9 @@ internal static class SimulateCommand
         var days = new Option<int>("--test-days") { Description = "Days of the test", DefaultValueFactory = _ => 14 };
         var k = new Option<int>("--k") { Description = "Items per answer", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
+        var learn = new Option<bool>("--learn-ranker") { Description = "Also learn the blend from the run's logged impressions and clicks, then compare it with the heuristic on a fresh run (next seed)" };
         var output = new Option<string>("--out") { Description = "Report path (JSON; a .md beside it)", DefaultValueFactory = _ => "simulation.json" };
-        var command = new Command("simulate-ab", "Simulated online A/B test on the synthetic shop: popularity vs personalised with real-time vs daily profiles") { users, items, warmup, days, k, seed, output };
+        var command = new Command("simulate-ab", "Simulated online A/B test on the synthetic shop: popularity vs personalised with real-time vs daily profiles") { users, items, warmup, days, k, seed, output, learn };
         command.SetAction(r =>
         {
             if (r.GetValue(users) < 10 || r.GetValue(items) < 100 || r.GetValue(days) < 1 || r.GetValue(warmup) < 0 || r.GetValue(k) is < 1 or > 100)
@@ -32,13 +35,44 @@ internal static class SimulateCommand
             var result = new OnlineSimulation(new SimulationOptions { Users = r.GetValue(users), Items = r.GetValue(items), WarmupDays = r.GetValue(warmup), TestDays = r.GetValue(days), K = r.GetValue(k), Seed = r.GetValue(seed) })
                 .Run(Console.Error.WriteLine);
             var path = r.GetValue(output)!;
-            File.WriteAllText(path, JsonSerializer.Serialize(new { seconds = Math.Round(watch.Elapsed.TotalSeconds, 1), result }, Json.Options));
             var md = Markdown(result);
+            object? ranker = null;
+            if (r.GetValue(learn))
+            {
+                (ranker, var text) = LearnRanker(result, r.GetValue(users), r.GetValue(items), r.GetValue(warmup), r.GetValue(days), r.GetValue(k), r.GetValue(seed));
+                md += Environment.NewLine + text;
+            }
+
+            File.WriteAllText(path, JsonSerializer.Serialize(new { seconds = Math.Round(watch.Elapsed.TotalSeconds, 1), result, ranker }, Json.Options));
             File.WriteAllText(Path.ChangeExtension(path, ".md"), md);
             Console.WriteLine(md);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Learns the blend from the personalised arms' logged answers and clicks, then runs the next seed twice, the
+    /// personalised arms served by the heuristic and by the learned blend (same users, same organic stream), and
+    /// compares the real-time arms' click-through.
+    /// </summary>
+    private static (object Report, string Text) LearnRanker(SimulationResult first, int users, int items, int warmup, int days, int k, int seed)
+    {
+        var lists = ImpressionLearner.Join(first.Logged.Where(i => i.Variant is OnlineSimulation.RealTime or OnlineSimulation.Daily), first.ClickEvents);
+        var learned = ImpressionLearner.Learn(lists, BlendWeights.Heuristic, fixedAtZero: [0]);
+        SimulationOptions Next(BlendWeights? blend) => new() { Users = users, Items = items, WarmupDays = warmup, TestDays = days, K = k, Seed = seed + 1, Blend = blend };
+        var heuristic = new OnlineSimulation(Next(null)).Run().Report.Variants.Single(v => v.Name == OnlineSimulation.RealTime);
+        var withLearned = new OnlineSimulation(Next(learned.Weights)).Run().Report.Variants.Single(v => v.Name == OnlineSimulation.RealTime);
+        var gap = Statistics.ProportionDifference(heuristic.Clicks, heuristic.ItemsShown, withLearned.Clicks, withLearned.ItemsShown);
+        var p = Statistics.TwoProportionP(heuristic.Clicks, heuristic.ItemsShown, withLearned.Clicks, withLearned.ItemsShown);
+        var weights = string.Join(", ", BlendWeights.Names.Zip(learned.Weights.ToArray()).Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.First} {x.Second:0.###}")));
+        var text = string.Create(CultureInfo.InvariantCulture, $"""
+            Ranker learned from {learned.TrainLists:N0} logged answers with clicks (checked on {learned.HeldOutLists:N0} more): IPS-NDCG of the clicks {learned.TrainStart:0.0000} → {learned.TrainLearned:0.0000} on the training answers, {learned.HeldOutStart:0.0000} → {learned.HeldOutLearned:0.0000} on the held-out ones. Weights: {weights}.
+
+            Next seed, real-time arm: heuristic blend CTR {heuristic.ClickThroughRate.Value:0.0000} [{heuristic.ClickThroughRate.Low:0.0000}, {heuristic.ClickThroughRate.High:0.0000}], learned blend {withLearned.ClickThroughRate.Value:0.0000} [{withLearned.ClickThroughRate.Low:0.0000}, {withLearned.ClickThroughRate.High:0.0000}]; difference {gap.Difference:+0.0000;-0.0000} [{gap.Low:0.0000}, {gap.High:0.0000}] (p = {p:G3}).
+
+            """);
+        return (new { learned, heuristic, withLearned, difference = gap, p }, text);
     }
 
     private static string Markdown(SimulationResult result)

@@ -65,6 +65,9 @@ public sealed class OnlineSimulation(SimulationOptions options)
         var popularityWeights = BlendWeights.FromArray([0, 0, 0, 1, 0, 0, 0, 0], "popularity");
         long day = -1, hour = -1, organic = 0, slates = 0, responses = 0;
         var users = new Dictionary<string, SyntheticUser>(StringComparer.Ordinal);
+        var logged = new List<Impression>();
+        var responseEvents = new List<BehaviorEvent>();
+        var blend = options.Blend ?? BlendWeights.Heuristic;
 
         void Apply(BehaviorEvent e)
         {
@@ -118,8 +121,10 @@ public sealed class OnlineSimulation(SimulationOptions options)
                 };
                 var id = (++slates).ToString(CultureInfo.InvariantCulture);
                 var request = new RecommendRequest { UserId = e.UserId, K = options.K, User = signals, NowMs = e.TimestampMs };
-                var answer = recommender.Recommend(request, id, variant.Name == Popularity ? popularityWeights : BlendWeights.Heuristic, null, variant.Name);
-                attribution.Shown(new Impression(id, e.UserId, answer.Model, experiment.Id, variant.Name, [.. answer.Items.Select(i => i.ItemId)], e.TimestampMs));
+                var answer = recommender.Recommend(request, id, variant.Name == Popularity ? popularityWeights : blend, null, variant.Name);
+                var impression = Impression.Of(answer, experiment.Id, e.TimestampMs);
+                attribution.Shown(impression);
+                logged.Add(impression);
                 if (!users.TryGetValue(e.UserId, out var planted))
                 {
                     planted = shop.User(int.Parse(e.UserId.AsSpan(1), CultureInfo.InvariantCulture));
@@ -138,7 +143,9 @@ public sealed class OnlineSimulation(SimulationOptions options)
 
                     var t = e.TimestampMs + 1 + p;
                     responses++;
-                    Apply(new BehaviorEvent { EventId = $"sim-c-{id}-{p}", Type = (byte)EventType.Click, UserId = e.UserId, ItemId = itemId, TimestampMs = t, SessionId = e.SessionId, RecommendationId = id });
+                    var click = new BehaviorEvent { EventId = $"sim-c-{id}-{p}", Type = (byte)EventType.Click, UserId = e.UserId, ItemId = itemId, TimestampMs = t, SessionId = e.SessionId, RecommendationId = id };
+                    responseEvents.Add(click);
+                    Apply(click);
                     if (rng.NextDouble() < options.PurchaseGivenClick * (0.5 + weight))
                     {
                         var price = catalog.Record(itemId)?.Price ?? 0;
@@ -162,7 +169,11 @@ public sealed class OnlineSimulation(SimulationOptions options)
         var cvrGap = Statistics.ProportionDifference(convertedDl, dl.Users, convertedRt, rt.Users);
         return new SimulationResult(report, organic, slates, responses,
             new Gap(ctrGap.Difference, ctrGap.Low, ctrGap.High, Statistics.TwoProportionP(dl.Clicks, dl.ItemsShown, rt.Clicks, rt.ItemsShown)),
-            new Gap(cvrGap.Difference, cvrGap.Low, cvrGap.High, Statistics.TwoProportionP(convertedDl, dl.Users, convertedRt, rt.Users)));
+            new Gap(cvrGap.Difference, cvrGap.Low, cvrGap.High, Statistics.TwoProportionP(convertedDl, dl.Users, convertedRt, rt.Users)))
+        {
+            Logged = logged,
+            ClickEvents = responseEvents,
+        };
     }
 
     private static double Weight(IReadOnlyList<(int Leaf, double Weight)> interests, int leaf)
@@ -219,9 +230,21 @@ public sealed record SimulationOptions
 
     /// <summary>Purchase probability after a click, times (0.5 + planted weight).</summary>
     public double PurchaseGivenClick { get; init; } = 0.15;
+
+    /// <summary>The personalised arms' blend (default: the heuristic).</summary>
+    public BlendWeights? Blend { get; init; }
 }
 
 /// <summary>The arms' report, the volumes, and the real-time minus daily gaps (CTR per item shown, conversion per user) with 95 % intervals.</summary>
-public sealed record SimulationResult(ExperimentReport Report, long OrganicEvents, long Answers, long Clicks, Gap RealTimeMinusDailyCtr, Gap RealTimeMinusDailyConversion);
+public sealed record SimulationResult(ExperimentReport Report, long OrganicEvents, long Answers, long Clicks, Gap RealTimeMinusDailyCtr, Gap RealTimeMinusDailyConversion)
+{
+    /// <summary>Every answer as logged (with its features), for learning a ranker from what was served.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<Impression> Logged { get; init; } = [];
+
+    /// <summary>The simulated users' clicks on answers.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<BehaviorEvent> ClickEvents { get; init; } = [];
+}
 
 public sealed record Gap(double Difference, double Low, double High, double P);

@@ -32,6 +32,8 @@ internal struct CandidateFeatures
         _ => ClickThrough,
     };
 
+    public readonly float[] ToArray() => [Sequence, CoOccurrence, Interest, Trending, BuyAgain, NewArrival, Context, ClickThrough];
+
     public readonly double Score(ReadOnlySpan<double> w)
     {
         var s = 0.0;

@@ -284,7 +284,7 @@ public sealed class Recommender
 
             perCategory[leaf] = perCategory.GetValueOrDefault(leaf) + 1;
             taken.Add(ids[i]);
-            chosen.Add(new RecommendedItem(r.ItemId(ids[i]), Math.Round(score, 6), Reasons(r, feats[i], w, ids[i])));
+            chosen.Add(new RecommendedItem(r.ItemId(ids[i]), Math.Round(score, 6), Reasons(r, feats[i], w, ids[i])) { Features = feats[i].ToArray() });
         }
 
         // Not enough distinct categories: the cap gives way before the answer runs short.
@@ -296,7 +296,7 @@ public sealed class Recommender
             }
 
             taken.Add(ids[i]);
-            chosen.Add(new RecommendedItem(r.ItemId(ids[i]), Math.Round(score, 6), Reasons(r, feats[i], w, ids[i])));
+            chosen.Add(new RecommendedItem(r.ItemId(ids[i]), Math.Round(score, 6), Reasons(r, feats[i], w, ids[i])) { Features = feats[i].ToArray() });
         }
 
         foreach (var item in lists.Trending.Concat(lists.NewItems))

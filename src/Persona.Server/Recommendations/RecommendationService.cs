@@ -81,7 +81,7 @@ public sealed class RecommendationService : IAsyncDisposable
             : variant?.Blend ?? _blend;
         var id = Guid.CreateVersion7(_clock.GetUtcNow()).ToString("N");
         var answer = Recommender.Recommend(request, id, weights, scorer, variant?.Name);
-        var impression = new Impression(id, userId, answer.Model, experiment?.Experiment.Id, variant?.Name, [.. answer.Items.Select(i => i.ItemId)], now);
+        var impression = Impression.Of(answer, experiment?.Experiment.Id, now);
         Attribution.Shown(impression);
         _log.Append(impression);
         return answer;
