@@ -92,7 +92,21 @@ public sealed class RecommenderTests
         Assert.DoesNotContain("lip9", ids); // out of stock
         Assert.DoesNotContain("lip1", ids); // bought, and nobody buys it again
         Assert.DoesNotContain("book1", ids); // excluded by the request
-        Assert.Equal(27, ids.Count); // 30 items less the three: the answer runs short only when nothing eligible is left
+        Assert.DoesNotContain("lip0", ids); // seen: in the recent items
+        Assert.Equal(26, ids.Count); // 30 items less the four: the answer runs short only when nothing eligible is left
+    }
+
+    [Fact]
+    public void Recommend_ExcludeRecentOff_SeenItemsMayReturn()
+    {
+        var index = new RecommendationIndex(Catalog());
+        index.Observe(Stream());
+        var seen = new Recommender(index, new RecommenderOptions { ExcludeRecent = false, MaxCategoryShare = 1 }).Recommend(
+            new RecommendRequest { UserId = "x", K = 30, User = Signals("lip1", "lip0"), NowMs = T0 }, "r");
+        Assert.Contains(seen.Items, i => i.ItemId == "lip0");
+        var unseen = new Recommender(index, new RecommenderOptions { MaxCategoryShare = 1 }).Recommend(
+            new RecommendRequest { UserId = "x", K = 30, User = Signals("lip1", "lip0"), NowMs = T0 }, "r");
+        Assert.DoesNotContain(unseen.Items, i => i.ItemId is "lip0" or "lip1");
     }
 
     [Fact]

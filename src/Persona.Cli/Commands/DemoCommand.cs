@@ -99,10 +99,12 @@ internal static class DemoCommand
                 {
                     ReportPredictionCost(store, reader, modelSet, shop, now);
                 }
+
+                RenderRecommendations(store, reader, last.UserId, now);
             }
 
             AnsiConsole.MarkupLine($"[green]done[/]: {total:N0} events in {watch.Elapsed.TotalSeconds:F1} s = {total / watch.Elapsed.TotalSeconds:N0} events/s through the durable pipeline.");
-            AnsiConsole.MarkupLine("Next: [bold]persona serve --data-dir DIR[/] and GET /v1/users/{id}/profile (see README).");
+            AnsiConsole.MarkupLine("Next: [bold]persona serve --data-dir DIR[/], then GET /v1/users/{id}/profile and /v1/users/{id}/recommendations (see README).");
         }
         finally
         {
@@ -116,6 +118,37 @@ internal static class DemoCommand
     }
 
     /// <summary>What the models add to a profile read: the time to capture features and predict, over the first 1,000 users.</summary>
+    /// <summary>The followed user's recommendations, from an index built by reading the store's log (as the service does at start).</summary>
+    private static void RenderRecommendations(DurableProfileStore store, ProfileReader reader, string userId, long now)
+    {
+        var index = new Persona.Recommend.Index.RecommendationIndex(store.Catalog);
+        for (var position = 0L; ;)
+        {
+            var page = store.ReadLog(position, 65_536);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            index.Observe(page.Select(l => l.Event));
+            position = page[^1].Seq;
+        }
+
+        index.Refresh();
+        var signals = store.Read(userId, s => Persona.Recommend.Ranking.UserSignals.From(reader.TopInterests(s, store.Catalog, now, 10), reader.RecentItems(s)));
+        var answer = new Persona.Recommend.Ranking.Recommender(index).Recommend(
+            new Persona.Recommend.Ranking.RecommendRequest { UserId = userId, K = 5, User = signals, NowMs = now }, "demo");
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]recommendations for {Markup.Escape(userId)}[/] ({Markup.Escape(answer.Model)})");
+        table.AddColumn("item").AddColumn("category").AddColumn("score").AddColumn("why");
+        foreach (var item in answer.Items)
+        {
+            var category = store.Catalog.Record(item.ItemId)?.CategoryPath is { Count: > 0 } path ? string.Join('/', path) : "";
+            table.AddRow(Markup.Escape(item.ItemId), Markup.Escape(category), item.Score.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(string.Join("; ", item.Reasons)));
+        }
+
+        AnsiConsole.Write(table);
+    }
+
     private static void ReportPredictionCost(DurableProfileStore store, ProfileReader reader, ModelSet models, SyntheticShop shop, long now)
     {
         var times = new List<double>();

@@ -236,8 +236,10 @@ public sealed class Recommender
         // Purchases in the profile's recent items count too: the profile is exact as of the event's 200, while the
         // index follows the log a moment later.
         var recentlyBought = new HashSet<string>(StringComparer.Ordinal);
+        var recentlySeen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var recent in request.User?.Recent ?? [])
         {
+            recentlySeen.Add(recent.ItemId);
             if (recent.Type == "purchase")
             {
                 recentlyBought.Add(recent.ItemId);
@@ -258,7 +260,13 @@ public sealed class Recommender
             }
 
             var bought = (purchases is not null && purchases.ContainsKey(item)) || recentlyBought.Contains(itemId);
-            return !(Options.ExcludePurchased && bought && r.RepurchaseRate(item) < Options.RepurchaseRate);
+            var again = r.RepurchaseRate(item) >= Options.RepurchaseRate && bought;
+            if (Options.ExcludeRecent && recentlySeen.Contains(itemId) && !again)
+            {
+                return false;
+            }
+
+            return !(Options.ExcludePurchased && bought && !again);
         }
 
         string Leaf(int item) => catalog.Find(r.ItemId(item))?.Category?.Path ?? string.Empty;

@@ -6,6 +6,9 @@ public sealed record RecommenderOptions
     /// <summary>Leave out items the user bought (except those people buy again, see <see cref="RepurchaseRate"/>).</summary>
     public bool ExcludePurchased { get; init; } = true;
 
+    /// <summary>Leave out the items in the user's recent sequence (already seen; "recently viewed" is another shelf), except buy-again items.</summary>
+    public bool ExcludeRecent { get; init; } = true;
+
     /// <summary>Items whose buyers buy again at least this often are offered again (buy-again) rather than excluded.</summary>
     public double RepurchaseRate { get; init; } = 0.2;
 
