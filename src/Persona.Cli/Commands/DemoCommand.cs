@@ -121,21 +121,8 @@ internal static class DemoCommand
     /// <summary>The followed user's recommendations, from an index built by reading the store's log (as the service does at start).</summary>
     private static void RenderRecommendations(DurableProfileStore store, ProfileReader reader, string userId, long now)
     {
-        var index = new Persona.Recommend.Index.RecommendationIndex(store.Catalog);
-        for (var position = 0L; ;)
-        {
-            var page = store.ReadLog(position, 65_536);
-            if (page.Count == 0)
-            {
-                break;
-            }
-
-            index.Observe(page.Select(l => l.Event));
-            position = page[^1].Seq;
-        }
-
-        index.Refresh();
-        var signals = store.Read(userId, s => Persona.Recommend.Ranking.UserSignals.From(reader.TopInterests(s, store.Catalog, now, 10), reader.RecentItems(s)));
+        var index = StoreLog.Index(store);
+        var signals = store.Read(userId, s => Persona.Recommend.Ranking.UserSignals.Read(reader, s, store.Catalog, now));
         var answer = new Persona.Recommend.Ranking.Recommender(index).Recommend(
             new Persona.Recommend.Ranking.RecommendRequest { UserId = userId, K = 5, User = signals, NowMs = now }, "demo");
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]recommendations for {Markup.Escape(userId)}[/] ({Markup.Escape(answer.Model)})");

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Persona.Core.Engine;
-using Persona.Recommend.Index;
 using Persona.Recommend.Ranking;
 using Persona.Storage.RocksDb;
 
@@ -38,35 +37,20 @@ internal static class RecommendCommand
                 ctx[pair[..eq]] = pair[(eq + 1)..];
             }
 
-            var recommender = new Recommender(new RecommendationIndex(new Core.Catalog.CatalogIndex()));
-            if (r.GetValue(k) < 1 || r.GetValue(k) > recommender.Options.MaxK)
+            var maxK = new RecommenderOptions().MaxK;
+            if (r.GetValue(k) < 1 || r.GetValue(k) > maxK)
             {
-                Console.Error.WriteLine($"k: {r.GetValue(k)} is outside 1..{recommender.Options.MaxK}");
+                Console.Error.WriteLine($"k: {r.GetValue(k)} is outside 1..{maxK}");
                 return 2;
             }
 
             var engine = new ProfileEngine(storeOptions.Engine(r));
             using var store = EmbeddedProfileStore.Open(storeOptions.Build(r), engine);
-            var index = new RecommendationIndex(store.Catalog);
-            var position = 0L;
-            while (true)
-            {
-                var page = store.ReadLog(position, 65_536);
-                if (page.Count == 0)
-                {
-                    break;
-                }
-
-                index.Observe(page.Select(l => l.Event));
-                position = page[^1].Seq;
-            }
-
-            index.Refresh();
-            recommender = new Recommender(index);
+            var recommender = new Recommender(StoreLog.Index(store));
             var reader = new ProfileReader(engine);
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             var id = r.GetValue(user)!;
-            var signals = store.Read(id, s => UserSignals.From(reader.Read(s, store.Catalog, now, 10)));
+            var signals = store.Read(id, s => UserSignals.Read(reader, s, store.Catalog, now));
             var answer = recommender.Recommend(
                 new RecommendRequest { UserId = id, K = r.GetValue(k), User = signals, Context = ctx, Exclude = (r.GetValue(exclude) ?? []).ToHashSet(StringComparer.Ordinal), NowMs = now },
                 Guid.CreateVersion7().ToString("N"));

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Persona.Core.Engine;
-using Persona.Recommend.Feedback;
+using Persona.Server.Recommendations;
 using Persona.Recommend.Ranking;
 using Persona.Storage.RocksDb;
 
@@ -25,39 +25,11 @@ internal static class TrainRankerCommand
         command.SetAction(r =>
         {
             var options = storeOptions.Build(r);
-            var impressions = new List<Impression>();
-            foreach (var file in new[] { "impressions.1.jsonl", "impressions.jsonl" }.Select(f => Path.Combine(options.DataDirectory, f)).Where(File.Exists))
-            {
-                foreach (var line in File.ReadLines(file))
-                {
-                    try
-                    {
-                        if (JsonSerializer.Deserialize<Impression>(line, Json.Options) is { } impression)
-                        {
-                            impressions.Add(impression);
-                        }
-                    }
-                    catch (JsonException)
-                    {
-                        // a torn last line after a crash
-                    }
-                }
-            }
+            var impressions = ImpressionLog.ReadBack(options.DataDirectory).ToList();
 
             var engine = new ProfileEngine(storeOptions.Engine(r));
             using var store = EmbeddedProfileStore.Open(options, engine);
-            var events = new List<Core.Events.BehaviorEvent>();
-            for (var position = 0L; ;)
-            {
-                var page = store.ReadLog(position, 65_536);
-                if (page.Count == 0)
-                {
-                    break;
-                }
-
-                events.AddRange(page.Where(l => l.Event.RecommendationId is not null).Select(l => l.Event));
-                position = page[^1].Seq;
-            }
+            var events = StoreLog.Events(store).Where(e => e.RecommendationId is not null).ToList();
 
             var lists = ImpressionLearner.Join(impressions, events);
             if (lists.Count < 50)

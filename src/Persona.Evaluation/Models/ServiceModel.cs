@@ -169,8 +169,7 @@ public sealed class ServiceModel(ISequenceModel? inner, ServiceModelOptions? opt
             _engine.Apply(state, e, _catalog);
         }
 
-        var view = new ProfileReader(_engine).Read(state, _catalog, history[^1].TimeMs, 10);
-        return UserSignals.From(view);
+        return UserSignals.Read(new ProfileReader(_engine), state, _catalog, history[^1].TimeMs);
     }
 
     private RecommendationIndex BuildIndex(IReadOnlyList<Interaction[]> sequences)

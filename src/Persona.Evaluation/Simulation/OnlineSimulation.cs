@@ -104,7 +104,7 @@ public sealed class OnlineSimulation(SimulationOptions options)
                 var midnight = d * 86_400_000;
                 foreach (var (user, state) in states)
                 {
-                    daily[user] = UserSignals.From(reader.Read(state, catalog, midnight, 10));
+                    daily[user] = UserSignals.Read(reader, state, catalog, midnight);
                 }
             }
 
@@ -115,7 +115,7 @@ public sealed class OnlineSimulation(SimulationOptions options)
                 var variant = Bucketing.Assign(experiment, e.UserId);
                 var signals = variant.Name switch
                 {
-                    RealTime => states.TryGetValue(e.UserId, out var s) ? UserSignals.From(reader.Read(s, catalog, e.TimestampMs, 10)) : null,
+                    RealTime => states.TryGetValue(e.UserId, out var s) ? UserSignals.Read(reader, s, catalog, e.TimestampMs) : null,
                     Daily => daily.GetValueOrDefault(e.UserId),
                     _ => null,
                 };

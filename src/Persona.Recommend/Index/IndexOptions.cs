@@ -18,10 +18,8 @@ public sealed record IndexOptions
     /// <summary>How long the ranked trending lists may be reused before they are rebuilt from the scores.</summary>
     public TimeSpan TrendingRefresh { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Items with fewer events than this, seen in the catalog no longer ago than <see cref="NewItemAge"/>, are new arrivals.</summary>
+    /// <summary>In-stock catalog items with fewer events than this are new arrivals.</summary>
     public int NewItemMaxEvents { get; init; } = 3;
-
-    public TimeSpan NewItemAge { get; init; } = TimeSpan.FromDays(30);
 
     public void Validate()
     {

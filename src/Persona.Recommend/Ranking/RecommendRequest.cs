@@ -27,6 +27,13 @@ public sealed record RecommendRequest
 /// <param name="Interests">Normalised interest scores by feature id (category nodes, brands, tags, price bands).</param>
 public sealed record UserSignals(IReadOnlyList<RecentItemView> Recent, IReadOnlyDictionary<ulong, double> Interests)
 {
+    /// <summary>Reads them from a profile state: its top 10 interests per kind and its recent items, as the served view has them.</summary>
+    public static UserSignals Read(Core.Engine.ProfileReader reader, Core.Engine.ProfileState state, Core.Catalog.ICatalogView catalog, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return From(reader.TopInterests(state, catalog, nowMs, 10), reader.RecentItems(state));
+    }
+
     /// <summary>Reads them from a profile view (its top interests per kind and its recent items).</summary>
     public static UserSignals From(ProfileView view)
     {

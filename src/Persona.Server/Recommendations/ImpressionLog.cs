@@ -10,7 +10,7 @@ namespace Persona.Server.Recommendations;
 /// arriving after a restart are still attributed. The file rotates to <c>impressions.1.jsonl</c> at
 /// <see cref="MaxFileBytes"/>, so at most twice that is kept.
 /// </summary>
-internal sealed partial class ImpressionLog : IAsyncDisposable
+public sealed partial class ImpressionLog : IAsyncDisposable
 {
     public const long MaxFileBytes = 256L << 20;
     private readonly Channel<Impression> _queue = Channel.CreateBounded<Impression>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -18,7 +18,7 @@ internal sealed partial class ImpressionLog : IAsyncDisposable
     private readonly Task _writer;
     private readonly ILogger _logger;
 
-    public ImpressionLog(string directory, ILogger logger)
+    internal ImpressionLog(string directory, ILogger logger)
     {
         Directory.CreateDirectory(directory);
         _path = Path.Combine(directory, "impressions.jsonl");
@@ -26,14 +26,12 @@ internal sealed partial class ImpressionLog : IAsyncDisposable
         _writer = Task.Run(WriteAsync);
     }
 
-    public string FilePath => _path;
-
     public void Append(Impression impression) => _queue.Writer.TryWrite(impression);
 
-    /// <summary>The logged answers, oldest first: the rotated file, then the current one; unreadable lines are skipped.</summary>
-    public IEnumerable<Impression> ReadBack()
+    /// <summary>The answers logged in <paramref name="directory"/>, oldest first: the rotated file, then the current one; unreadable lines (a torn last line after a crash) are skipped.</summary>
+    public static IEnumerable<Impression> ReadBack(string directory)
     {
-        foreach (var file in new[] { Path.Combine(Path.GetDirectoryName(_path)!, "impressions.1.jsonl"), _path })
+        foreach (var file in new[] { Path.Combine(directory, "impressions.1.jsonl"), Path.Combine(directory, "impressions.jsonl") })
         {
             if (!File.Exists(file))
             {

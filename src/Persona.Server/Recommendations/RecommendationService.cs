@@ -46,7 +46,7 @@ public sealed class RecommendationService : IAsyncDisposable
         }
 
         _log = new ImpressionLog(options.DataDirectory, logger);
-        foreach (var impression in _log.ReadBack())
+        foreach (var impression in ImpressionLog.ReadBack(options.DataDirectory))
         {
             Attribution.Shown(impression);
         }
@@ -71,7 +71,7 @@ public sealed class RecommendationService : IAsyncDisposable
     public Recommendation Recommend(string userId, int k, IReadOnlyDictionary<string, string> context, IReadOnlySet<string> exclude)
     {
         var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var signals = _store.Read(userId, s => UserSignals.From(_reader.TopInterests(s, _store.Catalog, now, 10), _reader.RecentItems(s)));
+        var signals = _store.Read(userId, s => UserSignals.Read(_reader, s, _store.Catalog, now));
         var experiment = Experiment;
         var variant = experiment is null ? null : Bucketing.Assign(experiment.Experiment, userId);
         var request = new RecommendRequest { UserId = userId, K = k, User = signals, Context = context, Exclude = exclude, NowMs = now };
