@@ -37,7 +37,7 @@ public sealed class CrashTests
         new("BeforeLogCommit:kill@4"),
         new(null, KillAfter: 25, CheckpointEvery: 10_000_000),
         new("AfterLogCommit:kill@3"),
-        new("CheckpointCopy:kill@2"),
+        new("CheckpointCopy:kill@1"), // the first checkpoint of the run: on a loaded machine a run may finish its share before a second one
         new(null, KillAfter: 9),
     ];
 
