@@ -1,26 +1,23 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Persona.Core.Engine;
 using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
 using Persona.Server.Apis;
-using Persona.Server.Churn;
-using Persona.Server.Discovery;
-using Persona.Server.Following;
-using Persona.Server.Marketing;
-using Persona.Server.Models;
-using Persona.Server.Recommendations;
-using Persona.Server.Segments;
-using Persona.Storage.RocksDb;
+using Persona.Serving.Hosting;
 
 namespace Persona.Server;
 
-/// <summary>Builds the Persona web service on the embedded store.</summary>
+/// <summary>
+/// Builds the Persona web service: the serving stack (<see cref="ServingHostingExtensions.AddPersonaServing"/>)
+/// behind the HTTP API, over whatever store <c>addStore</c> registers (the embedded RocksDB store:
+/// <c>services.AddRocksDbProfileStore(options)</c>).
+/// </summary>
 public static partial class PersonaApp
 {
-    public static WebApplication Create(ServerOptions options, EngineConfig? engineConfig = null, string[]? args = null)
+    public static WebApplication Create(ServerOptions options, Action<IServiceCollection> addStore, EngineConfig? engineConfig = null, string[]? args = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(addStore);
         options.Validate();
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.WebHost.UseUrls(options.Urls);
@@ -34,39 +31,20 @@ public static partial class PersonaApp
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Persona", LogLevel.Information);
         builder.Services.Configure<KestrelServerOptions>(k => k.AllowSynchronousIO = false);
-        builder.Services.ConfigureHttpJsonOptions(j =>
-        {
-            j.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-            j.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
-        });
+        builder.Services.ConfigureHttpJsonOptions(j => ServingJson.Configure(j.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new ProfileEngine(engineConfig ?? new EngineConfig()));
-        builder.Services.AddSingleton(sp => new ProfileReader(sp.GetRequiredService<ProfileEngine>()));
+        if (clock is not null)
+        {
+            builder.Services.AddSingleton(clock);
+        }
+
+        builder.Services.AddPersonaServing(options.Serving, engineConfig);
+        addStore(builder.Services);
         builder.Services.AddSingleton(sp => new EventParser(sp.GetRequiredService<ProfileEngine>().Types, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<PersonaMetrics>();
         builder.Services.AddSingleton(_ => new IngestWorker(options.MaxQueuedBatches, options.IngestPriority, options.YoungCollectionBytes));
-        builder.Services.AddSingleton<IProfileStore>(sp => EmbeddedProfileStore.Open(
-            options.Store,
-            sp.GetRequiredService<ProfileEngine>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Persona.Store")));
-        builder.Services.AddSingleton<LogSignal>();
-        builder.Services.AddHostedService<MaintenanceService>();
-        builder.Services.AddSingleton<ModelHost>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
-        builder.Services.AddSingleton(_ => new PredictionCache(options.PredictionCacheEntries));
-        builder.Services.AddSingleton<RecommendationService>();
-        builder.Services.AddSingleton<RecommendationFollower>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RecommendationFollower>());
-        builder.Services.AddSingleton<ProfileViews>();
-        builder.Services.AddSingleton<SegmentBook>();
-        builder.Services.AddSingleton<SegmentFollower>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<SegmentFollower>());
-        builder.Services.AddSingleton<ChurnWarning>();
-        builder.Services.AddSingleton<CouponTargeting>();
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -1,14 +1,12 @@
-using Persona.Storage.RocksDb;
-
 namespace Persona.Server;
 
-/// <summary>Service settings; validated at startup.</summary>
+/// <summary>The HTTP service's settings; validated at startup. The store's settings go to the store's own hosting extension.</summary>
 public sealed record ServerOptions
 {
-    /// <summary>The embedded store's settings (data directory, budgets, horizons, checkpoints).</summary>
-    public required EmbeddedStoreOptions Store { get; init; }
+    /// <summary>The serving stack's settings (data directory, models, recommendations, segments).</summary>
+    public required ServingOptions Serving { get; init; }
 
-    public string DataDirectory => Store.DataDirectory;
+    public string DataDirectory => Serving.DataDirectory;
 
     public string Urls { get; init; } = "http://127.0.0.1:5080";
 
@@ -43,32 +41,10 @@ public sealed record ServerOptions
     /// <summary>Uploads waiting for the ingest thread at most; beyond that they get 503 with Retry-After.</summary>
     public int MaxQueuedBatches { get; init; } = IngestWorker.DefaultCapacity;
 
-    /// <summary>The model registry the service serves from (default: <c>models</c> in the data directory).</summary>
-    public string? ModelsDirectory { get; init; }
-
-    /// <summary>The registry folder in use.</summary>
-    public string ModelRegistryRoot => ModelsDirectory ?? Path.Combine(DataDirectory, "models");
-
-    /// <summary>How often the service looks for a newly promoted or rolled-back model.</summary>
-    public TimeSpan ModelPollInterval { get; init; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>Profiles whose predictions are kept for reuse until the profile's log position or the minute changes.</summary>
-    public int PredictionCacheEntries { get; init; } = 100_000;
-
-    /// <summary>Candidate sources, rules and attribution of the recommender.</summary>
-    public Recommendations.RecommendationsOptions Recommendations { get; init; } = new();
-
-    /// <summary>Segments defined at most (<c>PUT /v1/segments/{name}</c> refuses more with 409).</summary>
-    public int MaxSegments { get; init; } = 100;
-
-    /// <summary>Enter/leave changes kept for <c>GET /v1/segments/changes</c>; older ones are dropped (a reader behind them is told so).</summary>
-    public int SegmentChangeCapacity { get; init; } = 100_000;
-
     public void Validate()
     {
-        ArgumentNullException.ThrowIfNull(Store);
-        Store.Validate();
-        Recommendations.Validate();
+        ArgumentNullException.ThrowIfNull(Serving);
+        Serving.Validate();
         var errors = new List<string>();
         if (MaxBodyBytes < 1024)
         {
@@ -88,26 +64,6 @@ public sealed record ServerOptions
         if (MaxQueuedBatches < 1)
         {
             errors.Add("maxQueuedBatches: must be at least 1");
-        }
-
-        if (ModelPollInterval < TimeSpan.FromMilliseconds(10))
-        {
-            errors.Add("modelPollInterval: must be at least 10 ms");
-        }
-
-        if (PredictionCacheEntries < 0)
-        {
-            errors.Add("predictionCacheEntries: must not be negative");
-        }
-
-        if (MaxSegments is < 1 or > 10_000)
-        {
-            errors.Add("maxSegments: must be within 1..10000");
-        }
-
-        if (SegmentChangeCapacity is < 1 or > 100_000_000)
-        {
-            errors.Add("segmentChangeCapacity: must be within 1..100000000");
         }
 
         if (errors.Count > 0)

@@ -30,7 +30,7 @@ namespace Persona.Storage;
 /// (<see cref="StoreRecovery"/>); retention (<see cref="RetentionCompactor"/>) bounds what the log keeps. A
 /// failed write stops further writes (<see cref="Health"/>) while reads go on; a restart recovers from the log.
 /// </summary>
-public sealed class DurableProfileStore : IProfileStore
+public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
 {
     private static readonly Func<ReadOnlySpan<byte>, ProfileState> DecodeProfile = ProfileCodec.Deserialize;
     private static readonly Func<ReadOnlySpan<byte>, long> AppliedSeqOf = ProfileCodec.ReadAppliedSeq;

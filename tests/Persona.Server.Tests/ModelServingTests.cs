@@ -11,7 +11,7 @@ namespace Persona.Server.Tests;
 /// <summary>Models served in the profile from the registry: predictions with versions, hot swap, rollback, refusal.</summary>
 public sealed class ModelServingTests
 {
-    private static readonly string[] Labels = ["Beauty", "Books"];
+    internal static readonly string[] Labels = ["Beauty", "Books"];
 
     [Fact]
     public async Task GetProfile_NoModel_HeuristicProfileWithoutPredictions()
@@ -157,7 +157,7 @@ public sealed class ModelServingTests
     private static async Task<JsonObject> Profile(TestServer server, string user) =>
         (await server.Client.GetFromJsonAsync<JsonObject>(new Uri($"/v1/users/{user}/profile", UriKind.Relative)))!;
 
-    private static async Task Seed(TestServer server, string user, int count, int from, string item = "lip")
+    internal static async Task Seed(TestServer server, string user, int count, int from, string item = "lip")
     {
         var catalog = """[{"itemId":"lip","categoryPath":["Beauty","Lips"],"price":12},{"itemId":"book","categoryPath":["Books"],"price":20},{"itemId":"eye","categoryPath":["Beauty","Eyes"],"price":9}]""";
         Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync(new Uri("/v1/items", UriKind.Relative), new StringContent(catalog, Encoding.UTF8, "application/json"))).StatusCode);

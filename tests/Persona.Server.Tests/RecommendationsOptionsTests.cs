@@ -1,5 +1,5 @@
 using Persona.Recommend.Ranking;
-using Persona.Server.Recommendations;
+using Persona.Serving.Recommendations;
 
 namespace Persona.Server.Tests;
 

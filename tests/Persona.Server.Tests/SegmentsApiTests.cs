@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Persona.Models.Artifacts;
 using Persona.Models.Registry;
-using Persona.Server.Segments;
+using Persona.Serving.Segments;
 
 namespace Persona.Server.Tests;
 

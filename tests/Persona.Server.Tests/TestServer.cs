@@ -3,7 +3,9 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Persona.Core.Engine;
 using Persona.Storage.Faults;
+using Persona.Serving;
 using Persona.Storage.RocksDb;
+using Persona.Storage.RocksDb.Hosting;
 
 namespace Persona.Server.Tests;
 
@@ -28,11 +30,13 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestServer> StartAsync(long maxBodyBytes = 8 * 1024 * 1024, int maxQueuedBatches = IngestWorker.DefaultCapacity, bool inlineIo = true, IFaultInjector? faults = null, string? dataDir = null, EngineConfig? engineConfig = null)
+    public static async Task<TestServer> StartAsync(long maxBodyBytes = 8 * 1024 * 1024, int maxQueuedBatches = IngestWorker.DefaultCapacity, bool inlineIo = true, IFaultInjector? faults = null, string? dataDir = null, EngineConfig? engineConfig = null, TimeProvider? clock = null)
     {
         var dir = dataDir ?? Path.Combine(Path.GetTempPath(), "persona-test-" + Guid.NewGuid().ToString("N"));
         var uri = new Uri($"http://127.0.0.1:{FreePort()}");
-        var app = PersonaApp.Create(new ServerOptions { Store = new EmbeddedStoreOptions { DataDirectory = dir, Faults = faults }, Urls = uri.ToString().TrimEnd('/'), MaxBodyBytes = maxBodyBytes, MaxBatchRecords = 5_000, MaxQueuedBatches = maxQueuedBatches, InlineIo = inlineIo }, engineConfig);
+        var options = new ServerOptions { Serving = new ServingOptions { DataDirectory = dir }, Urls = uri.ToString().TrimEnd('/'), MaxBodyBytes = maxBodyBytes, MaxBatchRecords = 5_000, MaxQueuedBatches = maxQueuedBatches, InlineIo = inlineIo };
+        var store = new EmbeddedStoreOptions { DataDirectory = dir, Faults = faults };
+        var app = PersonaApp.Create(options, services => services.AddRocksDbProfileStore(store), engineConfig, clock: clock);
         await app.StartAsync();
         return new TestServer(app, dir, dataDir is null, uri);
     }

@@ -182,7 +182,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("learned from 64 answers with clicks, checked on 16", stdout, StringComparison.Ordinal);
         var learned = JsonSerializer.Deserialize<Persona.Recommend.Ranking.BlendWeights>(await File.ReadAllTextAsync(weights), WebJson)!;
         Assert.Equal("learned:impressions", learned.Source);
-        new Persona.Server.Recommendations.RecommendationsOptions { Blend = learned }.Validate();
+        new Persona.Serving.Recommendations.RecommendationsOptions { Blend = learned }.Validate();
     }
 
     [Fact]
@@ -193,7 +193,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("0 logged answers with clicks (0 answers logged); at least 50 are needed", stderr, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> Persona(params string[] args)
+    internal static async Task<(int Code, string Stdout, string Stderr)> Persona(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "persona.dll"));

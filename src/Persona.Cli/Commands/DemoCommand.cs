@@ -5,11 +5,14 @@ using Persona.Core.Catalog;
 using Persona.Core.Engine;
 using Persona.Core.Events;
 using Persona.Core.Ingest;
-using Persona.Models.Registry;
-using Persona.Models.Serving;
+using Persona.Core.Pipeline;
+using Persona.Serving;
+using Persona.Serving.ModelHosting;
+using Persona.Serving.Profiles;
 using Persona.Storage;
 using Persona.Storage.RocksDb;
 using Persona.Synthetic;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Persona.Cli.Commands;
@@ -28,82 +31,51 @@ internal static class DemoCommand
         var dataDir = new Option<string?>("--data-dir") { Description = "Keep the store here (default: a temporary directory, deleted after)" };
         var models = new Option<string>("--models") { Description = "Model registry whose active models add predictions to the profiles (persona models add DIR --promote puts them in ./persona-data/models)", DefaultValueFactory = _ => Path.Combine("persona-data", "models") };
         var command = new Command("demo", "Build live profiles from a synthetic shop, no setup needed") { users, events, seed, dataDir, models };
-        command.SetAction(r => Run(r.GetValue(users), r.GetValue(events), r.GetValue(seed), r.GetValue(dataDir), r.GetValue(models)!));
+        command.SetAction((r, ct) => Run(r.GetValue(users), r.GetValue(events), r.GetValue(seed), r.GetValue(dataDir), r.GetValue(models)!));
         return command;
     }
 
-    private static int Run(int userCount, long eventCount, int seed, string? dataDir, string modelsDir)
+    private static async Task<int> Run(int userCount, long eventCount, int seed, string? dataDir, string modelsDir)
     {
         var shop = new SyntheticShop(new ShopOptions { Seed = seed, Users = userCount, Events = eventCount, Items = 5_000, MeanSessionGap = TimeSpan.FromDays(1) });
         var dir = dataDir ?? Path.Combine(Path.GetTempPath(), "persona-demo-" + Guid.NewGuid().ToString("N"));
-        var engine = new ProfileEngine(new EngineConfig());
-        var reader = new ProfileReader(engine);
         var followed = Enumerable.Range(0, Math.Min(userCount, 200)).Select(shop.User).Where(u => u.ChangePointMs is not null).Take(3).ToList();
         AnsiConsole.MarkupLine($"[bold]Persona demo[/]: {userCount:N0} users, {shop.Catalog.Count:N0} items in {shop.LeafCategories.Count} leaf categories, {eventCount:N0} events (seed {seed})");
         AnsiConsole.MarkupLine($"store: [grey]{Markup.Escape(dir)}[/] (RocksDB, fsync per batch)");
-        var (modelSet, refused) = ModelSetLoader.Load(new ModelRegistry(modelsDir), engine.Config);
-        AnsiConsole.MarkupLine(modelSet.IsEmpty
-            ? $"models: none active in [grey]{Markup.Escape(modelsDir)}[/]; profiles are the engine's heuristics (persona train, then persona models add DIR --promote)"
-            : $"models: {Markup.Escape(string.Join(", ", modelSet.Versions.Select(v => v.Value)))}");
-        foreach (var (kind, reason) in refused)
-        {
-            AnsiConsole.MarkupLine($"[red]model {Markup.Escape(kind)} refused[/]: {Markup.Escape(reason)}");
-        }
-
-        AnsiConsole.MarkupLine("following users whose interests change at a planted point:");
-        foreach (var u in followed)
-        {
-            AnsiConsole.MarkupLine($"  [bold]{u.UserId}[/]: {Describe(shop, u.Interests)} → from {DateTimeOffset.FromUnixTimeMilliseconds(u.ChangePointMs!.Value):yyyy-MM-dd}: {Describe(shop, u.InterestsAfterChange)}");
-        }
-
         try
         {
-            using var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dir }, engine);
-            store.UpsertItems(new ParsedBatch<CatalogItem>([.. shop.Catalog.Select((c, i) => (i, c))], [], []));
-            var batch = new List<(int, BehaviorEvent)>(2_000);
-            var visible = new List<double>();
-            long total = 0;
-            var watch = Stopwatch.StartNew();
-            var nextReport = eventCount / 5;
-            foreach (var e in shop.Events())
+            // Reads are evaluated as of the newest event streamed so far (the shop's clock), as the service would read them then.
+            await using var serving = LocalServing.Open(
+                new EmbeddedStoreOptions { DataDirectory = dir },
+                new ServingOptions { DataDirectory = dir, ModelsDirectory = modelsDir, LogImpressions = false },
+                new EngineConfig(),
+                sp => new FixedClock(() => DateTimeOffset.FromUnixTimeMilliseconds(sp.GetRequiredService<IProfileStore>().Stats.NewestEventTimeMs)));
+            ReportModels(serving.Get<ModelHost>(), modelsDir);
+            AnsiConsole.MarkupLine("following users whose interests change at a planted point:");
+            foreach (var u in followed)
             {
-                batch.Add((batch.Count, e));
-                if (batch.Count < 2_000)
-                {
-                    continue;
-                }
-
-                total += Flush(store, batch, visible);
-                if (total >= nextReport)
-                {
-                    nextReport += eventCount / 5;
-                    Report(store, reader, followed, e.TimestampMs, total, watch.Elapsed, visible);
-                }
+                AnsiConsole.MarkupLine($"  [bold]{u.UserId}[/]: {Describe(shop, u.Interests)} → from {DateTimeOffset.FromUnixTimeMilliseconds(u.ChangePointMs!.Value):yyyy-MM-dd}: {Describe(shop, u.InterestsAfterChange)}");
             }
 
-            total += Flush(store, batch, visible);
-            Report(store, reader, followed, store.Stats.NewestEventTimeMs, total, watch.Elapsed, visible);
-            var last = followed.FirstOrDefault();
-            if (last is not null)
+            var store = serving.Store;
+            store.UpsertItems(new ParsedBatch<CatalogItem>([.. shop.Catalog.Select((c, i) => (i, c))], [], []));
+            var (total, elapsed) = Stream(shop, store, serving.Profiles, followed, eventCount);
+            if (followed.FirstOrDefault() is { } last)
             {
-                var now = store.Stats.NewestEventTimeMs;
-                var read = store.Read(last.UserId, s => Tuple.Create(reader.Read(s, store.Catalog, now), modelSet.IsEmpty ? null : modelSet.Capture(s, store.Catalog, now)));
-                if (read is not null)
+                if (serving.Profiles.Read(last.UserId)?.View is { } view)
                 {
-                    var (profile, inputs) = read;
-                    var view = inputs is null ? profile : profile with { Predictions = modelSet.Predict(inputs, profile.RecentItems) };
                     ProfileCommand.Render(view);
                 }
 
-                if (!modelSet.IsEmpty)
+                if (!serving.Get<ModelHost>().Current.IsEmpty)
                 {
-                    ReportPredictionCost(store, reader, modelSet, shop, now);
+                    ReportReadCost(serving.Profiles, shop);
                 }
 
-                RenderRecommendations(store, reader, last.UserId, now);
+                RenderRecommendations(serving, last.UserId);
             }
 
-            AnsiConsole.MarkupLine($"[green]done[/]: {total:N0} events in {watch.Elapsed.TotalSeconds:F1} s = {total / watch.Elapsed.TotalSeconds:N0} events/s through the durable pipeline.");
+            AnsiConsole.MarkupLine($"[green]done[/]: {total:N0} events in {elapsed.TotalSeconds:F1} s = {total / elapsed.TotalSeconds:N0} events/s through the durable pipeline.");
             AnsiConsole.MarkupLine("Next: [bold]persona serve --data-dir DIR[/], then GET /v1/users/{id}/profile and /v1/users/{id}/recommendations (see README).");
         }
         finally
@@ -117,47 +89,80 @@ internal static class DemoCommand
         return 0;
     }
 
-    /// <summary>What the models add to a profile read: the time to capture features and predict, over the first 1,000 users.</summary>
-    /// <summary>The followed user's recommendations, from an index built by reading the store's log (as the service does at start).</summary>
-    private static void RenderRecommendations(DurableProfileStore store, ProfileReader reader, string userId, long now)
+    private static void ReportModels(ModelHost models, string modelsDir)
     {
-        var index = StoreLog.Index(store);
-        var signals = store.Read(userId, s => Persona.Recommend.Ranking.UserSignals.Read(reader, s, store.Catalog, now));
-        var answer = new Persona.Recommend.Ranking.Recommender(index).Recommend(
-            new Persona.Recommend.Ranking.RecommendRequest { UserId = userId, K = 5, User = signals, NowMs = now }, "demo");
+        var set = models.Current;
+        AnsiConsole.MarkupLine(set.IsEmpty
+            ? $"models: none active in [grey]{Markup.Escape(modelsDir)}[/]; profiles are the engine's heuristics (persona train, then persona models add DIR --promote)"
+            : $"models: {Markup.Escape(string.Join(", ", set.Versions.Select(v => v.Value)))}");
+        foreach (var (kind, reason) in models.Errors)
+        {
+            AnsiConsole.MarkupLine($"[red]model {Markup.Escape(kind)} refused[/]: {Markup.Escape(reason)}");
+        }
+    }
+
+    /// <summary>Streams the shop's events in batches of 2,000, showing the followed users' profiles five times on the way.</summary>
+    private static (long Total, TimeSpan Elapsed) Stream(SyntheticShop shop, DurableProfileStore store, ProfileViews views, List<SyntheticUser> followed, long eventCount)
+    {
+        var batch = new List<(int, BehaviorEvent)>(2_000);
+        var visible = new List<double>();
+        long total = 0;
+        var watch = Stopwatch.StartNew();
+        var nextReport = eventCount / 5;
+        foreach (var e in shop.Events())
+        {
+            batch.Add((batch.Count, e));
+            if (batch.Count < 2_000)
+            {
+                continue;
+            }
+
+            total += Flush(store, batch, visible);
+            if (total >= nextReport)
+            {
+                nextReport += eventCount / 5;
+                Report(views, followed, store.Stats.NewestEventTimeMs, total, watch.Elapsed, visible);
+            }
+        }
+
+        total += Flush(store, batch, visible);
+        Report(views, followed, store.Stats.NewestEventTimeMs, total, watch.Elapsed, visible);
+        return (total, watch.Elapsed);
+    }
+
+    /// <summary>The followed user's recommendations from the serving stack (index and feedback rebuilt from the store's log, as the service does at start).</summary>
+    private static void RenderRecommendations(LocalServing serving, string userId)
+    {
+        var answer = serving.Recommendations.Recommend(userId, 5, new Dictionary<string, string>(), new HashSet<string>());
+        var catalog = serving.Store.Catalog;
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]recommendations for {Markup.Escape(userId)}[/] ({Markup.Escape(answer.Model)})");
         table.AddColumn("item").AddColumn("category").AddColumn("score").AddColumn("why");
         foreach (var item in answer.Items)
         {
-            var category = store.Catalog.Record(item.ItemId)?.CategoryPath is { Count: > 0 } path ? string.Join('/', path) : "";
-            table.AddRow(Markup.Escape(item.ItemId), Markup.Escape(category), item.Score.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(string.Join("; ", item.Reasons)));
+            var category = catalog.Record(item.ItemId)?.CategoryPath is { Count: > 0 } path ? string.Join('/', path) : "";
+            table.AddRow(Markup.Escape(item.ItemId), Markup.Escape(category), item.Score.ToString("0.000", CultureInfo.InvariantCulture), Markup.Escape(string.Join("; ", item.Reasons)));
         }
 
         AnsiConsole.Write(table);
     }
 
-    private static void ReportPredictionCost(DurableProfileStore store, ProfileReader reader, ModelSet models, SyntheticShop shop, long now)
+    /// <summary>What a served profile read costs with the models (features, predictions, view), over the first 1,000 users, each read once.</summary>
+    private static void ReportReadCost(ProfileViews views, SyntheticShop shop)
     {
         var times = new List<double>();
         for (var i = 0; i < 1_000; i++)
         {
-            var user = shop.User(i).UserId;
-            var view = store.Read(user, s => reader.Read(s, store.Catalog, now));
-            if (view is null)
-            {
-                continue;
-            }
-
             var start = Stopwatch.GetTimestamp();
-            var inputs = store.Read(user, s => models.Capture(s, store.Catalog, now))!;
-            _ = models.Predict(inputs, view.RecentItems);
-            times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            if (views.Read(shop.User(i).UserId) is not null)
+            {
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
         }
 
         times.Sort();
         if (times.Count > 0)
         {
-            AnsiConsole.MarkupLine($"predictions per profile read ({times.Count:N0} users): p50 {times[times.Count / 2]:F0} µs, p99 {times[(int)(times.Count * 0.99)]:F0} µs");
+            AnsiConsole.MarkupLine($"profile reads with predictions ({times.Count:N0} users): p50 {times[times.Count / 2]:F0} µs, p99 {times[(int)(times.Count * 0.99)]:F0} µs");
         }
     }
 
@@ -175,7 +180,7 @@ internal static class DemoCommand
         return accepted;
     }
 
-    private static void Report(DurableProfileStore store, ProfileReader reader, List<SyntheticUser> followed, long nowMs, long total, TimeSpan elapsed, List<double> visible)
+    private static void Report(ProfileViews views, List<SyntheticUser> followed, long nowMs, long total, TimeSpan elapsed, List<double> visible)
     {
         var sorted = visible.Order().ToArray();
         var p99 = sorted.Length == 0 ? 0 : sorted[(int)Math.Min(sorted.Length - 1, 0.99 * sorted.Length)];
@@ -184,8 +189,7 @@ internal static class DemoCommand
             .AddColumn("user").AddColumn("lifecycle").AddColumn("top categories (profile)").AddColumn("events").AddColumn("orders");
         foreach (var u in followed)
         {
-            var view = store.Read(u.UserId, s => reader.Read(s, store.Catalog, nowMs, 3));
-            if (view is null)
+            if (views.Read(u.UserId, k: 3)?.View is not { } view)
             {
                 table.AddRow(u.UserId, "-", "(no events yet)", "0", "0");
                 continue;

@@ -1,46 +1,42 @@
 using System.CommandLine;
 using System.Text.Json;
-using Persona.Core.Engine;
 using Persona.Core.Views;
-using Persona.Storage.RocksDb;
+using Persona.Serving;
 using Spectre.Console;
 
 namespace Persona.Cli.Commands;
 
-/// <summary><c>persona profile</c>: one user's profile from a store (the service must not hold it open).</summary>
+/// <summary>
+/// <c>persona profile</c>: one user's profile from a store, read through the serving stack (predictions of the
+/// active models included), so <c>--json</c> prints the document the HTTP API serves. The service must not hold
+/// the store open.
+/// </summary>
 internal static class ProfileCommand
 {
     public static Command Create()
     {
         var storeOptions = new StoreOptionSet();
+        var servingOptions = new ServingOptionSet();
         var user = new Option<string>("--user") { Description = "User id", Required = true };
-        var json = new Option<bool>("--json") { Description = "Print the profile JSON" };
+        var json = new Option<bool>("--json") { Description = "Print the profile JSON (the document GET /v1/users/{id}/profile serves)" };
         var explain = new Option<bool>("--explain") { Description = "Include the events behind each top interest" };
-        var command = new Command("profile", "Show a user's profile") { user, json, explain };
+        var command = new Command("profile", "Show a user's profile as the service serves it") { user, json, explain };
         storeOptions.AddTo(command);
-        command.SetAction(r =>
+        servingOptions.AddTo(command);
+        command.SetAction(async (r, ct) =>
         {
-            var engine = new ProfileEngine(storeOptions.Engine(r));
-            using var store = EmbeddedProfileStore.Open(storeOptions.Build(r), engine);
-            var reader = new ProfileReader(engine);
-            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var store = storeOptions.Build(r);
+            await using var serving = LocalServing.Open(store, servingOptions.Build(r, store.DataDirectory), storeOptions.Engine(r), servingOptions.ReadClock(r));
             var id = r.GetValue(user)!;
-            var view = store.Read(id, s => reader.Read(s, store.Catalog, now));
-            if (view is null)
+            if (serving.Profiles.Read(id, explain: r.GetValue(explain))?.View is not { } view)
             {
-                Console.Error.WriteLine($"userId: no profile for '{id}'");
+                await Console.Error.WriteLineAsync($"userId: no profile for '{id}'");
                 return 1;
-            }
-
-            if (r.GetValue(explain))
-            {
-                var history = store.History(id);
-                view = view with { Explain = store.Read(id, s => reader.Explain(s, history, store.Catalog, now)) };
             }
 
             if (r.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(view, Json.Options));
+                Console.WriteLine(JsonSerializer.Serialize(view, ServingJson.Create(indented: true)));
             }
             else
             {

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using System.CommandLine;
+using Persona.Recommend.Ranking;
 using Persona.Server;
+using Persona.Serving;
+using Persona.Storage.RocksDb.Hosting;
 
 namespace Persona.Cli.Commands;
 
@@ -22,20 +25,24 @@ internal static class ServeCommand
         store.AddTo(command);
         command.SetAction(async (r, ct) =>
         {
+            var storeOptions = store.Build(r) with { Faults = FaultsFromEnvironment.Read() };
             var options = new ServerOptions
             {
-                Store = store.Build(r) with { Faults = FaultsFromEnvironment.Read() },
+                Serving = new ServingOptions
+                {
+                    DataDirectory = storeOptions.DataDirectory,
+                    ModelsDirectory = r.GetValue(models),
+                    ModelPollInterval = TimeSpan.FromSeconds(r.GetValue(modelPoll)),
+                    Recommendations = new() { Blend = r.GetValue(blend) is { } blendFile ? BlendFile.Read(blendFile) : BlendWeights.Heuristic },
+                },
                 Urls = r.GetValue(urls)!,
                 MaxBodyBytes = r.GetValue(maxBody),
                 MaxBatchRecords = r.GetValue(maxBatch),
                 MaxQueuedBatches = r.GetValue(maxQueued),
                 IngestPriority = r.GetValue(ingestPriority),
-                ModelsDirectory = r.GetValue(models),
-                ModelPollInterval = TimeSpan.FromSeconds(r.GetValue(modelPoll)),
-                Recommendations = new() { Blend = r.GetValue(blend) is { } blendFile ? ReadBlend(blendFile) : Persona.Recommend.Ranking.BlendWeights.Heuristic },
             };
 
-            await using var app = PersonaApp.Create(options, store.Engine(r));
+            await using var app = PersonaApp.Create(options, services => services.AddRocksDbProfileStore(storeOptions), store.Engine(r));
             await app.StartAsync(ct);
             Console.WriteLine($"persona listening on {options.Urls} (data: {Path.GetFullPath(options.DataDirectory)})");
             await app.WaitForShutdownAsync(ct);
@@ -43,8 +50,4 @@ internal static class ServeCommand
         });
         return command;
     }
-
-    private static Persona.Recommend.Ranking.BlendWeights ReadBlend(string path) =>
-        System.Text.Json.JsonSerializer.Deserialize<Persona.Recommend.Ranking.BlendWeights>(File.ReadAllText(path), Json.Options)
-        ?? throw new InvalidDataException($"blend: {path} holds no weights");
 }

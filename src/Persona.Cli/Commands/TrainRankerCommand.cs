@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Persona.Core.Engine;
-using Persona.Server.Recommendations;
+using Persona.Serving.Following;
+using Persona.Serving.Recommendations;
 using Persona.Recommend.Ranking;
 using Persona.Storage.RocksDb;
 
@@ -29,7 +30,7 @@ internal static class TrainRankerCommand
 
             var engine = new ProfileEngine(storeOptions.Engine(r));
             using var store = EmbeddedProfileStore.Open(options, engine);
-            var events = StoreLog.Events(store).Where(e => e.RecommendationId is not null).ToList();
+            var events = LogEvents.All(store).Where(e => e.RecommendationId is not null).ToList();
 
             var lists = ImpressionLearner.Join(impressions, events);
             if (lists.Count < 50)

@@ -57,10 +57,4 @@ public interface IProfileStore : IDisposable
 
     /// <summary>Whether the store accepts writes, and the fault that stopped them if not. Reads work either way.</summary>
     StoreHealth Health { get; }
-
-    /// <summary>Starts a checkpoint when the configured event count or interval has passed since the last one.</summary>
-    void CheckpointIfDue();
-
-    /// <summary>Deletes what the retention horizons allow (old log records, expired dead letters); returns the log records deleted.</summary>
-    long CompactRetention();
 }

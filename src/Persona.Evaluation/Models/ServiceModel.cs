@@ -5,14 +5,15 @@ using Persona.Core.Events;
 using Persona.Evaluation.Loaders;
 using Persona.Recommend.Index;
 using Persona.Recommend.Ranking;
+using Persona.Serving.Recommendations;
 
 namespace Persona.Evaluation.Models;
 
 /// <summary>
 /// The served recommender, offline: the training events are replayed into the same
-/// <see cref="RecommendationIndex"/> the service keeps from its log, each user's history is replayed through
-/// the same <see cref="ProfileEngine"/> for the profile's signals, and the same <see cref="Recommender"/>
-/// (candidates, blend, rules) answers. An optional inner model (the sequence model) is its learned scorer.
+/// <see cref="RecommendationStack"/> the service keeps from its log, each user's history is replayed through
+/// the same <see cref="ProfileEngine"/> for the profile's signals, and the stack's recommender (candidates,
+/// blend, rules) answers. An optional inner model (the sequence model) is its learned scorer.
 /// With <c>Learn</c>, the blend weights are chosen by coordinate ascent on each user's validation item (the
 /// last training item, with an index built without it); the test items are never seen.
 /// The answer's top <c>K</c> items get scores K, K−1, ...; every other item scores below them, so the
@@ -24,7 +25,7 @@ public sealed class ServiceModel(ISequenceModel? inner, ServiceModelOptions? opt
     private readonly ProfileEngine _engine = new(new EngineConfig());
     private readonly CatalogIndex _catalog = new();
     private SequenceDataset? _dataset;
-    private Recommender? _recommender;
+    private RecommendationStack? _stack;
     private long _requests;
 
     /// <summary>The learned scorer's model, if any.</summary>
@@ -50,7 +51,7 @@ public sealed class ServiceModel(ISequenceModel? inner, ServiceModelOptions? opt
         if (_options.Learn)
         {
             var validation = training.Select(s => s.Length >= 2 ? s[..^1] : s).ToList();
-            var recommender = new Recommender(BuildIndex(validation), _options.Recommender);
+            var stack = Stack(validation);
             var rng = new Random(_options.Seed);
             var users = Enumerable.Range(0, dataset.Users).Where(u => training[u].Length >= 2).OrderBy(_ => rng.Next()).Take(_options.ValidationUsers).Order().ToList();
             var cases = users.Select(u => (User: u, History: validation[u], Target: training[u][^1].Item, Signals: Signals(u, validation[u]), Learned: Learned(u, validation[u]))).ToList();
@@ -59,7 +60,7 @@ public sealed class ServiceModel(ISequenceModel? inner, ServiceModelOptions? opt
                 var total = 0.0;
                 foreach (var c in cases)
                 {
-                    var answer = recommender.Recommend(Request(c.User, c.History, c.Signals, 10), string.Empty, w, c.Learned is null ? null : new FixedScorer(c.Learned));
+                    var answer = stack.Recommend(Request(c.User, c.History, c.Signals, 10), string.Empty, w, c.Learned is null ? null : new FixedScorer(c.Learned));
                     for (var p = 0; p < answer.Items.Count; p++)
                     {
                         if (answer.Items[p].ItemId == dataset.ItemIds[c.Target])
@@ -84,7 +85,7 @@ public sealed class ServiceModel(ISequenceModel? inner, ServiceModelOptions? opt
             Weights = Without(BlendWeights.Heuristic, skip);
         }
 
-        _recommender = new Recommender(BuildIndex(training), _options.Recommender);
+        _stack = Stack(training);
     }
 
     private static BlendWeights Without(BlendWeights weights, IReadOnlyCollection<int> zero)
@@ -100,11 +101,11 @@ public sealed class ServiceModel(ISequenceModel? inner, ServiceModelOptions? opt
 
     public void Score(int user, ReadOnlySpan<Interaction> history, Span<float> scores)
     {
-        var recommender = _recommender ?? throw new InvalidOperationException("service model: Fit first");
+        var stack = _stack ?? throw new InvalidOperationException("service model: Fit first");
         var dataset = _dataset!;
         var known = history.ToArray();
         var learned = Learned(user, known);
-        var answer = recommender.Recommend(Request(user, known, Signals(user, known), _options.K), (++_requests).ToString(CultureInfo.InvariantCulture), Weights, learned is null ? null : new FixedScorer(learned));
+        var answer = stack.Recommend(Request(user, known, Signals(user, known), _options.K), (++_requests).ToString(CultureInfo.InvariantCulture), Weights, learned is null ? null : new FixedScorer(learned));
         scores.Fill(-1);
         for (var p = 0; p < answer.Items.Count; p++)
         {
@@ -172,15 +173,16 @@ public sealed class ServiceModel(ISequenceModel? inner, ServiceModelOptions? opt
         return UserSignals.Read(new ProfileReader(_engine), state, _catalog, history[^1].TimeMs);
     }
 
-    private RecommendationIndex BuildIndex(IReadOnlyList<Interaction[]> sequences)
+    /// <summary>The served recommendation stack over the sequences' events, replayed in time order as the service's log would hold them.</summary>
+    private RecommendationStack Stack(IReadOnlyList<Interaction[]> sequences)
     {
-        var index = new RecommendationIndex(_catalog, _options.Index);
-        index.Observe(sequences
+        var stack = new RecommendationStack(_catalog, new RecommendationsOptions { Index = _options.Index, Recommender = _options.Recommender });
+        stack.Observe([.. sequences
             .SelectMany((s, u) => Events(u, s))
             .OrderBy(e => e.TimestampMs)
-            .ThenBy(e => e.UserId, StringComparer.Ordinal));
-        index.Refresh();
-        return index;
+            .ThenBy(e => e.UserId, StringComparer.Ordinal)]);
+        stack.Index.Refresh();
+        return stack;
     }
 
     /// <summary>Interactions as the events the service would have logged: a rated one as a rating, any other as its type or a purchase.</summary>

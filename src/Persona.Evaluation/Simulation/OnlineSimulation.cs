@@ -4,17 +4,17 @@ using Persona.Core.Engine;
 using Persona.Core.Events;
 using Persona.Recommend.Experiments;
 using Persona.Recommend.Feedback;
-using Persona.Recommend.Index;
 using Persona.Recommend.Ranking;
+using Persona.Serving.Recommendations;
 using Persona.Synthetic;
 
 namespace Persona.Evaluation.Simulation;
 
 /// <summary>
 /// A simulated online A/B test on the synthetic shop, through the service's own parts: users are bucketed by
-/// <see cref="Bucketing"/>, answers come from the same <see cref="Recommender"/> over an index kept from the
-/// stream, every answer is an <see cref="Impression"/>, and responses are attributed by recommendation id into
-/// <see cref="ExperimentResults"/>. The shop's organic stream runs for a warm-up, then for the test days;
+/// <see cref="Bucketing"/>, answers come from the served <see cref="RecommendationStack"/> (index kept from the
+/// stream, click feedback, blend and rules, the popularity policy of experiments), every answer is an
+/// <see cref="Impression"/>, and responses are attributed by recommendation id into <see cref="ExperimentResults"/>. The shop's organic stream runs for a warm-up, then for the test days;
 /// at each session start the user is shown k items and responds according to the interests the generator
 /// planted in them at that moment (which drift for half of the users): position p is examined with
 /// probability 1 / log2(p + 2), an examined item is clicked with probability base + gain × the user's planted
@@ -46,28 +46,25 @@ public sealed class OnlineSimulation(SimulationOptions options)
         var leafOf = LeafIndex(shop);
         var engine = new ProfileEngine(new EngineConfig());
         var reader = new ProfileReader(engine);
-        var index = new RecommendationIndex(catalog, new IndexOptions());
-        var stats = new ItemStats();
-        var recommender = new Recommender(index, new RecommenderOptions(), stats);
+        var blend = options.Blend ?? BlendWeights.Heuristic;
+        var stack = new RecommendationStack(catalog, new RecommendationsOptions { Blend = blend, ImpressionsKept = 1_000_000 });
         var experiment = new Experiment
         {
             Id = "simulated",
             Variants = [new Variant { Name = Popularity, Policy = Variant.Popularity }, new Variant { Name = RealTime }, new Variant { Name = Daily }],
         };
         var results = new ExperimentResults(experiment);
-        var attribution = new Attribution(new ImpressionBook(1_000_000), stats) { Experiment = results };
+        stack.Experiment = results;
         var states = new Dictionary<string, ProfileState>(StringComparer.Ordinal);
         var daily = new Dictionary<string, UserSignals>(StringComparer.Ordinal);
         var rng = new Random(options.Seed ^ 0x51A7);
         var testStart = options.Start.AddDays(options.WarmupDays).ToUnixTimeMilliseconds();
         var end = options.Start.AddDays(options.WarmupDays + options.TestDays).ToUnixTimeMilliseconds();
         var lastSession = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var popularityWeights = BlendWeights.FromArray([0, 0, 0, 1, 0, 0, 0, 0], "popularity");
         long day = -1, hour = -1, organic = 0, slates = 0, responses = 0;
         var users = new Dictionary<string, SyntheticUser>(StringComparer.Ordinal);
         var logged = new List<Impression>();
         var responseEvents = new List<BehaviorEvent>();
-        var blend = options.Blend ?? BlendWeights.Heuristic;
 
         void Apply(BehaviorEvent e)
         {
@@ -78,8 +75,7 @@ public sealed class OnlineSimulation(SimulationOptions options)
             }
 
             engine.Apply(state, e, catalog);
-            index.Observe([e]);
-            attribution.Observe(e);
+            stack.Observe([e]);
         }
 
         foreach (var e in shop.Events())
@@ -93,7 +89,7 @@ public sealed class OnlineSimulation(SimulationOptions options)
             if (h != hour)
             {
                 hour = h;
-                index.Refresh(); // the service rebuilds its ranked lists every second; hourly is enough for simulated time
+                stack.Index.Refresh(); // the service rebuilds its ranked lists every second; hourly is enough for simulated time
             }
 
             var d = e.TimestampMs / 86_400_000;
@@ -121,10 +117,8 @@ public sealed class OnlineSimulation(SimulationOptions options)
                 };
                 var id = (++slates).ToString(CultureInfo.InvariantCulture);
                 var request = new RecommendRequest { UserId = e.UserId, K = options.K, User = signals, NowMs = e.TimestampMs };
-                var answer = recommender.Recommend(request, id, variant.Name == Popularity ? popularityWeights : blend, null, variant.Name);
-                var impression = Impression.Of(answer, experiment.Id, e.TimestampMs);
-                attribution.Shown(impression);
-                logged.Add(impression);
+                var answer = stack.Recommend(request, id, scorer: null, variant);
+                logged.Add(stack.Shown(answer, experiment.Id, e.TimestampMs));
                 if (!users.TryGetValue(e.UserId, out var planted))
                 {
                     planted = shop.User(int.Parse(e.UserId.AsSpan(1), CultureInfo.InvariantCulture));

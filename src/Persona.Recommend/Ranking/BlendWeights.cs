@@ -36,6 +36,12 @@ public sealed record BlendWeights
 
     public static BlendWeights Heuristic { get; } = new();
 
+    /// <summary>Trending alone: the popularity policy of experiments and simulations.</summary>
+    public static BlendWeights Popularity { get; } = new()
+    {
+        Sequence = 0, CoOccurrence = 0, Interest = 0, Trending = 1, BuyAgain = 0, NewArrival = 0, Context = 0, ClickThrough = 0, Source = "popularity",
+    };
+
     /// <summary>The weights as a vector, in the order of <see cref="CandidateFeatures"/>.</summary>
     public double[] ToArray() => [Sequence, CoOccurrence, Interest, Trending, BuyAgain, NewArrival, Context, ClickThrough];
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Persona.Recommend.Experiments;
-using Persona.Server.Recommendations;
 
 namespace Persona.Server.Apis;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
-using Persona.Server.Following;
 
 namespace Persona.Server.Apis;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Persona.Server.Models;
 
 namespace Persona.Server.Apis;
 

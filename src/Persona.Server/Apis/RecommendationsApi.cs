@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Persona.Recommend.Ranking;
-using Persona.Server.Recommendations;
 
 namespace Persona.Server.Apis;
 

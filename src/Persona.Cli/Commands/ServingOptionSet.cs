@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Globalization;
+using Persona.Serving;
+
+namespace Persona.Cli.Commands;
+
+/// <summary>The serving stack's options for the commands that read from it without the service (profile, recommend).</summary>
+internal sealed class ServingOptionSet
+{
+    public Option<string?> Models { get; } = new("--models") { Description = "Model registry whose active models add predictions and the sequence scorer (default: models in the data directory, as persona serve)" };
+
+    public Option<string?> Blend { get; } = new("--blend") { Description = "Recommendation blend weights (JSON, as for persona serve --blend; default: the heuristic blend)" };
+
+    public Option<string?> AsOf { get; } = new("--as-of") { Description = "Evaluate reads at this time (ISO 8601, e.g. 2026-11-27T10:00:00Z) instead of now" };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Models);
+        command.Options.Add(Blend);
+        command.Options.Add(AsOf);
+    }
+
+    public ServingOptions Build(ParseResult r, string dataDirectory) => new()
+    {
+        DataDirectory = dataDirectory,
+        ModelsDirectory = r.GetValue(Models),
+        Recommendations = new() { Blend = r.GetValue(Blend) is { } file ? BlendFile.Read(file) : Persona.Recommend.Ranking.BlendWeights.Heuristic },
+        LogImpressions = false,
+    };
+
+    /// <summary>The clock that reads are evaluated at: fixed at <c>--as-of</c>, or null (the system clock).</summary>
+    public Func<IServiceProvider, TimeProvider>? ReadClock(ParseResult r)
+    {
+        if (r.GetValue(AsOf) is not { } text)
+        {
+            return null;
+        }
+
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+        {
+            throw new ArgumentException($"as-of: '{text}' is not an ISO 8601 time");
+        }
+
+        return _ => new FixedClock(at);
+    }
+}

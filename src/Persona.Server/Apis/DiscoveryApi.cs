@@ -1,0 +1,68 @@
+using Persona.Core.Discovery;
+
+namespace Persona.Server.Apis;
+
+/// <summary><c>GET /v1/discovery/rfm</c> and <c>GET /v1/discovery/clusters?k=&amp;seed=</c>: segments found in the data rather than written as rules.</summary>
+public static class DiscoveryApi
+{
+    public const int MaxK = 20;
+
+    public static IEndpointRouteBuilder MapDiscoveryApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/discovery/rfm", Rfm)
+            .WithTags("Discovery")
+            .WithSummary("RFM quintile scores of every customer, summarised per cell of the RFM segment map");
+        app.MapGet("/v1/discovery/clusters", Clusters)
+            .WithTags("Discovery")
+            .WithSummary("Seeded k-means++ over standardized profile features, summarised per cluster");
+        return app;
+    }
+
+    private static async Task<IResult> Rfm(ProfileViews views, HttpContext context)
+    {
+        var ct = context.RequestAborted;
+        return TypedResults.Ok(await Task.Run(() =>
+        {
+            var customers = new List<RfmCustomer>();
+            views.VisitProfiles(p =>
+            {
+                if (p.View.Rfm is { Frequency: > 0, RecencyDays: { } recency } rfm)
+                {
+                    customers.Add(new RfmCustomer(p.View.UserId, recency, rfm.Frequency, rfm.Monetary));
+                }
+            }, k: 1, ct);
+            var scores = RfmScoring.Score(customers);
+            return new RfmReport(customers.Count, RfmScoring.Summarise(customers, scores));
+        }, ct));
+    }
+
+    private static async Task<IResult> Clusters(ProfileViews views, HttpContext context, string? k = null, string? seed = null)
+    {
+        if (QueryValue.Integer(k, "k", 4, 2, MaxK, out var problem) is not { } clusters
+            || QueryValue.Integer(seed, "seed", 7, 0, int.MaxValue, out problem) is not { } s)
+        {
+            return QueryValue.BadRequest(problem!);
+        }
+
+        var ct = context.RequestAborted;
+        var points = await Task.Run(() =>
+        {
+            var list = new List<ClusterPoint>();
+            views.VisitProfiles(p => list.Add(ClusterPoint.From(p.View)), k: 1, ct);
+            return list;
+        }, ct);
+        if (points.Count < clusters)
+        {
+            return QueryValue.BadRequest($"k: {clusters} is more than the {points.Count} users with profiles");
+        }
+
+        var summaries = await Task.Run(() => ClusterDiscovery.Run(points, (int)clusters, (int)s, out _), ct);
+        return TypedResults.Ok(new ClustersReport(points.Count, (int)clusters, (int)s, ClusterPoint.FeatureNames, summaries));
+    }
+}
+
+/// <summary>How many customers (users with a purchase) were scored, and each cell of the RFM map.</summary>
+public sealed record RfmReport(int Customers, IReadOnlyList<RfmCell> Cells);
+
+/// <summary>The users clustered, k, the seed, the features (raw means per cluster are keyed by them) and the clusters, largest first.</summary>
+public sealed record ClustersReport(int Users, int K, int Seed, IReadOnlyList<string> Features, IReadOnlyList<ClusterSummary> Clusters);

@@ -1,4 +1,0 @@
-namespace Persona.Server.Segments;
-
-/// <summary>A named segment rule as persisted in <c>segments.json</c>.</summary>
-public sealed record SegmentDefinition(string Name, string Rule, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

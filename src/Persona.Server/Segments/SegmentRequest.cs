@@ -1,4 +1,0 @@
-namespace Persona.Server.Segments;
-
-/// <summary>The body of <c>PUT /v1/segments/{name}</c>.</summary>
-public sealed record SegmentRequest(string? Rule);

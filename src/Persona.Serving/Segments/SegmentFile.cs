@@ -1,0 +1,47 @@
+using System.Text.Json;
+
+namespace Persona.Serving.Segments;
+
+/// <summary>
+/// The segment definitions in the data directory (<c>segments.json</c>). A save writes a temporary file, flushes
+/// it to disk and renames it over the old one, so a crash leaves either the old file or the new one whole.
+/// </summary>
+public sealed class SegmentFile(string dataDirectory)
+{
+    public const string FileName = "segments.json";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public string Path { get; } = System.IO.Path.Combine(dataDirectory, FileName);
+
+    /// <summary>The saved definitions, or none when there is no file; a damaged file is an error naming it.</summary>
+    public IReadOnlyList<SegmentDefinition> Load()
+    {
+        if (!File.Exists(Path))
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<List<SegmentDefinition>>(File.ReadAllBytes(Path), Json) ?? [];
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{Path}: not a segment list ({ex.Message})", ex);
+        }
+    }
+
+    public void Save(IReadOnlyList<SegmentDefinition> definitions)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var temp = Path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            JsonSerializer.Serialize(stream, definitions, Json);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, Path, overwrite: true);
+    }
+}
