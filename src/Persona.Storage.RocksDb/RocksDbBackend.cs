@@ -152,6 +152,19 @@ internal sealed class RocksDbBackend : IStoreBackend
         _db.Dispose();
     }
 
+    /// <summary>
+    /// Closes the database as a crash leaves it, for tests: no memtable flush, so that a reopen recovers from the
+    /// write-ahead log (which a test may first cut back to what was synced).
+    /// </summary>
+    internal void CloseWithoutFlush()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _db.Dispose();
+        }
+    }
+
     private static void Put(WriteBatch wb, List<KeyedValue> values, ColumnFamilyHandle family)
     {
         foreach (var (key, value) in values)

@@ -25,3 +25,9 @@ public sealed class RocksDbStoreFaultTestsWithTableFiles : StoreFaultTests
 {
     protected override IStoreUnderTest CreateStoreUnderTest() => new RocksDbStoreUnderTest(checkpointFileMinProfiles: 1);
 }
+
+/// <summary>The crash suite on the embedded RocksDB backend: the newest write-ahead log file cut back to what was synced.</summary>
+public sealed class RocksDbStoreCrashTests : StoreCrashTests
+{
+    protected override IStoreUnderTest CreateStoreUnderTest() => new RocksDbStoreUnderTest(checkpointFileMinProfiles: int.MaxValue);
+}

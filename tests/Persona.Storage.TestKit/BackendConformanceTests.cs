@@ -46,6 +46,67 @@ public abstract class BackendConformanceTests : StoreTestBase
     }
 
     [Fact]
+    public void Commit_DurableThenCrash_EveryPartKept()
+    {
+        using (var backend = Store.OpenBackend(new DurableStoreOptions()))
+        {
+            backend.Commit(CommitNumber(1), durable: true);
+            Store.Crash();
+        }
+
+        using var reopened = Store.OpenBackend(new DurableStoreOptions());
+        Assert.Equal([true, true, true, true, true], PartsOf(reopened, 1));
+        Assert.Equal(1, reopened.Log.LastSeq);
+    }
+
+    [Fact]
+    public void Sync_AfterCommitsNotDurableThenCrash_EveryCommitKept()
+    {
+        using (var backend = Store.OpenBackend(new DurableStoreOptions()))
+        {
+            for (var k = 1; k <= 20; k++)
+            {
+                backend.Commit(CommitNumber(k), durable: false);
+            }
+
+            backend.Sync();
+            Store.Crash();
+        }
+
+        using var reopened = Store.OpenBackend(new DurableStoreOptions());
+        Assert.Equal(20, reopened.Log.LastSeq);
+        Assert.All(Enumerable.Range(1, 20), k => Assert.Equal([true, true, true, true, true], PartsOf(reopened, k)));
+    }
+
+    [Theory]
+    [InlineData(0.38)]
+    [InlineData(0.62)]
+    [InlineData(0.89)]
+    public void Commit_CrashCutsTheWritesNotDurable_EachCommitWholeOrAbsentAndThoseKeptAPrefix(double keep)
+    {
+        // One durable commit, then forty that are not, each with a part of every kind; the crash keeps part of
+        // what was not durable, cut wherever the fraction lands: inside a commit, for the backend to drop it whole.
+        const int Commits = 41;
+        using (var backend = Store.OpenBackend(new DurableStoreOptions()))
+        {
+            backend.Commit(CommitNumber(1), durable: true);
+            for (var k = 2; k <= Commits; k++)
+            {
+                backend.Commit(CommitNumber(k), durable: false);
+            }
+
+            Store.Crash(keep);
+        }
+
+        using var reopened = Store.OpenBackend(new DurableStoreOptions());
+        var kept = Enumerable.Range(1, Commits).Select(k => (k, Parts: PartsOf(reopened, k))).ToList();
+        Assert.All(kept, c => Assert.True(c.Parts.All(p => p) || !c.Parts.Any(p => p), $"commit {c.k} is cut: log, dead letter, item, user, metadata = {string.Join(", ", c.Parts)}"));
+        var present = kept.Where(c => c.Parts[0]).Select(c => c.k).ToList();
+        Assert.Equal(Enumerable.Range(1, present.Count), present); // the durable one, and a prefix of the rest
+        Assert.Equal(present.Count, reopened.Log.LastSeq);
+    }
+
+    [Fact]
     public void Commit_NullMetaValue_DeletesTheKey()
     {
         using var backend = Store.OpenBackend(new DurableStoreOptions());
@@ -211,6 +272,33 @@ public abstract class BackendConformanceTests : StoreTestBase
         var found = new List<long>();
         backend.EventIds.Lookup(-10, 10, 42UL, found);
         Assert.Equal([3L, 4, 5], found);
+    }
+
+    /// <summary>Commit number <paramref name="k"/>: a log record and a dead letter at position k, an item, a user record and a metadata key, each naming k.</summary>
+    private static StoreWrite CommitNumber(int k)
+    {
+        var payload = Encoding.UTF8.GetBytes($"commit {k} " + new string('x', 200));
+        var write = new StoreWrite();
+        write.LogRecords.Add(new LogEntry(k, payload));
+        write.DeadLetters.Add(new LogEntry(k, payload));
+        write.Items.Add(new KeyedValue($"item-{k}", Encoding.UTF8.GetBytes($"{{\"itemId\":\"item-{k}\"}}")));
+        write.Users.Add(new KeyedValue($"user-{k}", payload));
+        write.Meta.Add(new KeyedValue($"commit/{k:D4}", payload));
+        return write;
+    }
+
+    /// <summary>Which parts of commit <paramref name="k"/> a backend holds: log record, dead letter, item, user record, metadata.</summary>
+    private static bool[] PartsOf(IStoreBackend backend, int k)
+    {
+        var letter = false;
+        backend.DeadLetters.Scan(newestFirst: false, (seq, _) =>
+        {
+            letter |= seq == k;
+            return seq < k;
+        });
+        var item = false;
+        backend.Records.ScanItems(json => item |= Encoding.UTF8.GetString(json).Contains($"\"item-{k}\"", StringComparison.Ordinal));
+        return [backend.Log.Read(k) is not null, letter, item, backend.Records.ReadUser($"user-{k}") is not null, backend.Meta.Read($"commit/{k:D4}") is not null];
     }
 
     private sealed class Encoded(string userId, byte[] bytes) : IEncodedProfile

@@ -511,4 +511,77 @@ public abstract class StoreConformanceTests : StoreTestBase
         using var same = Store.Open(new DurableStoreOptions(), Engine); // the stored configuration still opens it
         Assert.Equal(100, same.Stats.LogPosition);
     }
+
+    [Fact]
+    public void Open_ManifestOfFormat1_ReadAsEngineBehaviour1AndUpgraded()
+    {
+        // A format-1 manifest (as builds before behaviour versions wrote it: no engineBehaviour) on a store with
+        // a checkpoint and events to replay: it opens exact, and its manifest is rewritten as the current format.
+        var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-2), events: 2_000);
+        DateTimeOffset created;
+        using (var store = Store.Open(new DurableStoreOptions { CheckpointEveryEvents = int.MaxValue }, Engine))
+        {
+            store.UpsertItems(Batch(shop.Catalog));
+            store.Ingest(Batch(events.Take(1_000)));
+            store.Checkpoint();
+            store.Ingest(Batch(events.Skip(1_000)));
+            store.Abandon();
+        }
+
+        using (var backend = Store.OpenBackend(new DurableStoreOptions()))
+        {
+            var manifest = System.Text.Json.Nodes.JsonNode.Parse(backend.Meta.Read(StoreManifest.Key))!.AsObject();
+            Assert.Equal(ProfileEngine.BehaviourVersion, (int)manifest["engineBehaviour"]!);
+            created = StoreManifest.FromBytes(backend.Meta.Read(StoreManifest.Key)!).CreatedAt;
+            manifest.Remove("engineBehaviour");
+            manifest["format"] = 1;
+            var write = new Backend.StoreWrite();
+            write.Meta.Add(new Backend.KeyedValue(StoreManifest.Key, System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString())));
+            backend.Commit(write, durable: true);
+        }
+
+        using (var reopened = Store.Open(new DurableStoreOptions(), Engine))
+        {
+            Assert.Equal(1_000, reopened.Recovered.Replayed);
+            AssertProfiles(reopened, Reference(Engine, shop.Catalog, events));
+        }
+
+        using var upgraded = Store.OpenBackend(new DurableStoreOptions());
+        var stored = StoreManifest.FromBytes(upgraded.Meta.Read(StoreManifest.Key)!);
+        Assert.Equal((StoreManifest.CurrentFormat, 1, created), (stored.Format, stored.EngineBehaviour, stored.CreatedAt));
+    }
+
+    [Theory]
+    [InlineData(-1)] // written by an older engine
+    [InlineData(1)] // written by a newer one
+    public void Open_StoreOfAnotherEngineBehaviour_RefusedNamingBothVersions(int offset)
+    {
+        var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-2), events: 500);
+        using (var store = Store.Open(new DurableStoreOptions(), Engine))
+        {
+            store.UpsertItems(Batch(shop.Catalog));
+            store.Ingest(Batch(events));
+        }
+
+        var other = ProfileEngine.BehaviourVersion + offset;
+        using (var backend = Store.OpenBackend(new DurableStoreOptions()))
+        {
+            var manifest = StoreManifest.FromBytes(backend.Meta.Read(StoreManifest.Key)!) with { EngineBehaviour = other };
+            backend.Commit(new Backend.StoreWrite { Meta = { new Backend.KeyedValue(StoreManifest.Key, manifest.ToBytes()) } }, durable: true);
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => Store.Open(new DurableStoreOptions(), Engine));
+        Assert.Contains($"holds profiles computed by engine behaviour {other}, and this build applies events by engine behaviour {ProfileEngine.BehaviourVersion}", error.Message, StringComparison.Ordinal);
+
+        // Refused before anything was written: the stored version stands, and the store opens once it matches.
+        using (var backend = Store.OpenBackend(new DurableStoreOptions()))
+        {
+            var manifest = StoreManifest.FromBytes(backend.Meta.Read(StoreManifest.Key)!);
+            Assert.Equal(other, manifest.EngineBehaviour);
+            backend.Commit(new Backend.StoreWrite { Meta = { new Backend.KeyedValue(StoreManifest.Key, (manifest with { EngineBehaviour = ProfileEngine.BehaviourVersion }).ToBytes()) } }, durable: true);
+        }
+
+        using var reopened = Store.Open(new DurableStoreOptions(), Engine);
+        AssertProfiles(reopened, Reference(Engine, shop.Catalog, events));
+    }
 }

@@ -70,7 +70,7 @@ public static class StoreTestData
             return ProfileCodec.Serialize(copy);
         });
 
-    /// <summary>Asserts that the store holds exactly the reference's users with byte-equal profiles.</summary>
+    /// <summary>Asserts that the store holds exactly the reference's users (no more, no fewer) with byte-equal profiles.</summary>
     public static void AssertProfiles(IProfileStore store, Dictionary<string, byte[]> expected)
     {
         foreach (var (user, bytes) in expected)
@@ -79,5 +79,15 @@ public static class StoreTestData
             Assert.True(actual is not null, $"{user}: no profile");
             Assert.True(bytes.AsSpan().SequenceEqual(actual), $"{user}: the profile differs from the uncrashed reference");
         }
+
+        var extra = new List<string>();
+        store.VisitUsers(user =>
+        {
+            if (!expected.ContainsKey(user))
+            {
+                extra.Add(user);
+            }
+        });
+        Assert.True(extra.Count == 0, $"{extra.Count} users the reference does not have, e.g. {string.Join(", ", extra.Take(5))}");
     }
 }

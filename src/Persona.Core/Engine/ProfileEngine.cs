@@ -13,6 +13,13 @@ namespace Persona.Core.Engine;
 /// </summary>
 public sealed class ProfileEngine
 {
+    /// <summary>
+    /// The version of what <c>Apply</c> (and <c>ApplyBatch</c>) computes. Raise it with any change that gives another profile for
+    /// the same state, event, catalog and configuration: a store records it (its profiles and checkpoints were
+    /// computed under it) and refuses to mix its profiles with events applied under another.
+    /// </summary>
+    public const int BehaviourVersion = 1;
+
     private const double RescaleExponent = 256;
     private readonly double[] _typeWeights = new double[256];
     private readonly double[] _halfLifeMs = new double[16];
