@@ -47,11 +47,11 @@ internal static class StoreRecovery
         });
 
         store.Checkpoints.Restore(checkpoint);
-        store.Cache.RestoreUsers(LoadUsers(backend));
+        store.Cache.RestoreUsers(LoadUsers(backend, store.Options.UserFilterBytes));
         store.DeadLetterBook.Load();
 
-        // Positions are never handed out twice: should the log's tail have been lost (writes without fsync),
-        // numbering goes on after the newest position a checkpoint saw.
+        // Positions are never handed out twice: should the log's tail have been lost (a disk that dropped
+        // acknowledged writes), numbering goes on after the newest position a checkpoint saw.
         if (checkpoint.HighSeq > logEnd)
         {
             StoreLog.LogTailLost(store.Logger, logEnd, checkpoint.HighSeq);
@@ -287,14 +287,14 @@ internal static class StoreRecovery
     private const string SkipPrefix = "skip/";
 
     /// <summary>The stored user filter, or (a store written before filters were stored) one rebuilt from the profiles' keys.</summary>
-    private static KeyFilter LoadUsers(IStoreBackend backend)
+    private static KeyFilter LoadUsers(IStoreBackend backend, long budgetBytes)
     {
         if (backend.Meta.Read(Checkpointer.UserFilterKey) is { } stored)
         {
-            return KeyFilter.FromBytes(stored);
+            return KeyFilter.FromBytes(stored, budgetBytes);
         }
 
-        var users = new KeyFilter(1 << 18);
+        var users = new KeyFilter(1 << 18, budgetBytes);
         backend.Profiles.ScanUserIds(id => users.Add(Encoding.UTF8.GetString(id)));
         return users;
     }
