@@ -52,7 +52,7 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
         Logger = logger;
         Log = new EventLog(backend.Log);
         Dedupe = new Deduplicator(options.DedupeHorizon, options.DedupeIndexBytes, Log.EventIdAt, backend, ex => Fail(ex, StoreFaultKind.WriteFailed));
-        Cache = new ProfileCache(backend.Profiles, new KeyFilter(1 << 18), options.ProfileCacheBytes);
+        Cache = new ProfileCache(backend.Profiles, new KeyFilter(1 << 18, options.UserFilterBytes), options.ProfileCacheBytes);
         Applier = new BatchApplier(engine, Catalog);
         Checkpoints = new Checkpointer(backend, Cache, Catalog, Log, Dedupe, options, clock, logger, ex => Fail(ex, StoreFaultKind.WriteFailed));
         DeadLetterBook = new DeadLetterBook(backend.DeadLetters, options.DeadLetterBytes, options.DeadLetterRetention);
@@ -213,7 +213,7 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
             var commit = _write.IsEmpty ? Task.CompletedTask : Task.Run(() =>
             {
                 faults?.Hit(FaultPoint.BeforeLogCommit);
-                Backend.Commit(_write, durable: Options.SyncWrites);
+                Backend.Commit(_write, durable: true);
             });
             Exception? applyFailure = null;
             try
@@ -565,7 +565,7 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
         try
         {
             Options.Faults?.Hit(FaultPoint.BeforeLogCommit);
-            Backend.Commit(_write, durable: Options.SyncWrites);
+            Backend.Commit(_write, durable: true);
         }
         catch (Exception ex)
         {

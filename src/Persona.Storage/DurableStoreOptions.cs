@@ -21,14 +21,17 @@ public record DurableStoreOptions
     /// <summary>The default of <see cref="DeadLetterBytes"/>: 64 MiB.</summary>
     public const long DefaultDeadLetterBytes = 64L << 20;
 
+    /// <summary>The default of <see cref="UserFilterBytes"/>: 64 MiB, about 33 million users at 1 % false positives.</summary>
+    public const long DefaultUserFilterBytes = 64L << 20;
+
+    /// <summary>The least <see cref="UserFilterBytes"/> allowed: 64 KiB (one stage of about 52,000 users).</summary>
+    public const long MinUserFilterBytes = 64L << 10;
+
     /// <summary>The default of <see cref="DedupeHorizon"/>: 7 days.</summary>
     public static readonly TimeSpan DefaultDedupeHorizon = TimeSpan.FromDays(7);
 
     /// <summary>The default of <see cref="Retention"/>: 30 days.</summary>
     public static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(30);
-
-    /// <summary>fsync the log before a batch is acknowledged (default). Off trades durability of the last batches for speed.</summary>
-    public bool SyncWrites { get; init; } = true;
 
     /// <summary>
     /// Bytes the profile cache may hold (encoded profiles and their bookkeeping); colder profiles are read from
@@ -57,6 +60,13 @@ public record DurableStoreOptions
     /// are refused: the store never counts an event twice.
     /// </summary>
     public long DedupeIndexBytes { get; init; } = DefaultDedupeIndexBytes;
+
+    /// <summary>
+    /// Bytes of the Bloom filter of every user ever seen, which answers "never checkpointed" without a disk read
+    /// and is stored by checkpoints. Once full, it takes in more users at a rising false-positive rate (more
+    /// profile lookups on disk for new users) and never outgrows this.
+    /// </summary>
+    public long UserFilterBytes { get; init; } = DefaultUserFilterBytes;
 
     /// <summary>Log records older than this (event time, behind the watermark) are deleted once a checkpoint covers them. Zero keeps them forever.</summary>
     public TimeSpan Retention { get; init; } = DefaultRetention;
@@ -108,6 +118,11 @@ public record DurableStoreOptions
         if (DedupeIndexBytes < 1 << 20)
         {
             errors.Add("dedupeIndexBytes: must be at least 1 MiB");
+        }
+
+        if (UserFilterBytes < MinUserFilterBytes)
+        {
+            errors.Add("userFilterBytes: must be at least 64 KiB");
         }
 
         if (Retention < TimeSpan.Zero)

@@ -17,7 +17,7 @@ internal static partial class StoreLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "The store stopped accepting writes ({Reason}): {Detail}")]
     public static partial void Failed(ILogger logger, string reason, string detail, Exception exception);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "The log ends at position {LogEnd}, before position {HighSeq} that a checkpoint recorded: its tail was lost (writes without fsync?). New events are numbered after {HighSeq}")]
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "The log ends at position {LogEnd}, before position {HighSeq} that a checkpoint recorded: its tail was lost (did the disk drop acknowledged writes?). New events are numbered after {HighSeq}")]
     public static partial void LogTailLost(ILogger logger, long logEnd, long highSeq);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "The store at {Where} has no manifest (written before manifests existed): it is taken to have been built with this engine configuration, {Hash}")]

@@ -145,7 +145,11 @@ internal sealed class BatchApplier
         }
     }
 
-    /// <summary>Applies a logged event to a profile unless the profile already reflects that log position.</summary>
+    /// <summary>
+    /// Applies a logged event to a profile unless the profile already reflects that log position. A failure of
+    /// the engine here is an <see cref="EventApplyException"/>: the event's own, told apart from a profile that
+    /// could not be read or decoded.
+    /// </summary>
     private void ApplyTo(ProfileState state, long seq, BehaviorEvent e)
     {
         if (seq <= state.AppliedSeq)
@@ -153,15 +157,23 @@ internal sealed class BatchApplier
             return;
         }
 
-        if (e.Type == (byte)EventType.Preference)
+        try
         {
-            foreach (var (kind, name) in ProfileEngine.PreferenceFeatures(e))
+            if (e.Type == (byte)EventType.Preference)
             {
-                _catalog.Register(kind, name);
+                foreach (var (kind, name) in ProfileEngine.PreferenceFeatures(e))
+                {
+                    _catalog.Register(kind, name);
+                }
             }
+
+            _engine.Apply(state, e, _catalog);
+        }
+        catch (Exception ex)
+        {
+            throw new EventApplyException(seq, ex);
         }
 
-        _engine.Apply(state, e, _catalog);
         state.AppliedSeq = seq;
     }
 }

@@ -5,40 +5,62 @@ using Persona.Core.Serialization;
 namespace Persona.Storage.Cache;
 
 /// <summary>
-/// A scalable Bloom filter over string keys (1 % false positives per stage): answers "certainly absent"
-/// without touching disk, so lookups of new event ids and new users skip RocksDB. When a stage fills, a
-/// twice-as-large one is added. Safe for concurrent adds and reads (bits are set atomically).
+/// A scalable Bloom filter over string keys (1 % false positives per stage) within a byte budget: answers
+/// "certainly absent" without touching disk, so lookups of new users skip the backend. When a stage fills, a
+/// twice-as-large one is added while the budget allows; after that, keys go on into the last stage beyond its
+/// capacity: its false positives rise (more disk reads), and it still never answers "absent" for a key added.
+/// Safe for concurrent adds and reads (bits are set atomically).
 /// </summary>
 internal sealed class KeyFilter
 {
     private const int Hashes = 7;
     private readonly Lock _grow = new();
+    private readonly long _budgetBytes;
     private volatile Stage[] _stages;
+    private volatile bool _full;
     private long _count;
 
-    public KeyFilter(long expected)
+    /// <param name="expected">Keys the first stage holds at 1 % false positives (fewer when the budget is smaller).</param>
+    /// <param name="budgetBytes">Bytes the stages may take together; at least one 8-byte word.</param>
+    public KeyFilter(long expected, long budgetBytes)
     {
-        _stages = [new Stage(Math.Max(1 << 16, expected))];
+        ArgumentOutOfRangeException.ThrowIfLessThan(budgetBytes, 8);
+        _budgetBytes = budgetBytes;
+        _stages = [new Stage(Math.Clamp(expected, 1, budgetBytes / 8 * 64 / 10))];
     }
 
-    private KeyFilter(Stage[] stages, long count)
+    private KeyFilter(Stage[] stages, long count, long budgetBytes)
     {
         _stages = stages;
         _count = count;
+        _budgetBytes = budgetBytes;
     }
 
     public long Count => Interlocked.Read(ref _count);
 
+    /// <summary>Whether the budget has stopped the filter from adding stages (its false positives rise from here).</summary>
+    public bool Full => _full;
+
+    /// <summary>Bytes of the stages' bits.</summary>
+    public long Bytes => _stages.Sum(st => st.Words.Length * 8L);
+
     public void Add(string key)
     {
         var stage = _stages[^1];
-        if (!stage.TryReserve())
+        if (!stage.TryReserve() && !_full)
         {
             lock (_grow)
             {
                 if (ReferenceEquals(_stages[^1], stage))
                 {
-                    _stages = [.. _stages, new Stage(stage.Capacity * 2)]; // copy-on-add: readers see either array
+                    if (Bytes + Stage.BytesFor(stage.Capacity * 2) <= _budgetBytes)
+                    {
+                        _stages = [.. _stages, new Stage(stage.Capacity * 2)]; // copy-on-add: readers see either array
+                    }
+                    else
+                    {
+                        _full = true; // from now on the last stage takes every key, beyond its capacity
+                    }
                 }
             }
 
@@ -88,8 +110,11 @@ internal sealed class KeyFilter
         return w.ToArray();
     }
 
-    /// <summary>Reads a filter written by <see cref="ToBytes"/>; throws <see cref="FormatException"/> for anything else.</summary>
-    public static KeyFilter FromBytes(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Reads a filter written by <see cref="ToBytes"/>, which then grows within <paramref name="budgetBytes"/> (one
+    /// stored larger keeps its stages and adds none); throws <see cref="FormatException"/> for anything else.
+    /// </summary>
+    public static KeyFilter FromBytes(ReadOnlySpan<byte> data, long budgetBytes)
     {
         var r = new BinaryReaderSpan(data);
         var count = r.ReadVarInt();
@@ -99,7 +124,7 @@ internal sealed class KeyFilter
             var capacity = r.ReadVarInt();
             var added = r.ReadVarInt();
             var words = new ulong[r.ReadCount(int.MaxValue / 8)];
-            if (capacity < 1 || words.Length != (long)((((ulong)capacity * 10) + 63) / 64))
+            if (capacity < 1 || words.Length * 8L != Stage.BytesFor(capacity))
             {
                 throw new FormatException("inconsistent key filter stage");
             }
@@ -112,7 +137,7 @@ internal sealed class KeyFilter
             stages[i] = new Stage(capacity, words, added);
         }
 
-        return stages.Length == 0 ? throw new FormatException("key filter without stages") : new KeyFilter(stages, count);
+        return stages.Length == 0 ? throw new FormatException("key filter without stages") : new KeyFilter(stages, count, budgetBytes);
     }
 
     private static ulong Hash(string key) => XxHash64.HashToUInt64(MemoryMarshal.AsBytes(key.AsSpan()));
@@ -125,7 +150,7 @@ internal sealed class KeyFilter
         private long _added;
 
         public Stage(long capacity)
-            : this(capacity, new ulong[(((ulong)capacity * 10) + 63) / 64], 0)
+            : this(capacity, new ulong[BytesFor(capacity) / 8], 0)
         {
         }
 
@@ -142,6 +167,9 @@ internal sealed class KeyFilter
         public long Added => Math.Min(Capacity, Interlocked.Read(ref _added));
 
         public ulong[] Words => _bits;
+
+        /// <summary>Bytes of the bits of a stage of <paramref name="capacity"/> keys (10 bits a key, in whole words).</summary>
+        public static long BytesFor(long capacity) => (long)((((ulong)capacity * 10) + 63) / 64) * 8;
 
         public bool TryReserve() => Interlocked.Increment(ref _added) <= Capacity;
 

@@ -160,14 +160,7 @@ internal sealed class Checkpointer
         faults?.Hit(FaultPoint.CheckpointCopy);
         if (dirty.Count > 0)
         {
-            // The log first: a backend's bulk path may make the profiles durable at once, and they must never be
-            // durable ahead of the events they reflect (with SyncWrites off, the log's tail is not yet).
-            if (!_options.SyncWrites)
-            {
-                _backend.Sync();
-            }
-
-            _backend.Profiles.Write(dirty);
+            _backend.Profiles.Write(dirty); // each reflects only events whose log write was durable before it was published
         }
 
         faults?.Hit(FaultPoint.CheckpointProfilesWritten);

@@ -88,7 +88,8 @@ internal sealed class ColdIds(IStoreBackend backend, Func<long, string?> idAt, F
 
     /// <summary>
     /// Collects the next shard of the spill (its entries after <paramref name="after"/>) and queues its write;
-    /// after the last shard, queues the record. <paramref name="bucketOf"/> gives a position's bucket.
+    /// after the last shard, queues the record. <paramref name="bucketOf"/> gives a position's bucket, which is
+    /// capped at the day of the spill's watermark.
     /// </summary>
     public void CollectNext(DedupeIndex index, long after, Func<long, int> bucketOf)
     {
@@ -97,8 +98,11 @@ internal sealed class ColdIds(IStoreBackend backend, Func<long, string?> idAt, F
             return;
         }
 
+        // An entry's bucket is capped at the spill's own day: lookups read no later bucket, and should the spill's
+        // mark have been thinned away since it began, bucketOf answers with a later mark's day.
+        var lastBucket = Bucket(spill.WatermarkMs);
         var entries = new List<EventIdEntry>();
-        index.CollectShard(spill.NextShard, after, spill.Through, (fp, seq) => entries.Add(new EventIdEntry(bucketOf(seq), fp, seq)));
+        index.CollectShard(spill.NextShard, after, spill.Through, (fp, seq) => entries.Add(new EventIdEntry(Math.Min(bucketOf(seq), lastBucket), fp, seq)));
         spill.NextShard++;
         Then(spill, () =>
         {

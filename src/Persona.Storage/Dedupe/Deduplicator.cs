@@ -283,7 +283,7 @@ internal sealed class Deduplicator
         cold.Expire(HorizonFloorMs);
     }
 
-    /// <summary>The bucket a spilled entry at <paramref name="seq"/> is filed under: the day of the first mark at or after it.</summary>
+    /// <summary>The bucket a spilled entry at <paramref name="seq"/> is filed under: the day of the first mark at or after it (<see cref="ColdIds"/> caps it at the spill's own day).</summary>
     private int BucketOf(long seq) => ColdIds.Bucket(Marks.FirstAtOrAfter(seq)?.WatermarkMs ?? _watermarkMs);
 
     /// <summary>Raises the cut to the first mark at or after <paramref name="seq"/>, and the floor past that mark's watermark.</summary>

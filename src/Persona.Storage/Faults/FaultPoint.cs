@@ -27,6 +27,9 @@ public enum FaultPoint
     /// <summary>In retention compaction, after the cut is chosen and outside the write lock, before anything is deleted.</summary>
     RetentionDelete,
 
-    /// <summary>On open, as a chunk of replayed events is applied, and as each of its events is applied alone after the chunk failed.</summary>
+    /// <summary>
+    /// On open, as a chunk of replayed events is applied, and as each of its events is applied alone after the chunk
+    /// failed. A failure here stands for the engine failing on those events, which replay skips.
+    /// </summary>
     Replay,
 }

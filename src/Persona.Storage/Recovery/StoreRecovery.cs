@@ -4,6 +4,7 @@ using System.Text.Json;
 using Persona.Core.Catalog;
 using Persona.Core.Events;
 using Persona.Core.Serialization;
+using Persona.Storage.Apply;
 using Persona.Storage.Backend;
 using Persona.Storage.Cache;
 using Persona.Storage.Checkpoints;
@@ -46,11 +47,11 @@ internal static class StoreRecovery
         });
 
         store.Checkpoints.Restore(checkpoint);
-        store.Cache.RestoreUsers(LoadUsers(backend));
+        store.Cache.RestoreUsers(LoadUsers(backend, store.Options.UserFilterBytes));
         store.DeadLetterBook.Load();
 
-        // Positions are never handed out twice: should the log's tail have been lost (writes without fsync),
-        // numbering goes on after the newest position a checkpoint saw.
+        // Positions are never handed out twice: should the log's tail have been lost (a disk that dropped
+        // acknowledged writes), numbering goes on after the newest position a checkpoint saw.
         if (checkpoint.HighSeq > logEnd)
         {
             StoreLog.LogTailLost(store.Logger, logEnd, checkpoint.HighSeq);
@@ -189,8 +190,10 @@ internal static class StoreRecovery
 
     /// <summary>
     /// Applies replayed events through the same path as ingestion, then checkpoints when one is due (the replay
-    /// may hold more changed profiles than the cache's budget); clears <paramref name="pending"/>. Should a
-    /// chunk fail to apply, its events are applied one at a time and those that fail are skipped for good.
+    /// may hold more changed profiles than the cache's budget); clears <paramref name="pending"/>. Should the
+    /// engine fail on a chunk, its events are applied one at a time and those the engine fails on are skipped
+    /// for good. Any other failure (a profile that cannot be read or decoded) fails the open: skipping would
+    /// discard acknowledged events, and the log still holds them for the next open.
     /// </summary>
     private static void Replay(DurableProfileStore store, List<(long Seq, BehaviorEvent Event)> pending)
     {
@@ -203,12 +206,12 @@ internal static class StoreRecovery
         {
             Apply(store, pending);
         }
-        catch (Exception chunkError)
+        catch (Exception chunkError) when (EventApplyException.Of(chunkError) is { } engineFailure)
         {
             store.Applier.Discard();
             if (pending.Count == 1)
             {
-                Skip(store, pending[0].Seq, pending[0].Event, chunkError);
+                Skip(store, pending[0].Seq, pending[0].Event, engineFailure.InnerException!);
             }
             else
             {
@@ -218,10 +221,10 @@ internal static class StoreRecovery
                     {
                         Apply(store, [one]);
                     }
-                    catch (Exception ex)
+                    catch (Exception ex) when (EventApplyException.Of(ex) is { } failure)
                     {
                         store.Applier.Discard();
-                        Skip(store, one.Seq, one.Event, ex);
+                        Skip(store, one.Seq, one.Event, failure.InnerException!);
                     }
                 }
             }
@@ -239,7 +242,15 @@ internal static class StoreRecovery
 
     private static void Apply(DurableProfileStore store, List<(long Seq, BehaviorEvent Event)> events)
     {
-        store.Options.Faults?.Hit(Faults.FaultPoint.Replay);
+        try
+        {
+            store.Options.Faults?.Hit(Faults.FaultPoint.Replay);
+        }
+        catch (Exception ex)
+        {
+            throw new EventApplyException(events[0].Seq, ex); // the fault point stands for the engine failing on these events
+        }
+
         var n = events.Count;
         var partitions = Partitions.For(n);
         var partition = new int[n];
@@ -276,14 +287,14 @@ internal static class StoreRecovery
     private const string SkipPrefix = "skip/";
 
     /// <summary>The stored user filter, or (a store written before filters were stored) one rebuilt from the profiles' keys.</summary>
-    private static KeyFilter LoadUsers(IStoreBackend backend)
+    private static KeyFilter LoadUsers(IStoreBackend backend, long budgetBytes)
     {
         if (backend.Meta.Read(Checkpointer.UserFilterKey) is { } stored)
         {
-            return KeyFilter.FromBytes(stored);
+            return KeyFilter.FromBytes(stored, budgetBytes);
         }
 
-        var users = new KeyFilter(1 << 18);
+        var users = new KeyFilter(1 << 18, budgetBytes);
         backend.Profiles.ScanUserIds(id => users.Add(Encoding.UTF8.GetString(id)));
         return users;
     }
