@@ -12,7 +12,6 @@ using Persona.Storage.Apply;
 using Persona.Storage.Backend;
 using Persona.Storage.Cache;
 using Persona.Storage.Checkpoints;
-using Persona.Storage.DeadLetters;
 using Persona.Storage.Dedupe;
 using Persona.Storage.Faults;
 using Persona.Storage.Log;
@@ -29,89 +28,51 @@ namespace Persona.Storage;
 /// reflected exactly once after any crash. Checkpoints (<see cref="Checkpointer"/>) bound what a restart replays
 /// (<see cref="StoreRecovery"/>); retention (<see cref="RetentionCompactor"/>) bounds what the log keeps. A
 /// failed write stops further writes (<see cref="Health"/>) while reads go on; a restart recovers from the log.
+/// The store's state lives in its parts (<see cref="StoreParts"/>), which recovery rebuilds on open; who may
+/// write, and whether the store still can, in its gate (<see cref="StoreGate"/>), which retention shares.
 /// </summary>
 public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
 {
     private static readonly Func<ReadOnlySpan<byte>, ProfileState> DecodeProfile = ProfileCodec.Deserialize;
     private static readonly Func<ReadOnlySpan<byte>, long> AppliedSeqOf = ProfileCodec.ReadAppliedSeq;
-    private readonly Lock _writeLock = new();
-    private readonly SemaphoreSlim _maintenance = new(1, 1);
+    private readonly StoreParts _parts;
+    private readonly StoreGate _gate;
+    private readonly RetentionCompactor _retention;
     private readonly StoreWrite _write = new();
-    private StoreFault? _fault;
-    private bool _disposed;
-    private volatile bool _closing;
     private int _readers;
 
-    private DurableProfileStore(IStoreBackend backend, DurableStoreOptions options, ProfileEngine engine, string where, TimeProvider clock, ILogger logger)
+    private DurableProfileStore(ProfileEngine engine, StoreParts parts, StoreGate gate, RecoveryOutcome recovered)
     {
-        Backend = backend;
-        Options = options;
         Engine = engine;
-        Where = where;
-        Clock = clock;
-        Logger = logger;
-        Log = new EventLog(backend.Log);
-        Dedupe = new Deduplicator(options.DedupeHorizon, options.DedupeIndexBytes, Log.EventIdAt, backend, ex => Fail(ex, StoreFaultKind.WriteFailed));
-        Cache = new ProfileCache(backend.Profiles, new KeyFilter(1 << 18, options.UserFilterBytes), options.ProfileCacheBytes);
-        Applier = new BatchApplier(engine, Catalog);
-        Checkpoints = new Checkpointer(backend, Cache, Catalog, Log, Dedupe, options, clock, logger, ex => Fail(ex, StoreFaultKind.WriteFailed));
-        DeadLetterBook = new DeadLetterBook(backend.DeadLetters, options.DeadLetterBytes, options.DeadLetterRetention);
-        Retention = new RetentionCompactor(this);
+        _parts = parts;
+        _gate = gate;
+        _retention = new RetentionCompactor(gate, parts.Backend.Log, parts.Dedupe, parts.Checkpoints, parts.DeadLetters, parts.Options, parts.Clock, parts.Logger, recovered.DeletedThrough);
+        Recovered = (recovered.Scanned, recovered.Replayed);
     }
 
     public ProfileEngine Engine { get; }
 
-    public CatalogIndex Catalog { get; } = new();
+    public CatalogIndex Catalog => _parts.Catalog;
 
     public StoreStats Stats => new()
     {
-        LogPosition = Log.Position,
-        CheckpointPosition = Checkpoints.Completed.Position,
-        CachedProfiles = Cache.Count,
-        CachedProfileBytes = Cache.Bytes,
-        DeadLetters = DeadLetterBook.Count,
-        DeadLetterBytes = DeadLetterBook.Bytes,
-        NewestEventTimeMs = Dedupe.WatermarkMs == long.MinValue ? 0 : Dedupe.WatermarkMs,
-        DedupeEntries = Dedupe.Index.Count,
-        DedupeBytes = Dedupe.Index.Bytes,
-        DedupeFloorMs = Dedupe.FloorMs == long.MinValue ? 0 : Dedupe.FloorMs,
-        DedupeDiskLookups = Dedupe.Cold?.Lookups ?? 0,
+        LogPosition = _parts.Log.Position,
+        CheckpointPosition = _parts.Checkpoints.Completed.Position,
+        CachedProfiles = _parts.Cache.Count,
+        CachedProfileBytes = _parts.Cache.Bytes,
+        DeadLetters = _parts.DeadLetters.Count,
+        DeadLetterBytes = _parts.DeadLetters.Bytes,
+        NewestEventTimeMs = _parts.Dedupe.WatermarkMs == long.MinValue ? 0 : _parts.Dedupe.WatermarkMs,
+        DedupeEntries = _parts.Dedupe.Index.Count,
+        DedupeBytes = _parts.Dedupe.Index.Bytes,
+        DedupeFloorMs = _parts.Dedupe.FloorMs == long.MinValue ? 0 : _parts.Dedupe.FloorMs,
+        DedupeDiskLookups = _parts.Dedupe.Cold?.Lookups ?? 0,
     };
 
-    public StoreHealth Health => Volatile.Read(ref _fault) is { } fault ? new StoreHealth(fault) : StoreHealth.Healthy;
-
-    internal IStoreBackend Backend { get; }
-
-    internal DurableStoreOptions Options { get; }
-
-    internal string Where { get; }
-
-    internal TimeProvider Clock { get; }
-
-    internal ILogger Logger { get; }
-
-    internal EventLog Log { get; }
-
-    internal Deduplicator Dedupe { get; }
-
-    internal ProfileCache Cache { get; }
-
-    internal BatchApplier Applier { get; }
-
-    internal Checkpointer Checkpoints { get; }
-
-    internal DeadLetterBook DeadLetterBook { get; }
-
-    internal RetentionCompactor Retention { get; }
-
-    internal Lock WriteLock => _writeLock;
-
-    internal SemaphoreSlim Maintenance => _maintenance;
-
-    internal bool Disposed => _disposed;
+    public StoreHealth Health => _gate.Health;
 
     /// <summary>What <see cref="StoreRecovery"/> found on open: log records read, and how many of them were replayed.</summary>
-    public (long Scanned, long Replayed) Recovered { get; internal set; }
+    public (long Scanned, long Replayed) Recovered { get; }
 
     /// <summary>
     /// Opens a store over <paramref name="backend"/> (which it then owns): checks the manifest, loads the catalog
@@ -123,27 +84,31 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(engine);
         options.Validate();
-        var store = new DurableProfileStore(backend, options, engine, where, clock ?? TimeProvider.System, logger ?? NullLogger.Instance);
+        clock ??= TimeProvider.System;
+        logger ??= NullLogger.Instance;
+        var gate = new StoreGate(backend.Classify, clock, logger);
+        var parts = StoreParts.Create(backend, options, engine, gate, clock, logger);
+        RecoveryOutcome recovered;
         try
         {
-            StoreRecovery.Run(store);
+            recovered = StoreRecovery.Run(parts, engine.Config, where);
         }
         catch
         {
-            store.Cache.Dispose();
+            parts.Cache.Dispose();
             backend.Dispose();
             throw;
         }
 
-        return store;
+        return new DurableProfileStore(engine, parts, gate, recovered);
     }
 
     public IngestResult Ingest(ParsedBatch<BehaviorEvent> batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        lock (_writeLock)
+        lock (_gate.WriteLock)
         {
-            ThrowIfUnavailable();
+            _gate.ThrowIfUnavailable();
             var input = batch.Accepted;
             var errors = new List<RecordError>(batch.Rejected);
             var deadRaw = new List<(RecordError, string)>(batch.Rejected.Select((r, i) => (r, batch.RejectedRaw[i])));
@@ -152,18 +117,18 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
             var fingerprints = new ulong[input.Count];
             var duplicate = new bool[input.Count];
             var tooOld = new bool[input.Count];
-            Dedupe.Classify(input, fingerprints, duplicate, tooOld);
+            _parts.Dedupe.Classify(input, fingerprints, duplicate, tooOld);
             var accepted = new List<(long Seq, BehaviorEvent Event)>(input.Count);
             var acceptedFingerprints = new List<ulong>(input.Count);
             var duplicates = 0;
             var batchWatermark = long.MinValue;
-            var next = Log.Position;
+            var next = _parts.Log.Position;
             for (var i = 0; i < input.Count; i++)
             {
                 var (index, e) = input[i];
                 if (tooOld[i])
                 {
-                    var error = new RecordError(index, e.EventId, [Dedupe.TooOldReason(e.TimestampMs)]);
+                    var error = new RecordError(index, e.EventId, [_parts.Dedupe.TooOldReason(e.TimestampMs)]);
                     errors.Add(error);
                     deadRaw.Add((error, JsonSerializer.Serialize(e, StoreJson.Options)));
                 }
@@ -190,36 +155,36 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
 
             var entries = new CachedProfile[n];
             var previous = new long[n];
-            var tick = Cache.Tick();
+            var tick = _parts.Cache.Tick();
             _write.Clear();
             try
             {
-                Log.Encode(accepted, partition, partitions, user => Cache.GetOrLoad(user, tick), entries, previous, _write);
+                _parts.Log.Encode(accepted, partition, partitions, user => _parts.Cache.GetOrLoad(user, tick), entries, previous, _write);
             }
             catch (Exception ex)
             {
                 // A profile could not be read back from its checkpoint: nothing is logged; the chain heads go back.
                 EventLog.Rollback(entries, previous, n);
-                throw Fail(ex, StoreFaultKind.WriteFailed);
+                throw _gate.Fail(ex, StoreFaultKind.WriteFailed);
             }
 
-            DeadLetterBook.Add(_write, deadRaw, Clock.GetUtcNow());
+            _parts.DeadLetters.Add(_write, deadRaw, _parts.Clock.GetUtcNow());
             AddFeatureNames(accepted, _write);
 
             // 3. The log write (fsync) runs while the events are applied, by user on every core, into buffers. The
             // new profiles are published only once the log write is durable, and the call returns only once the
             // write has finished, whatever happened meanwhile.
-            var faults = Options.Faults;
+            var faults = _parts.Options.Faults;
             var commit = _write.IsEmpty ? Task.CompletedTask : Task.Run(() =>
             {
                 faults?.Hit(FaultPoint.BeforeLogCommit);
-                Backend.Commit(_write, durable: true);
+                _parts.Backend.Commit(_write, durable: true);
             });
             Exception? applyFailure = null;
             try
             {
                 faults?.Hit(FaultPoint.Apply);
-                Applier.Compute(accepted, entries, partition, partitions);
+                _parts.Applier.Compute(accepted, entries, partition, partitions);
                 faults?.Hit(FaultPoint.Applied);
             }
             catch (Exception ex)
@@ -230,9 +195,9 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
             if (WaitFor(commit) is { } commitFailure)
             {
                 EventLog.Rollback(entries, previous, n);
-                Applier.Discard();
-                DeadLetterBook.Discard();
-                throw Fail(commitFailure, StoreFaultKind.WriteFailed);
+                _parts.Applier.Discard();
+                _parts.DeadLetters.Discard();
+                throw _gate.Fail(commitFailure, StoreFaultKind.WriteFailed);
             }
 
             // 4. The batch is in the log: from here, anything that fails stops the store (a restart replays it).
@@ -240,27 +205,27 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
             {
                 if (applyFailure is not null)
                 {
-                    throw Fail(applyFailure, StoreFaultKind.ApplyFailed);
+                    throw _gate.Fail(applyFailure, StoreFaultKind.ApplyFailed);
                 }
 
                 faults?.Hit(FaultPoint.AfterLogCommit);
-                Log.Advance(n);
-                Cache.Account(Applier.Publish(Checkpoints.MarkDirty));
+                _parts.Log.Advance(n);
+                _parts.Cache.Account(_parts.Applier.Publish(_parts.Checkpoints.MarkDirty));
                 if (n > 0)
                 {
-                    Dedupe.Accept(accepted.ConvertAll(a => a.Seq), acceptedFingerprints, batchWatermark, Log.Position);
-                    Checkpoints.Counted(n);
+                    _parts.Dedupe.Accept(accepted.ConvertAll(a => a.Seq), acceptedFingerprints, batchWatermark, _parts.Log.Position);
+                    _parts.Checkpoints.Counted(n);
                 }
 
-                DeadLetterBook.Committed();
+                _parts.DeadLetters.Committed();
             }
             catch (Exception ex) when (ex is not StoreUnavailableException)
             {
-                throw Fail(ex, StoreFaultKind.ApplyFailed);
+                throw _gate.Fail(ex, StoreFaultKind.ApplyFailed);
             }
             finally
             {
-                Applier.Discard();
+                _parts.Applier.Discard();
             }
 
             AfterCommit();
@@ -276,14 +241,14 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
     public IngestResult UpsertItems(ParsedBatch<CatalogItem> batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        lock (_writeLock)
+        lock (_gate.WriteLock)
         {
-            ThrowIfUnavailable();
+            _gate.ThrowIfUnavailable();
             var items = batch.Accepted.Select(a => a.Record).ToList();
             _write.Clear();
             if (items.Count > 0)
             {
-                _write.LogRecords.Add(new LogEntry(Log.Position + 1, LogRecord.Items(items)));
+                _write.LogRecords.Add(new LogEntry(_parts.Log.Position + 1, LogRecord.Items(items)));
             }
 
             CommitRecords(batch);
@@ -291,18 +256,18 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
             {
                 if (items.Count > 0)
                 {
-                    Log.Advance(1);
-                    Catalog.Upsert(items);
-                    Checkpoints.ItemsChanged(items.Select(i => i.ItemId));
-                    Checkpoints.Counted(1);
-                    Dedupe.Mark(Log.Position);
+                    _parts.Log.Advance(1);
+                    _parts.Catalog.Upsert(items);
+                    _parts.Checkpoints.ItemsChanged(items.Select(i => i.ItemId));
+                    _parts.Checkpoints.Counted(1);
+                    _parts.Dedupe.Mark(_parts.Log.Position);
                 }
 
-                DeadLetterBook.Committed();
+                _parts.DeadLetters.Committed();
             }
             catch (Exception ex)
             {
-                throw Fail(ex, StoreFaultKind.ApplyFailed);
+                throw _gate.Fail(ex, StoreFaultKind.ApplyFailed);
             }
 
             AfterCommit();
@@ -313,9 +278,9 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
     public IngestResult UpsertUsers(ParsedBatch<UserRecord> batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        lock (_writeLock)
+        lock (_gate.WriteLock)
         {
-            ThrowIfUnavailable();
+            _gate.ThrowIfUnavailable();
             _write.Clear();
             foreach (var (_, user) in batch.Accepted)
             {
@@ -323,7 +288,7 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
             }
 
             CommitRecords(batch);
-            DeadLetterBook.Committed();
+            _parts.DeadLetters.Committed();
             AfterCommit();
             return new IngestResult(batch.Accepted.Count, 0, batch.Rejected.Count, batch.Rejected);
         }
@@ -336,7 +301,7 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
         EnterRead();
         try
         {
-            return Cache.TryRead(userId, DecodeProfile, out var state) ? read(state) : null;
+            return _parts.Cache.TryRead(userId, DecodeProfile, out var state) ? read(state) : null;
         }
         finally
         {
@@ -344,14 +309,14 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
         }
     }
 
-    public bool IsInMemory(string userId) => Cache.IsInMemory(userId);
+    public bool IsInMemory(string userId) => _parts.Cache.IsInMemory(userId);
 
     public UserRecord? FindUser(string userId)
     {
         EnterRead();
         try
         {
-            var bytes = Backend.Records.ReadUser(userId);
+            var bytes = _parts.Backend.Records.ReadUser(userId);
             return bytes is null ? null : JsonSerializer.Deserialize<UserRecord>(bytes, StoreJson.Options);
         }
         finally
@@ -365,7 +330,7 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
         EnterRead();
         try
         {
-            return Log.History(Cache.TryRead(userId, AppliedSeqOf, out var head) ? head : 0, max);
+            return _parts.Log.History(_parts.Cache.TryRead(userId, AppliedSeqOf, out var head) ? head : 0, max);
         }
         finally
         {
@@ -373,7 +338,7 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
         }
     }
 
-    public long LogPosition => Log.Position;
+    public long LogPosition => _parts.Log.Position;
 
     public IReadOnlyList<LoggedEvent> ReadLog(long afterSeq, int max)
     {
@@ -382,7 +347,7 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
         EnterRead();
         try
         {
-            return Log.Read(afterSeq, Log.Position, max);
+            return _parts.Log.Read(afterSeq, _parts.Log.Position, max);
         }
         finally
         {
@@ -397,7 +362,7 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
         try
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var user in Cache.UserIds())
+            foreach (var user in _parts.Cache.UserIds())
             {
                 if (seen.Add(user))
                 {
@@ -405,7 +370,7 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
                 }
             }
 
-            Backend.Profiles.ScanUserIds(id =>
+            _parts.Backend.Profiles.ScanUserIds(id =>
             {
                 var user = Encoding.UTF8.GetString(id);
                 if (seen.Add(user))
@@ -425,7 +390,7 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
         EnterRead();
         try
         {
-            return DeadLetterBook.Newest(max);
+            return _parts.DeadLetters.Newest(max);
         }
         finally
         {
@@ -436,25 +401,25 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
     /// <summary>Writes a checkpoint of every changed profile and item now, and trims the cache to its budget.</summary>
     public void Checkpoint()
     {
-        lock (_writeLock)
+        lock (_gate.WriteLock)
         {
-            ThrowIfUnavailable();
-            Checkpoints.Start(wait: true, Options.Faults);
+            _gate.ThrowIfUnavailable();
+            _parts.Checkpoints.Start(wait: true, _parts.Options.Faults);
         }
     }
 
     public void CheckpointIfDue()
     {
-        lock (_writeLock)
+        lock (_gate.WriteLock)
         {
-            if (!_disposed && Volatile.Read(ref _fault) is null && Checkpoints.Due)
+            if (_gate.IsWritable && _parts.Checkpoints.Due)
             {
-                Checkpoints.Start(wait: false, Options.Faults);
+                _parts.Checkpoints.Start(wait: false, _parts.Options.Faults);
             }
         }
     }
 
-    public long CompactRetention() => Retention.Run();
+    public long CompactRetention() => _retention.Run();
 
     /// <summary>Checkpoints (unless the store has failed: then the log is the truth, and the next open replays it) and closes the backend.</summary>
     public void Dispose() => Close(checkpoint: true);
@@ -467,62 +432,40 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
 
     private void Close(bool checkpoint)
     {
-        _maintenance.Wait();
+        _gate.Maintenance.Wait();
         try
         {
-            lock (_writeLock)
+            lock (_gate.WriteLock)
             {
-                if (_disposed)
+                if (_gate.IsClosed)
                 {
                     return;
                 }
 
-                _disposed = true;
-                _closing = true;
+                _gate.Close();
                 SpinWait.SpinUntil(() => Volatile.Read(ref _readers) == 0); // reads in flight finish before memory and handles go
                 try
                 {
-                    if (checkpoint && Volatile.Read(ref _fault) is null)
+                    if (checkpoint && _gate.Health.IsHealthy)
                     {
-                        Checkpoints.Start(wait: true, Options.Faults);
+                        _parts.Checkpoints.Start(wait: true, _parts.Options.Faults);
                     }
                     else
                     {
-                        Checkpoints.AwaitWrite();
+                        _parts.Checkpoints.AwaitWrite();
                     }
                 }
                 finally
                 {
-                    Dedupe.Cold?.Drain(); // a spill in flight writes to the backend
-                    Cache.Dispose();
-                    Backend.Dispose();
+                    _parts.Dedupe.Cold?.Drain(); // a spill in flight writes to the backend
+                    _parts.Cache.Dispose();
+                    _parts.Backend.Dispose();
                 }
             }
         }
         finally
         {
-            _maintenance.Release();
-        }
-    }
-
-    /// <summary>Records the store's failure (the first one wins) and returns the exception to throw.</summary>
-    internal StoreUnavailableException Fail(Exception cause, StoreFaultKind kind)
-    {
-        var fault = new StoreFault(kind == StoreFaultKind.WriteFailed ? Backend.Classify(cause) : kind, cause.Message, Clock.GetUtcNow());
-        if (Interlocked.CompareExchange(ref _fault, fault, null) is null)
-        {
-            StoreLog.Failed(Logger, fault.Reason, fault.Message, cause);
-        }
-
-        return new StoreUnavailableException(Volatile.Read(ref _fault)!, cause);
-    }
-
-    internal void ThrowIfUnavailable()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (Volatile.Read(ref _fault) is { } fault)
-        {
-            throw new StoreUnavailableException(fault);
+            _gate.Maintenance.Release();
         }
     }
 
@@ -530,7 +473,7 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
     private void EnterRead()
     {
         Interlocked.Increment(ref _readers);
-        if (_closing)
+        if (_gate.IsClosed)
         {
             Interlocked.Decrement(ref _readers);
             throw new ObjectDisposedException(nameof(DurableProfileStore));
@@ -556,7 +499,7 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
     /// <summary>Commits <see cref="_write"/> (prepared records) with the batch's dead letters; a failure stops the store.</summary>
     private void CommitRecords<T>(ParsedBatch<T> batch)
     {
-        DeadLetterBook.Add(_write, batch.Rejected.Select((r, i) => (r, batch.RejectedRaw[i])), Clock.GetUtcNow());
+        _parts.DeadLetters.Add(_write, batch.Rejected.Select((r, i) => (r, batch.RejectedRaw[i])), _parts.Clock.GetUtcNow());
         if (_write.IsEmpty)
         {
             return;
@@ -564,13 +507,13 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
 
         try
         {
-            Options.Faults?.Hit(FaultPoint.BeforeLogCommit);
-            Backend.Commit(_write, durable: true);
+            _parts.Options.Faults?.Hit(FaultPoint.BeforeLogCommit);
+            _parts.Backend.Commit(_write, durable: true);
         }
         catch (Exception ex)
         {
-            DeadLetterBook.Discard();
-            throw Fail(ex, StoreFaultKind.WriteFailed);
+            _parts.DeadLetters.Discard();
+            throw _gate.Fail(ex, StoreFaultKind.WriteFailed);
         }
     }
 
@@ -582,17 +525,17 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
     {
         try
         {
-            DeadLetterBook.ExpireOverBudget();
+            _parts.DeadLetters.ExpireOverBudget();
         }
         catch (Exception ex)
         {
-            _ = Fail(ex, StoreFaultKind.WriteFailed);
+            _ = _gate.Fail(ex, StoreFaultKind.WriteFailed);
             return;
         }
 
-        if (Checkpoints.Due)
+        if (_parts.Checkpoints.Due)
         {
-            Checkpoints.Start(wait: false, Options.Faults);
+            _parts.Checkpoints.Start(wait: false, _parts.Options.Faults);
         }
     }
 
@@ -610,7 +553,7 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
             foreach (var (kind, name) in ProfileEngine.PreferenceFeatures(e))
             {
                 var id = FeatureId.Of(kind, name);
-                if (Catalog.FeatureName(id) is null && (added ??= []).Add(id))
+                if (_parts.Catalog.FeatureName(id) is null && (added ??= []).Add(id))
                 {
                     write.Meta.Add(new KeyedValue(FeatureNames.Key(id), Encoding.UTF8.GetBytes(FeatureId.Key(kind, name))));
                 }

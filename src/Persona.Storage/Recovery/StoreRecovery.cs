@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Persona.Core.Catalog;
+using Persona.Core.Engine;
 using Persona.Core.Events;
 using Persona.Core.Serialization;
 using Persona.Storage.Apply;
@@ -24,37 +25,41 @@ internal static class StoreRecovery
 {
     private const int ReplayBatch = 8_192;
 
-    public static void Run(DurableProfileStore store)
+    /// <summary>
+    /// Rebuilds <paramref name="parts"/>'s parts, empty until now, from its backend; the manifest must match
+    /// <paramref name="engine"/>. <paramref name="where"/> names the store in messages.
+    /// </summary>
+    public static RecoveryOutcome Run(StoreParts parts, EngineConfig engine, string where)
     {
         var watch = Stopwatch.StartNew();
-        var backend = store.Backend;
+        var backend = parts.Backend;
         var checkpoint = CheckpointRecord.FromBytes(backend.Meta.Read(CheckpointRecord.Key));
         var logEnd = backend.Log.LastSeq;
-        CheckManifest(store, isNew: logEnd == 0 && checkpoint.Position == 0);
+        CheckManifest(parts, engine, where, isNew: logEnd == 0 && checkpoint.Position == 0);
 
         // The catalog as of the checkpoint, and the names of features only preferences declared.
         var items = new List<CatalogItem>();
         backend.Records.ScanItems(json => items.Add(JsonSerializer.Deserialize<CatalogItem>(json, StoreJson.Options)!));
-        store.Catalog.Upsert(items);
+        parts.Catalog.Upsert(items);
         backend.Meta.Scan(FeatureNames.Prefix, (_, value) =>
         {
             if (FeatureId.TryParseKey(Encoding.UTF8.GetString(value), out var kind, out var name))
             {
-                store.Catalog.Register(kind, name);
+                parts.Catalog.Register(kind, name);
             }
 
             return true;
         });
 
-        store.Checkpoints.Restore(checkpoint);
-        store.Cache.RestoreUsers(LoadUsers(backend, store.Options.UserFilterBytes));
-        store.DeadLetterBook.Load();
+        parts.Checkpoints.Restore(checkpoint);
+        parts.Cache.RestoreUsers(LoadUsers(backend, parts.Options.UserFilterBytes));
+        parts.DeadLetters.Load();
 
         // Positions are never handed out twice: should the log's tail have been lost (a disk that dropped
         // acknowledged writes), numbering goes on after the newest position a checkpoint saw.
         if (checkpoint.HighSeq > logEnd)
         {
-            StoreLog.LogTailLost(store.Logger, logEnd, checkpoint.HighSeq);
+            StoreLog.LogTailLost(parts.Logger, logEnd, checkpoint.HighSeq);
         }
 
         var first = 0L;
@@ -63,62 +68,62 @@ internal static class StoreRecovery
             first = seq;
             return false;
         });
-        store.Retention.Restore(first == 0 ? logEnd : first - 1);
+        var deletedThrough = first == 0 ? logEnd : first - 1;
 
         backend.Meta.Scan(LogMarks.KeyPrefix, (key, value) =>
         {
-            store.Dedupe.Marks.Load(key, value);
+            parts.Dedupe.Marks.Load(key, value);
             return true;
         });
         var skipped = new HashSet<long>();
         backend.Meta.Scan(SkipPrefix, (key, _) => skipped.Add(long.Parse(key.AsSpan(SkipPrefix.Length), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture)));
 
         // While replaying, the position is the replay's (a checkpoint taken meanwhile must not claim more).
-        store.Log.Restore(checkpoint.Position);
-        store.Dedupe.Cold?.Restore(backend.Meta.Read(ColdIds.Key));
-        store.Dedupe.Restore(checkpoint.WatermarkMs, [], logEnd);
-        var (scanned, replayed) = Scan(store, checkpoint.Position, Math.Min(store.Dedupe.Index.Cut, checkpoint.Position) + 1, skipped);
-        store.Recovered = (scanned, replayed);
-        store.Dedupe.Recovered();
-        store.Log.Restore(Math.Max(logEnd, Math.Max(checkpoint.Position, checkpoint.HighSeq)));
+        parts.Log.Restore(checkpoint.Position);
+        parts.Dedupe.Cold?.Restore(backend.Meta.Read(ColdIds.Key));
+        parts.Dedupe.Restore(checkpoint.WatermarkMs, [], logEnd);
+        var (scanned, replayed) = Scan(parts, checkpoint.Position, Math.Min(parts.Dedupe.Index.Cut, checkpoint.Position) + 1, skipped);
+        parts.Dedupe.Recovered();
+        parts.Log.Restore(Math.Max(logEnd, Math.Max(checkpoint.Position, checkpoint.HighSeq)));
         if (replayed > 0)
         {
-            store.Checkpoints.Start(wait: true, store.Options.Faults);
+            parts.Checkpoints.Start(wait: true, parts.Options.Faults);
         }
 
-        StoreLog.Opened(store.Logger, store.Where, store.Log.Position, store.Checkpoints.Completed.Position, store.Catalog.Count, scanned, replayed, watch.ElapsedMilliseconds);
+        StoreLog.Opened(parts.Logger, where, parts.Log.Position, parts.Checkpoints.Completed.Position, parts.Catalog.Count, scanned, replayed, watch.ElapsedMilliseconds);
+        return new RecoveryOutcome(scanned, replayed, deletedThrough);
     }
 
     /// <summary>
     /// Reads the log from <paramref name="from"/>: events up to <paramref name="checkpoint"/> are only indexed
     /// for deduplication; later events and catalog changes are replayed in log order.
     /// </summary>
-    private static (long Scanned, long Replayed) Scan(DurableProfileStore store, long checkpoint, long from, HashSet<long> skipped)
+    private static (long Scanned, long Replayed) Scan(StoreParts parts, long checkpoint, long from, HashSet<long> skipped)
     {
-        var names = new MissingNames(store.Catalog);
+        var names = new MissingNames(parts.Catalog);
         var pending = new List<(long Seq, BehaviorEvent Event)>(ReplayBatch);
         long scanned = 0;
         long replayed = 0;
-        store.Backend.Log.Scan(from, (seq, record) =>
+        parts.Backend.Log.Scan(from, (seq, record) =>
         {
             // Marks along the part that is only indexed too: a store written before marks were kept has none, and
             // the index's budget needs them to move its cut.
             if (++scanned % ReplayBatch == 0 && seq <= checkpoint)
             {
-                store.Dedupe.Mark(seq - 1);
+                parts.Dedupe.Mark(seq - 1);
             }
 
             if (LogRecord.KindOf(record, out var body) == LogRecord.Kind.Items)
             {
                 if (seq > checkpoint)
                 {
-                    Replay(store, pending);
+                    Replay(parts, pending);
                     var items = LogRecord.ReadItems(record, body);
-                    store.Catalog.Upsert(items);
-                    store.Checkpoints.ItemsChanged(items.Select(i => i.ItemId));
-                    store.Checkpoints.Counted(1);
-                    store.Dedupe.Mark(seq);
-                    store.Log.Restore(seq);
+                    parts.Catalog.Upsert(items);
+                    parts.Checkpoints.ItemsChanged(items.Select(i => i.ItemId));
+                    parts.Checkpoints.Counted(1);
+                    parts.Dedupe.Mark(seq);
+                    parts.Log.Restore(seq);
                 }
 
                 return true;
@@ -127,7 +132,7 @@ internal static class StoreRecovery
             if (seq <= checkpoint)
             {
                 var id = EventCodec.ReadHeader(record[body..], out var type, out var timestamp);
-                store.Dedupe.Recover(DedupeIndex.Fingerprint(id), seq, timestamp);
+                parts.Dedupe.Recover(DedupeIndex.Fingerprint(id), seq, timestamp);
                 if (type == (byte)EventType.Preference)
                 {
                     names.Learn(LogRecord.ReadEvent(record, out _));
@@ -142,7 +147,7 @@ internal static class StoreRecovery
                 names.Learn(e);
             }
 
-            store.Dedupe.Recover(DedupeIndex.Fingerprint(e.EventId), seq, e.TimestampMs);
+            parts.Dedupe.Recover(DedupeIndex.Fingerprint(e.EventId), seq, e.TimestampMs);
             if (skipped.Contains(seq))
             {
                 return true; // could not be applied on an earlier open: dead-lettered then
@@ -152,15 +157,15 @@ internal static class StoreRecovery
             replayed++;
             if (pending.Count == ReplayBatch)
             {
-                Replay(store, pending);
+                Replay(parts, pending);
             }
 
             return true;
         });
-        Replay(store, pending);
+        Replay(parts, pending);
         if (names.Write.Meta.Count > 0)
         {
-            store.Backend.Commit(names.Write, durable: true);
+            parts.Backend.Commit(names.Write, durable: true);
         }
 
         return (scanned, replayed);
@@ -176,7 +181,7 @@ internal static class StoreRecovery
 
         public void Learn(BehaviorEvent e)
         {
-            foreach (var (kind, name) in Core.Engine.ProfileEngine.PreferenceFeatures(e))
+            foreach (var (kind, name) in ProfileEngine.PreferenceFeatures(e))
             {
                 var id = FeatureId.Of(kind, name);
                 if (catalog.FeatureName(id) is null)
@@ -195,7 +200,7 @@ internal static class StoreRecovery
     /// for good. Any other failure (a profile that cannot be read or decoded) fails the open: skipping would
     /// discard acknowledged events, and the log still holds them for the next open.
     /// </summary>
-    private static void Replay(DurableProfileStore store, List<(long Seq, BehaviorEvent Event)> pending)
+    private static void Replay(StoreParts parts, List<(long Seq, BehaviorEvent Event)> pending)
     {
         if (pending.Count == 0)
         {
@@ -204,14 +209,14 @@ internal static class StoreRecovery
 
         try
         {
-            Apply(store, pending);
+            Apply(parts, pending);
         }
         catch (Exception chunkError) when (EventApplyException.Of(chunkError) is { } engineFailure)
         {
-            store.Applier.Discard();
+            parts.Applier.Discard();
             if (pending.Count == 1)
             {
-                Skip(store, pending[0].Seq, pending[0].Event, engineFailure.InnerException!);
+                Skip(parts, pending[0].Seq, pending[0].Event, engineFailure.InnerException!);
             }
             else
             {
@@ -219,32 +224,32 @@ internal static class StoreRecovery
                 {
                     try
                     {
-                        Apply(store, [one]);
+                        Apply(parts, [one]);
                     }
                     catch (Exception ex) when (EventApplyException.Of(ex) is { } failure)
                     {
-                        store.Applier.Discard();
-                        Skip(store, one.Seq, one.Event, failure.InnerException!);
+                        parts.Applier.Discard();
+                        Skip(parts, one.Seq, one.Event, failure.InnerException!);
                     }
                 }
             }
         }
 
-        store.Checkpoints.Counted(pending.Count);
-        store.Dedupe.Mark(pending[^1].Seq);
-        store.Log.Restore(pending[^1].Seq);
+        parts.Checkpoints.Counted(pending.Count);
+        parts.Dedupe.Mark(pending[^1].Seq);
+        parts.Log.Restore(pending[^1].Seq);
         pending.Clear();
-        if (store.Checkpoints.Due)
+        if (parts.Checkpoints.Due)
         {
-            store.Checkpoints.Start(wait: true, store.Options.Faults);
+            parts.Checkpoints.Start(wait: true, parts.Options.Faults);
         }
     }
 
-    private static void Apply(DurableProfileStore store, List<(long Seq, BehaviorEvent Event)> events)
+    private static void Apply(StoreParts parts, List<(long Seq, BehaviorEvent Event)> events)
     {
         try
         {
-            store.Options.Faults?.Hit(Faults.FaultPoint.Replay);
+            parts.Options.Faults?.Hit(Faults.FaultPoint.Replay);
         }
         catch (Exception ex)
         {
@@ -255,32 +260,32 @@ internal static class StoreRecovery
         var partitions = Partitions.For(n);
         var partition = new int[n];
         var entries = new CachedProfile[n];
-        var tick = store.Cache.Tick();
+        var tick = parts.Cache.Tick();
         for (var i = 0; i < n; i++)
         {
             var (seq, e) = events[i];
             partition[i] = (e.UserId.GetHashCode() & int.MaxValue) % partitions;
-            entries[i] = store.Cache.GetOrLoad(e.UserId, tick);
+            entries[i] = parts.Cache.GetOrLoad(e.UserId, tick);
             entries[i].LastLoggedSeq = Math.Max(entries[i].LastLoggedSeq, seq);
         }
 
-        store.Applier.Compute(events, entries, partition, partitions);
-        store.Cache.Account(store.Applier.Publish(store.Checkpoints.MarkDirty));
+        parts.Applier.Compute(events, entries, partition, partitions);
+        parts.Cache.Account(parts.Applier.Publish(parts.Checkpoints.MarkDirty));
     }
 
     /// <summary>
     /// An event the engine cannot apply (it was never acknowledged: its batch failed with the same error): it
     /// goes to the dead letters with the error, and a metadata key makes every later open skip it too.
     /// </summary>
-    private static void Skip(DurableProfileStore store, long seq, BehaviorEvent e, Exception error)
+    private static void Skip(StoreParts parts, long seq, BehaviorEvent e, Exception error)
     {
         var write = new StoreWrite();
         var reason = new Core.Ingest.RecordError(0, e.EventId, [$"event: could not be applied ({error.GetType().Name}: {error.Message}); skipped at log position {seq}"]);
-        store.DeadLetterBook.Add(write, [(reason, JsonSerializer.Serialize(e, StoreJson.Options))], store.Clock.GetUtcNow());
+        parts.DeadLetters.Add(write, [(reason, JsonSerializer.Serialize(e, StoreJson.Options))], parts.Clock.GetUtcNow());
         write.Meta.Add(new KeyedValue(SkipPrefix + seq.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), Array.Empty<byte>()));
-        store.Backend.Commit(write, durable: true);
-        store.DeadLetterBook.Committed();
-        StoreLog.EventSkipped(store.Logger, seq, e.EventId, error);
+        parts.Backend.Commit(write, durable: true);
+        parts.DeadLetters.Committed();
+        StoreLog.EventSkipped(parts.Logger, seq, e.EventId, error);
     }
 
     /// <summary>The prefix of the metadata keys of log positions replay skips.</summary>
@@ -299,14 +304,14 @@ internal static class StoreRecovery
         return users;
     }
 
-    private static void CheckManifest(DurableProfileStore store, bool isNew)
+    private static void CheckManifest(StoreParts parts, EngineConfig engine, string where, bool isNew)
     {
-        var backend = store.Backend;
-        var current = StoreManifest.For(store.Engine.Config, store.Clock.GetUtcNow());
+        var backend = parts.Backend;
+        var current = StoreManifest.For(engine, parts.Clock.GetUtcNow());
         var stored = backend.Meta.Read(StoreManifest.Key) is { } bytes ? StoreManifest.FromBytes(bytes) : null;
         if (stored is not null)
         {
-            stored.Check(store.Engine.Config, store.Where);
+            stored.Check(engine, where);
             if (stored.ProfileCodecVersion == current.ProfileCodecVersion && stored.EventCodecVersion == current.EventCodecVersion && stored.Format == current.Format)
             {
                 return;
@@ -316,7 +321,7 @@ internal static class StoreRecovery
         }
         else if (!isNew)
         {
-            StoreLog.ManifestAdopted(store.Logger, store.Where, current.EngineConfigHash);
+            StoreLog.ManifestAdopted(parts.Logger, where, current.EngineConfigHash);
         }
 
         var write = new StoreWrite();

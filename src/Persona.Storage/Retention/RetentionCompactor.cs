@@ -1,3 +1,9 @@
+using Microsoft.Extensions.Logging;
+using Persona.Core.Pipeline;
+using Persona.Storage.Backend;
+using Persona.Storage.Checkpoints;
+using Persona.Storage.DeadLetters;
+using Persona.Storage.Dedupe;
 using Persona.Storage.Faults;
 
 namespace Persona.Storage.Retention;
@@ -5,29 +11,35 @@ namespace Persona.Storage.Retention;
 /// <summary>
 /// Deletes what the retention horizons allow: log records older than <see cref="DurableStoreOptions.Retention"/>
 /// (event time behind the watermark) that a checkpoint covers and the deduplication index no longer needs, and
-/// expired dead letters. The cut is chosen under the write lock from the log marks, without reading the log;
-/// the delete and the space reclamation run outside it, so ingestion goes on meanwhile.
+/// expired dead letters. The cut is chosen under the store's write lock (<paramref name="gate"/>) from the log
+/// marks, without reading the log; the delete and the space reclamation run outside it, so ingestion goes on
+/// meanwhile. A failed delete fails the store. It starts from the log positions recovery found deleted
+/// (<c>deletedThrough</c>: those before the first record in the log).
 /// </summary>
-internal sealed class RetentionCompactor(DurableProfileStore store)
+internal sealed class RetentionCompactor(
+    StoreGate gate,
+    IEventLogStore log,
+    Deduplicator dedupe,
+    Checkpointer checkpoints,
+    DeadLetterBook deadLetters,
+    DurableStoreOptions options,
+    TimeProvider clock,
+    ILogger logger,
+    long deletedThrough)
 {
-    private long _deletedThrough = -1;
-
-    /// <summary>Log positions deleted up to now (at open: those before the first record found).</summary>
-    public long DeletedThrough => Interlocked.Read(ref _deletedThrough);
-
-    public void Restore(long deletedThrough) => Interlocked.Exchange(ref _deletedThrough, deletedThrough);
+    private long _deletedThrough = deletedThrough;
 
     /// <summary>Runs one compaction; returns how many log positions it deleted.</summary>
     public long Run()
     {
-        store.Maintenance.Wait();
+        gate.Maintenance.Wait();
         try
         {
             long cut;
             DateTimeOffset horizon;
-            lock (store.WriteLock)
+            lock (gate.WriteLock)
             {
-                if (store.Disposed || !store.Health.IsHealthy)
+                if (!gate.IsWritable)
                 {
                     return 0;
                 }
@@ -35,67 +47,67 @@ internal sealed class RetentionCompactor(DurableProfileStore store)
                 int expired;
                 try
                 {
-                    expired = store.DeadLetterBook.Expire(store.Clock.GetUtcNow());
+                    expired = deadLetters.Expire(clock.GetUtcNow());
                 }
                 catch (Exception ex)
                 {
-                    throw store.Fail(ex, Core.Pipeline.StoreFaultKind.WriteFailed);
+                    throw gate.Fail(ex, StoreFaultKind.WriteFailed);
                 }
 
                 if (expired > 0)
                 {
-                    StoreLog.DeadLettersExpired(store.Logger, expired);
+                    StoreLog.DeadLettersExpired(logger, expired);
                 }
 
                 try
                 {
-                    store.Dedupe.Cold?.Expire(store.Dedupe.HorizonFloorMs);
+                    dedupe.Cold?.Expire(dedupe.HorizonFloorMs);
                 }
                 catch (Exception ex)
                 {
-                    throw store.Fail(ex, Core.Pipeline.StoreFaultKind.WriteFailed);
+                    throw gate.Fail(ex, StoreFaultKind.WriteFailed);
                 }
 
-                var watermark = store.Dedupe.WatermarkMs;
-                if (store.Options.Retention <= TimeSpan.Zero || watermark == long.MinValue)
+                var watermark = dedupe.WatermarkMs;
+                if (options.Retention <= TimeSpan.Zero || watermark == long.MinValue)
                 {
                     return 0;
                 }
 
-                var horizonMs = watermark - (long)store.Options.Retention.TotalMilliseconds;
+                var horizonMs = watermark - (long)options.Retention.TotalMilliseconds;
                 horizon = DateTimeOffset.FromUnixTimeMilliseconds(horizonMs);
 
                 // Every record at or before the cut is older than the horizon (marks), covered by a checkpoint
                 // (replay never needs it) and behind the deduplication horizon (an index entry that points at it,
                 // on disk, is never looked up: its event would be too old).
-                cut = Math.Min(store.Dedupe.Marks.LastBelow(horizonMs), Math.Min(store.Checkpoints.Completed.Position, store.Dedupe.HorizonCut));
-                if (cut <= DeletedThrough)
+                cut = Math.Min(dedupe.Marks.LastBelow(horizonMs), Math.Min(checkpoints.Completed.Position, dedupe.HorizonCut));
+                if (cut <= _deletedThrough)
                 {
                     return 0;
                 }
 
-                store.Dedupe.Marks.Prune(cut);
+                dedupe.Marks.Prune(cut);
             }
 
-            store.Options.Faults?.Hit(FaultPoint.RetentionDelete);
+            options.Faults?.Hit(FaultPoint.RetentionDelete);
             try
             {
-                store.Backend.Log.DeleteThrough(cut);
-                store.Backend.Log.Compact();
+                log.DeleteThrough(cut);
+                log.Compact();
             }
             catch (Exception ex)
             {
-                throw store.Fail(ex, Core.Pipeline.StoreFaultKind.WriteFailed);
+                throw gate.Fail(ex, StoreFaultKind.WriteFailed);
             }
 
-            var deleted = cut - DeletedThrough;
-            Restore(cut);
-            StoreLog.Compacted(store.Logger, cut, horizon);
+            var deleted = cut - _deletedThrough;
+            _deletedThrough = cut;
+            StoreLog.Compacted(logger, cut, horizon);
             return deleted;
         }
         finally
         {
-            store.Maintenance.Release();
+            gate.Maintenance.Release();
         }
     }
 }

@@ -25,3 +25,21 @@ public sealed class InMemoryStoreCrashTests : StoreCrashTests
 {
     protected override IStoreUnderTest CreateStoreUnderTest() => new InMemoryStoreUnderTest();
 }
+
+/// <inheritdoc cref="InMemoryBackendConformanceTests"/>
+public sealed class InMemoryStoreRecoveryTests : StoreRecoveryTests
+{
+    protected override IStoreUnderTest CreateStoreUnderTest() => new InMemoryStoreUnderTest();
+}
+
+/// <inheritdoc cref="InMemoryBackendConformanceTests"/>
+public sealed class InMemoryStoreUserFilterTests : StoreUserFilterTests
+{
+    protected override IStoreUnderTest CreateStoreUnderTest() => new InMemoryStoreUnderTest();
+}
+
+/// <inheritdoc cref="InMemoryBackendConformanceTests"/>
+public sealed class InMemoryStoreCommitDurabilityTests : StoreCommitDurabilityTests
+{
+    protected override IStoreUnderTest CreateStoreUnderTest() => new InMemoryStoreUnderTest();
+}
