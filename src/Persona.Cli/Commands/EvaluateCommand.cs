@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Persona.Core.Engine;
 using Persona.Evaluation;
-using Persona.Evaluation.Loaders;
+using Persona.Datasets;
 using Persona.Evaluation.Models;
 using Persona.Evaluation.Protocols;
 using Persona.Recommend.Ranking;
@@ -19,7 +19,7 @@ internal static class EvaluateCommand
     {
         var dataset = new Option<string>("--dataset") { Description = "Dataset folder or main file", Required = true };
         var format = new Option<string>("--format") { Description = "Dataset format", DefaultValueFactory = _ => "s3rec" };
-        format.AcceptOnlyFromAmong([.. Datasets.Formats, "synthetic"]);
+        format.AcceptOnlyFromAmong([.. DatasetLoader.Formats, "synthetic"]);
         var protocol = new Option<string>("--protocol") { Description = "Evaluation protocol", DefaultValueFactory = _ => "loo" };
         protocol.AcceptOnlyFromAmong("loo", "cold-start", "ms-stratified", "prequential", "freshness", "interest", "session", "next-category", "churn");
         var model = new Option<string>("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), popularity-decayed, itemknn, sequential-rules, interest, sequence (learned, SASRec), vae (learned, Mult-VAE); interest-mlp (next-category); churn (churn and purchase propensity); service (the served recommender: candidates, blend and rules)", DefaultValueFactory = _ => "popularity" };
@@ -75,7 +75,7 @@ internal static class EvaluateCommand
                 var churnOptions = mlp.Options(r, r.GetValue(seed));
                 var (churnEvents, churnCatalog, churnName) = r.GetValue(format) == "synthetic"
                     ? SyntheticData.Events(r.GetValue(seed), r.GetValue(users), r.GetValue(events), r.GetValue(horizon))
-                    : Datasets.LoadEvents(r.GetValue(format)!, r.GetValue(dataset)!) is var cd ? (cd.Events, cd.Catalog, cd.Name) : default;
+                    : DatasetLoader.LoadEvents(r.GetValue(format)!, r.GetValue(dataset)!) is var cd ? (cd.Events, cd.Catalog, cd.Name) : default;
                 var (cm, testRows, calibration) = ChurnProtocol.Run(churnEvents, churnCatalog, config, r.GetValue(window), churnOptions, MlpOptionSet.PrintEpoch, r.GetValue(mlp.Search), MlpOptionSet.PrintTrial, r.GetValue(cuts), r.GetValue(step));
                 var code = Write(new EvaluationReport(churnName, r.GetValue(format)!, string.Create(CultureInfo.InvariantCulture, $"churn({r.GetValue(window)}d)"), "churn", 0, testRows, Math.Round(watch.Elapsed.TotalSeconds, 2), cm), r.GetValue(output)!);
                 File.AppendAllText(Path.ChangeExtension(r.GetValue(output)!, ".md"), CalibrationMarkdown(calibration));
@@ -87,7 +87,7 @@ internal static class EvaluateCommand
                 var mlpOptions = mlp.Options(r, r.GetValue(seed));
                 var (nextEvents, nextCatalog, name) = r.GetValue(format) == "synthetic"
                     ? SyntheticData.Events(r.GetValue(seed), r.GetValue(users), r.GetValue(events), r.GetValue(horizon))
-                    : Datasets.LoadEvents(r.GetValue(format)!, r.GetValue(dataset)!) is var d ? (d.Events, d.Catalog, d.Name) : default;
+                    : DatasetLoader.LoadEvents(r.GetValue(format)!, r.GetValue(dataset)!) is var d ? (d.Events, d.Catalog, d.Name) : default;
                 var (nm, rows) = NextCategoryProtocol.Run(
                     nextEvents,
                     nextCatalog,
@@ -129,7 +129,7 @@ internal static class EvaluateCommand
 
             if (r.GetValue(protocol) is "prequential" or "freshness")
             {
-                var loaded = Datasets.LoadEvents(r.GetValue(format)!, r.GetValue(dataset)!);
+                var loaded = DatasetLoader.LoadEvents(r.GetValue(format)!, r.GetValue(dataset)!);
                 var ordered = loaded.Events.OrderBy(e => e.TimestampMs).ToList();
                 string[] variants = r.GetValue(protocol) == "freshness" ? ["live", "frozen", "periodic"] : ["live", "popularity"];
                 var (pm, count) = FreshnessProtocol.Run(ordered, loaded.Catalog, (long)(ordered.Count * 0.3), variants, r.GetValue(k), r.GetValue(refresh), config);
@@ -144,14 +144,14 @@ internal static class EvaluateCommand
 
             if (r.GetValue(protocol) == "session")
             {
-                var (train, test) = Datasets.LoadSessionSplit(r.GetValue(format)!, r.GetValue(dataset)!);
+                var (train, test) = SessionProtocol.LoadSplit(r.GetValue(format)!, r.GetValue(dataset)!);
                 var sessionModel = CreateModel(r.GetValue(model)!, stratified: false, r.GetValue(seed), r.GetValue(blend), r.GetValue(halfLife), config);
                 var (sm, sessions, predictions) = SessionProtocol.Run(train, test, sessionModel);
                 sm["predictions"] = predictions;
                 return Write(new EvaluationReport(train.Name, r.GetValue(format)!, "session", sessionModel.Name, r.GetValue(k), sessions, Math.Round(watch.Elapsed.TotalSeconds, 2), sm), r.GetValue(output)!);
             }
 
-            var data = Datasets.LoadSequences(r.GetValue(format)!, r.GetValue(dataset)!);
+            var data = DatasetLoader.LoadSequences(r.GetValue(format)!, r.GetValue(dataset)!);
             var stratified = r.GetValue(protocol) == "ms-stratified";
             ISequenceModel m = r.GetValue(model) switch
             {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Persona.Core.Engine;
-using Persona.Evaluation.Loaders;
+using Persona.Datasets;
 using Persona.Evaluation.Models;
 using Persona.Models.Artifacts;
 using Persona.Models.Collaborative;

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Persona.Core.Engine;
 using Persona.Core.Features;
-using Persona.Evaluation.Loaders;
+using Persona.Datasets;
 using Persona.Models.Artifacts;
 using Persona.Models.Interest;
 
@@ -22,7 +22,7 @@ internal static class TrainCommand
     {
         var dataset = new Option<string>("--dataset") { Description = "Dataset folder or main file (or 'synthetic')", Required = true };
         var format = new Option<string>("--format") { Description = "Dataset format", Required = true };
-        format.AcceptOnlyFromAmong([.. Datasets.Formats, "synthetic"]);
+        format.AcceptOnlyFromAmong([.. DatasetLoader.Formats, "synthetic"]);
         var model = new Option<string>("--model") { Description = "Model to train: interest (MLP over the profile), sequence (SASRec), vae (Mult-VAE), churn or propensity (MLP over the profile)", DefaultValueFactory = _ => "interest" };
         model.AcceptOnlyFromAmong("interest", "sequence", "vae", "churn", "propensity");
         var window = new Option<double>("--window-days") { Description = "churn, propensity: the window T after each cut", DefaultValueFactory = _ => 90 };
@@ -126,13 +126,13 @@ internal static class TrainCommand
     private static (IReadOnlyList<Persona.Core.Events.BehaviorEvent> Events, IReadOnlyList<Persona.Core.Catalog.CatalogItem> Catalog, string Name) Events(ParseResult r, Option<string> dataset, Option<string> format, Option<int> seed, Option<int> users, Option<long> events) =>
         r.GetValue(format) == "synthetic"
             ? SyntheticData.Events(r.GetValue(seed), r.GetValue(users), r.GetValue(events), 20)
-            : Datasets.LoadEvents(r.GetValue(format)!, r.GetValue(dataset)!) is var d ? (d.Events, d.Catalog, d.Name) : default;
+            : DatasetLoader.LoadEvents(r.GetValue(format)!, r.GetValue(dataset)!) is var d ? (d.Events, d.Catalog, d.Name) : default;
 
     private static SequenceDataset Sequences(ParseResult r, Option<string> dataset, Option<string> format, Option<int> seed, Option<int> users, Option<long> events)
     {
         if (r.GetValue(format) != "synthetic")
         {
-            return Datasets.LoadSequences(r.GetValue(format)!, r.GetValue(dataset)!);
+            return DatasetLoader.LoadSequences(r.GetValue(format)!, r.GetValue(dataset)!);
         }
 
         var (data, catalog, name) = Events(r, dataset, format, seed, users, events);
