@@ -22,6 +22,13 @@ public sealed class PercentileTests
     }
 
     [Fact]
+    public void NearestRank_ProductJustAboveWholeNumber_ThatRank()
+    {
+        // 0.07 * 100 is 7.000000000000001 in floating point: rank 7, not 8.
+        Assert.Equal(7, Percentile.NearestRank(Hundred, 0.07));
+    }
+
+    [Fact]
     public void NearestRank_SmallQ_FirstValue()
     {
         Assert.Equal(7, Percentile.NearestRank([7, 8, 9], 0.001));

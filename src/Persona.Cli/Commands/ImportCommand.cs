@@ -24,82 +24,47 @@ internal static class ImportCommand
         command.SetAction(r =>
         {
             var engine = new ProfileEngine(store.Engine(r));
-            return r.GetValue(format) == "canonical"
-                ? Run(r.GetValue(input)!, store.Build(r), engine, r.GetValue(items), r.GetValue(batch))
-                : RunDataset(r.GetValue(format)!, r.GetValue(input)!, store.Build(r), engine, r.GetValue(batch));
+            var (path, options, dataset) = (r.GetValue(input)!, store.Build(r), r.GetValue(format) is "canonical" ? null : r.GetValue(format));
+            if (!File.Exists(path) && (dataset is null || !Directory.Exists(path)))
+            {
+                Console.Error.WriteLine($"input: {path} does not exist");
+                return 2;
+            }
+
+            using var opened = EmbeddedProfileStore.Open(options, engine);
+            var importer = new StoreImporter(opened, r.GetValue(batch));
+            var watch = Stopwatch.StartNew();
+            var summary = dataset is null ? Canonical(importer, path, r.GetValue(items)) : importer.ImportDataset(dataset, path);
+            opened.Checkpoint();
+            Print(summary, dataset is not null, path, watch.Elapsed);
+            return 0;
         });
         return command;
     }
 
-    /// <summary>A public dataset through its loader (streamed into the store in batches).</summary>
-    private static int RunDataset(string format, string path, EmbeddedStoreOptions options, ProfileEngine engine, int batchSize)
+    /// <summary>A canonical file, with a progress bar on an interactive console.</summary>
+    private static ImportSummary Canonical(StoreImporter importer, string path, bool items)
     {
-        if (!File.Exists(path) && !Directory.Exists(path))
+        if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsOutputRedirected)
         {
-            Console.Error.WriteLine($"input: {path} does not exist");
-            return 2;
+            return importer.ImportCanonical(path, items, TimeProvider.System);
         }
 
-        using var store = EmbeddedProfileStore.Open(options, engine);
-        var watch = Stopwatch.StartNew();
-        var summary = new StoreImporter(store, batchSize).ImportDataset(format, path);
-        store.Checkpoint();
-        var table = Counts(summary, withCatalog: true);
-        table.AddRow("seconds", watch.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture));
-        AnsiConsole.Write(table);
-        if (summary.Rejections.Count > 0)
-        {
-            Console.WriteLine($"first rejection: {summary.Rejections[0].Message}");
-        }
-
-        return 0;
-    }
-
-    private static int Run(string path, EmbeddedStoreOptions options, ProfileEngine engine, bool items, int batchSize)
-    {
-        if (!File.Exists(path))
-        {
-            Console.Error.WriteLine($"input: {path} does not exist");
-            return 2;
-        }
-
-        using var store = EmbeddedProfileStore.Open(options, engine);
-        var importer = new StoreImporter(store, batchSize);
-        var watch = Stopwatch.StartNew();
         ImportSummary? summary = null;
-        if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+        AnsiConsole.Progress().Start(ctx =>
         {
-            AnsiConsole.Progress().Start(ctx =>
-            {
-                var task = ctx.AddTask($"importing {Path.GetFileName(path)}", maxValue: 100);
-                summary = importer.ImportCanonical(path, items, TimeProvider.System, share => task.Value(share * 100));
-                task.Value(100);
-                store.Checkpoint();
-            });
-        }
-        else
-        {
-            summary = importer.ImportCanonical(path, items, TimeProvider.System);
-            store.Checkpoint();
-        }
-
-        var table = Counts(summary!, withCatalog: false);
-        table.AddRow("seconds", watch.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture));
-        table.AddRow("records/s", (summary!.Accepted / Math.Max(0.001, watch.Elapsed.TotalSeconds)).ToString("N0", CultureInfo.InvariantCulture));
-        AnsiConsole.Write(table);
-        var unit = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? "row" : "line";
-        foreach (var (position, message) in summary.Rejections)
-        {
-            Console.WriteLine($"rejected {unit} {position}: {message}");
-        }
-
-        return 0;
+            var task = ctx.AddTask($"importing {Path.GetFileName(path)}", maxValue: 100);
+            summary = importer.ImportCanonical(path, items, TimeProvider.System, share => task.Value(share * 100));
+            task.Value(100);
+        });
+        return summary!;
     }
 
-    private static Table Counts(ImportSummary summary, bool withCatalog)
+    /// <summary>The counts as a table; a dataset's catalog size and first rejection, or a file's rate and rejected lines (rows).</summary>
+    private static void Print(ImportSummary summary, bool dataset, string path, TimeSpan elapsed)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("records").AddColumn(new TableColumn("count").RightAligned());
-        if (withCatalog)
+        if (dataset)
         {
             table.AddRow("catalog items", Count(summary.CatalogItems));
         }
@@ -107,7 +72,18 @@ internal static class ImportCommand
         table.AddRow("accepted", Count(summary.Accepted));
         table.AddRow("duplicate", Count(summary.Duplicate));
         table.AddRow("rejected", Count(summary.Rejected));
-        return table;
+        table.AddRow("seconds", elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture));
+        if (!dataset)
+        {
+            table.AddRow("records/s", (summary.Accepted / Math.Max(0.001, elapsed.TotalSeconds)).ToString("N0", CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(table);
+        var unit = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? "row" : "line";
+        foreach (var (position, message) in summary.Rejections)
+        {
+            Console.WriteLine(dataset ? $"first rejection: {message}" : $"rejected {unit} {position}: {message}");
+        }
     }
 
     private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);

@@ -1,7 +1,7 @@
-namespace Persona.Cli.Commands;
+namespace Persona.Evaluation;
 
-/// <summary>The synthetic shop as a dataset for evaluate and train (<c>--format synthetic</c>).</summary>
-internal static class SyntheticData
+/// <summary>The synthetic shop as a dataset for evaluation and training runs (<c>--format synthetic</c>).</summary>
+public static class SyntheticData
 {
     /// <summary>The synthetic shop's events and catalog (the evaluation settings: 5,000 items, a session a day).</summary>
     public static (IReadOnlyList<Persona.Core.Events.BehaviorEvent> Events, IReadOnlyList<Persona.Core.Catalog.CatalogItem> Catalog, string Name) Events(int seed, int users, long events, double horizonDays)

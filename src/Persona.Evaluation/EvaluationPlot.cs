@@ -1,12 +1,11 @@
-using Persona.Evaluation;
-
-namespace Persona.Cli.Commands;
+namespace Persona.Evaluation;
 
 /// <summary>A PNG beside each report: the metrics as bars (grouped by cut-off) or, with windows, as lines over time.</summary>
-internal static class ReportPlot
+public static class EvaluationPlot
 {
     public static void Save(EvaluationReport report, string path)
     {
+        ArgumentNullException.ThrowIfNull(report);
         var plot = new ScottPlot.Plot();
         plot.Title($"{report.Dataset} · {report.Protocol} · {report.Model}");
         var windowed = report.Metrics.Keys.Where(k => k.StartsWith("window_", StringComparison.Ordinal)).ToList();
