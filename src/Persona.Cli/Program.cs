@@ -8,23 +8,20 @@ var root = new RootCommand("Persona: real-time user profiles for e-commerce")
     ImportCommand.Create(),
     ProfileCommand.Create(),
     BenchCommand.Create(),
-    LoadTestCommand.Create(),
     EvaluateCommand.Create(),
     GenerateCommand.Create(),
     ConfigCommand.Create(),
     TrainCommand.Create(),
     ModelsCommand.Create(),
     RecommendCommand.Create(),
-    RecommendLoadCommand.Create(),
     SimulateCommand.Create(),
     TrainRankerCommand.Create(),
-    SegmentsCommand.Create(),
 };
 try
 {
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException or InvalidDataException or Persona.Evaluation.Loaders.LoaderException)
+catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException or InvalidDataException or Persona.Datasets.LoaderException)
 {
     // Configuration and store errors name their cause; a stack trace would only hide it.
     Console.Error.WriteLine($"persona: {ex.Message}");

@@ -1,5 +1,5 @@
 using Persona.Core.Catalog;
-using Persona.Evaluation.Loaders;
+using Persona.Datasets;
 using Persona.Evaluation.Models;
 using Persona.Evaluation.Protocols;
 

@@ -1,4 +1,4 @@
-using Persona.Evaluation.Loaders;
+using Persona.Datasets;
 using Persona.Evaluation.Protocols;
 using Persona.Models.Interest;
 using Persona.Models.Training;
@@ -24,7 +24,7 @@ public sealed class NextCategoryProtocolTests
     [Fact]
     public void Run_MovieLens_MlpBeatsProfileArgmax()
     {
-        var d = Datasets.LoadEvents("movielens", SharedData.Dataset("movielens-100k"));
+        var d = DatasetLoader.LoadEvents("movielens", SharedData.Dataset("movielens-100k"));
         var (m, _) = NextCategoryProtocol.Run(d.Events, d.Catalog, null, InterestTarget.NextInteraction, new InterestMlpOptions { MaxEpochs = 6 });
         Assert.Equal(19, m["labels"]);
         Assert.Equal(19_809, m["rows.test"]);

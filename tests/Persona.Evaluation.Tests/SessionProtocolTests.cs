@@ -1,4 +1,4 @@
-using Persona.Evaluation.Loaders;
+using Persona.Datasets;
 using Persona.Evaluation.Models;
 using Persona.Evaluation.Protocols;
 
@@ -45,7 +45,7 @@ public sealed class SessionProtocolTests
     {
         var folder = SharedData.Dataset("yoochoose-rsc15-sample");
 
-        var (train, test) = Datasets.LoadSessionSplit("yoochoose", folder);
+        var (train, test) = SessionProtocol.LoadSplit("yoochoose", folder);
 
         Assert.Equal(17_794, train.Users); // training sequences are the train_full sessions
         Assert.Equal(2_933, train.Items);

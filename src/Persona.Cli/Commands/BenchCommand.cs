@@ -55,19 +55,31 @@ internal static class BenchCommand
         var engine = new ProfileEngine(new EngineConfig());
         var catalog = new Persona.Core.Catalog.CatalogIndex();
         catalog.Upsert(shop.Catalog);
+        Dictionary<string, object> result;
         if (pipelineOnly)
         {
-            var only = RunPipeline(shop, engine, stream, batchSize, dataDir, settings);
-            Say($"pipeline: {only.Accepted / only.Seconds:N0} events/s");
-            var pipelineResult = new Dictionary<string, object> { ["events"] = stream.LongLength };
-            AddPipelineFields(pipelineResult, only, batchSize, settings);
-            Console.WriteLine(JsonSerializer.Serialize(pipelineResult));
-            return 0;
+            result = new Dictionary<string, object> { ["events"] = stream.LongLength };
+        }
+        else
+        {
+            var single = RunSingleThread(engine, catalog, stream, userCount, Say);
+            var parallel = RunOnEveryCore(engine, catalog, stream, userCount, repeat, Say);
+            result = EngineFields(stream.LongLength, single, parallel);
         }
 
-        // (a) the pure engine: apply every event to its user's state, timing each update.
+        // (b) the durable pipeline: log append (fsync per batch) + dedupe + apply + checkpoints.
+        var pipeline = engineOnly && !pipelineOnly ? new PipelineRun(0, 1, 0, 0) : RunPipeline(shop, engine, stream, batchSize, dataDir, settings);
+        Say($"pipeline: {pipeline.Accepted / pipeline.Seconds:N0} events/s");
+        AddPipelineFields(result, pipeline, batchSize, settings);
+        Console.WriteLine(JsonSerializer.Serialize(result));
+        return 0;
+    }
+
+    /// <summary>(a) The pure engine on one thread: applies every event to its user's state, timing each update.</summary>
+    private static EngineRun RunSingleThread(ProfileEngine engine, Persona.Core.Catalog.CatalogIndex catalog, BehaviorEvent[] stream, int userCount, Action<string> say)
+    {
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-        Dictionary<string, ProfileState>? states = new(userCount, StringComparer.Ordinal);
+        var states = new Dictionary<string, ProfileState>(userCount, StringComparer.Ordinal);
         var latencies = new long[stream.Length];
         var allocated0 = GC.GetAllocatedBytesForCurrentThread();
         var gcs0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
@@ -87,49 +99,56 @@ internal static class BenchCommand
             latencies[i] = Stopwatch.GetTimestamp() - t0;
         }
 
-        var engineSeconds = watch.Elapsed.TotalSeconds;
+        var seconds = watch.Elapsed.TotalSeconds;
         var allocPerEvent = (GC.GetAllocatedBytesForCurrentThread() - allocated0) / (double)Math.Max(1, stream.Length);
         var gcPause = (GC.GetTotalPauseDuration() - pause0).TotalSeconds;
-        Say($"engine: {allocPerEvent:F1} bytes allocated per event; GCs gen0/1/2: {GC.CollectionCount(0) - gcs0.Item1}/{GC.CollectionCount(1) - gcs0.Item2}/{GC.CollectionCount(2) - gcs0.Item3}");
+        say($"engine: {allocPerEvent:F1} bytes allocated per event; GCs gen0/1/2: {GC.CollectionCount(0) - gcs0.Item1}/{GC.CollectionCount(1) - gcs0.Item2}/{GC.CollectionCount(2) - gcs0.Item3}");
         Array.Sort(latencies);
-        double Us(double q) => latencies.Length == 0 ? 0 : latencies[(int)Math.Min(latencies.Length - 1, q * latencies.Length)] * 1e6 / Stopwatch.Frequency;
         var sizes = states.Values.Select(s => ProfileCodec.Serialize(s).Length).Order().ToArray();
-        var profileCount = states.Count;
-        var heapPerProfile = (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / (double)Math.Max(1, profileCount);
+        var heapPerProfile = (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / (double)Math.Max(1, states.Count);
         GC.KeepAlive(states);
-        Say($"engine: {heapPerProfile:F0} bytes of heap per profile in memory");
-        Say($"engine (1 thread): {stream.Length / engineSeconds:N0} events/s, {profileCount:N0} profiles");
-        states = null; // the next run starts from an empty heap of profiles, as this one did
+        say($"engine: {heapPerProfile:F0} bytes of heap per profile in memory");
+        say($"engine (1 thread): {stream.Length / seconds:N0} events/s, {states.Count:N0} profiles");
+        // The profiles become garbage on return: the next run starts from an empty heap of profiles, as this one did.
+        return new EngineRun(seconds, allocPerEvent, gcPause, latencies, sizes, states.Count, heapPerProfile);
+    }
 
-        // (a') the same engine on every core: users are independent, so the stream is split by user
-        // (as the cluster routes it) into one partition per core, each applied in order on its own thread.
-        // Repeated (each run from empty profiles) because single runs on shared cores vary by ±20 %: the median counts.
-        // One untimed run over the first 10 % of the stream first, so that the timed runs see optimised
-        // code rather than just-in-time compilation (the durable run below has its own warm-up).
+    /// <summary>
+    /// (a') The same engine on every core: users are independent, so the stream is split by user (as the cluster
+    /// routes it) into one partition per core, each applied in order on its own thread. Repeated (each run from
+    /// empty profiles) because single runs on shared cores vary by ±20 %: the median counts. One untimed run over
+    /// the first 10 % of the stream first, so that the timed runs see optimised code rather than just-in-time
+    /// compilation (the durable run has its own warm-up).
+    /// </summary>
+    private static (double[] Rates, double Seconds, double GcShare) RunOnEveryCore(ProfileEngine engine, Persona.Core.Catalog.CatalogIndex catalog, BehaviorEvent[] stream, int userCount, int repeat, Action<string> say)
+    {
         RunPartitioned(engine, catalog, stream[..(stream.Length / 10)], userCount / 10);
         var runs = Enumerable.Range(0, Math.Max(1, repeat)).Select(_ => RunPartitioned(engine, catalog, stream, userCount)).ToList();
         var rates = runs.Select(x => stream.Length / x.Seconds).Order().ToArray();
-        var (parallelSeconds, parallelGcShare) = runs.OrderBy(x => x.Seconds).ElementAt(runs.Count / 2);
-        Say($"engine ({Environment.ProcessorCount} threads): {stream.Length / parallelSeconds:N0} events/s (median of {runs.Count}: {string.Join(", ", rates.Select(r => r.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}), GC pauses {parallelGcShare:P0} of the time");
+        var (seconds, gcShare) = runs.OrderBy(x => x.Seconds).ElementAt(runs.Count / 2);
+        say($"engine ({Environment.ProcessorCount} threads): {stream.Length / seconds:N0} events/s (median of {runs.Count}: {string.Join(", ", rates.Select(r => r.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}), GC pauses {gcShare:P0} of the time");
+        return (rates, seconds, gcShare);
+    }
 
-        // (b) the durable pipeline: log append (fsync per batch) + dedupe + apply + checkpoints.
-        var pipeline = engineOnly ? new PipelineRun(0, 1, 0, 0) : RunPipeline(shop, engine, stream, batchSize, dataDir, settings);
-        Say($"pipeline: {pipeline.Accepted / pipeline.Seconds:N0} events/s");
-        var result = new Dictionary<string, object>
+    private static Dictionary<string, object> EngineFields(long events, EngineRun single, (double[] Rates, double Seconds, double GcShare) parallel)
+    {
+        double Us(double q) => single.Latencies.Length == 0 ? 0 : single.Latencies[(int)Math.Min(single.Latencies.Length - 1, q * single.Latencies.Length)] * 1e6 / Stopwatch.Frequency;
+        var sizes = single.Sizes;
+        return new Dictionary<string, object>
         {
-            ["events"] = stream.LongLength,
-            ["users"] = profileCount,
-            ["engine_events_per_sec"] = Math.Round(stream.Length / parallelSeconds),
-            ["engine_events_per_sec_runs"] = rates.Select(r => Math.Round(r)).ToArray(),
-            ["engine_events_per_sec_1_thread"] = Math.Round(stream.Length / engineSeconds),
+            ["events"] = events,
+            ["users"] = single.Profiles,
+            ["engine_events_per_sec"] = Math.Round(events / parallel.Seconds),
+            ["engine_events_per_sec_runs"] = parallel.Rates.Select(r => Math.Round(r)).ToArray(),
+            ["engine_events_per_sec_1_thread"] = Math.Round(events / single.Seconds),
             ["engine_threads"] = Environment.ProcessorCount,
             ["update_p50_us"] = Math.Round(Us(0.50), 3),
             ["update_p99_us"] = Math.Round(Us(0.99), 3),
             ["update_p999_us"] = Math.Round(Us(0.999), 3),
-            ["engine_alloc_bytes_per_event"] = Math.Round(allocPerEvent, 1),
-            ["engine_gc_pause_share"] = Math.Round(parallelGcShare, 3),
-            ["engine_gc_pause_share_1_thread"] = Math.Round(gcPause / engineSeconds, 3),
-            ["engine_heap_bytes_per_profile"] = Math.Round(heapPerProfile),
+            ["engine_alloc_bytes_per_event"] = Math.Round(single.AllocPerEvent, 1),
+            ["engine_gc_pause_share"] = Math.Round(parallel.GcShare, 3),
+            ["engine_gc_pause_share_1_thread"] = Math.Round(single.GcPauseSeconds / single.Seconds, 3),
+            ["engine_heap_bytes_per_profile"] = Math.Round(single.HeapPerProfile),
             ["bytes_per_profile"] = Math.Round(sizes.Average(), 1),
             ["bytes_per_profile_p50"] = sizes[sizes.Length / 2],
             ["bytes_per_profile_p99"] = sizes[(int)(sizes.Length * 0.99)],
@@ -137,9 +156,6 @@ internal static class BenchCommand
             ["gc_gen0size"] = Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "default",
             ["gc_dynamic_adaptation"] = Environment.GetEnvironmentVariable("DOTNET_GCDynamicAdaptationMode") ?? AppContext.GetData("System.GC.DynamicAdaptationMode")?.ToString() ?? "default",
         };
-        AddPipelineFields(result, pipeline, batchSize, settings);
-        Console.WriteLine(JsonSerializer.Serialize(result));
-        return 0;
     }
 
     private static void AddPipelineFields(Dictionary<string, object> result, PipelineRun run, int batchSize, StoreSettings settings)
@@ -269,6 +285,9 @@ internal static class BenchCommand
 
     /// <summary>Checkpoint settings of the durable run.</summary>
     private sealed record StoreSettings(int CheckpointEvery, int CheckpointFileMinProfiles);
+
+    /// <summary>The single-thread engine run: seconds, allocation per event, collection pauses, sorted update latencies (ticks), sorted profile sizes, profiles and heap per profile.</summary>
+    private sealed record EngineRun(double Seconds, double AllocPerEvent, double GcPauseSeconds, long[] Latencies, int[] Sizes, int Profiles, double HeapPerProfile);
 
     /// <summary>One durable run: events accepted, wall and CPU seconds, and the wall seconds of its final checkpoint.</summary>
     private sealed record PipelineRun(long Accepted, double Seconds, double CpuSeconds, double FinalCheckpointSeconds);

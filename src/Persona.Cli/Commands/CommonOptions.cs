@@ -26,12 +26,4 @@ internal static class CommonOptions
 
     /// <summary>Reads and validates an engine configuration file; the defaults when <paramref name="path"/> is null.</summary>
     public static EngineConfig LoadEngineConfig(string? path) => path is null ? new EngineConfig() : EngineConfigJson.Load(path);
-
-    public static Option<bool> InlineIo(string description) => new("--inline-io") { Description = description };
-
-    /// <summary>
-    /// Lets socket completions run on the runtime's I/O threads instead of the thread pool, for this process.
-    /// The runtime reads the setting once, when the process creates its first socket, so call it before any.
-    /// </summary>
-    public static void InlineSocketCompletions() => Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 }

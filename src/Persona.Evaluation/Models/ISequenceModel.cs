@@ -1,4 +1,3 @@
-using Persona.Evaluation.Loaders;
 
 namespace Persona.Evaluation.Models;
 

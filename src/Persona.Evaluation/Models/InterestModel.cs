@@ -1,7 +1,6 @@
 using Persona.Core.Catalog;
 using Persona.Core.Engine;
 using Persona.Core.Events;
-using Persona.Evaluation.Loaders;
 
 namespace Persona.Evaluation.Models;
 
@@ -66,7 +65,7 @@ public sealed class InterestModel : ISequenceModel
                 UserId = state.UserId,
                 ItemId = dataset.ItemIds[history[k].Item],
                 TimestampMs = history[k].TimeMs,
-                Rating = rating is { } r ? Datasets.Stars(r) : null,
+                Rating = rating is { } r ? DatasetLoader.Stars(r) : null,
             }, _catalog);
         }
 

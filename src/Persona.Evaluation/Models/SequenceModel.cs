@@ -1,6 +1,5 @@
 using Persona.Core.Catalog;
 using Persona.Core.Events;
-using Persona.Evaluation.Loaders;
 using Persona.Models.Sequence;
 
 namespace Persona.Evaluation.Models;

@@ -2,7 +2,6 @@ using System.Globalization;
 using Persona.Core.Catalog;
 using Persona.Core.Engine;
 using Persona.Core.Events;
-using Persona.Evaluation.Loaders;
 using Persona.Recommend.Index;
 using Persona.Recommend.Ranking;
 using Persona.Serving.Recommendations;
@@ -200,7 +199,7 @@ public sealed class ServiceModel(ISequenceModel? inner, ServiceModelOptions? opt
                 UserId = userId,
                 ItemId = dataset.ItemIds[x.Item],
                 TimestampMs = x.TimeMs,
-                Rating = x.Rating is { } r ? Datasets.Stars(r) : null,
+                Rating = x.Rating is { } r ? DatasetLoader.Stars(r) : null,
             };
         }
     }

@@ -1,4 +1,3 @@
-using Persona.Evaluation.Loaders;
 using Persona.Models.Collaborative;
 
 namespace Persona.Evaluation.Models;

@@ -1,4 +1,3 @@
-using Persona.Evaluation.Loaders;
 using Persona.Evaluation.Models;
 
 namespace Persona.Evaluation.Protocols;

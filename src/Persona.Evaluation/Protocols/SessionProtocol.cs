@@ -1,5 +1,4 @@
 using Persona.Core.Events;
-using Persona.Evaluation.Loaders;
 using Persona.Evaluation.Models;
 
 namespace Persona.Evaluation.Protocols;
@@ -60,6 +59,36 @@ public static class SessionProtocol
         }
 
         return (metrics.Result(), sessions, metrics.Count);
+    }
+
+    /// <summary>
+    /// Training sessions and test sessions for the session protocol: a folder with session-rec's prepared
+    /// <c>*_train_full.txt</c> and <c>*_test.txt</c> keeps that split; otherwise the sessions that start in
+    /// the data's last day are the test sessions. Training sequences are sessions (a user's sessions are not
+    /// joined).
+    /// </summary>
+    public static (SequenceDataset Train, IReadOnlyList<IReadOnlyList<string>> Test) LoadSplit(string format, string path)
+    {
+        EventDataset train;
+        IReadOnlyList<IReadOnlyList<string>> test;
+        var testFile = format == "yoochoose" && Directory.Exists(path) ? Directory.EnumerateFiles(path, "*_test.txt").FirstOrDefault() : null;
+        if (testFile is not null)
+        {
+            train = YooChooseLoader.Load(path);
+            test = [.. Sessions(YooChooseLoader.Read(testFile)).Select(ItemIds)];
+        }
+        else
+        {
+            (train, test) = SplitByTime(DatasetLoader.LoadEvents(format, path));
+        }
+
+        var bySession = new EventDataset
+        {
+            Name = train.Name,
+            Catalog = train.Catalog,
+            Events = [.. train.Events.Select(e => e.SessionId is null ? e : e with { UserId = e.SessionId })],
+        };
+        return (bySession.ToSequences(), test);
     }
 
     /// <summary>
