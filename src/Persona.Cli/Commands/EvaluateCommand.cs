@@ -29,7 +29,7 @@ internal static class EvaluateCommand
         var learnBlend = new Option<bool>("--learn-blend") { Description = "service: choose the blend weights by coordinate ascent on each user's validation item (else the heuristic blend)", DefaultValueFactory = _ => true };
         var categoryShare = new Option<double>("--max-category-share") { Description = "service: most share of an answer from one leaf category (1 = no cap)", DefaultValueFactory = _ => 0.5 };
         var ablate = new Option<string[]>("--ablate") { Description = "service: blend features held at 0, to measure what each source adds (sequence, coOccurrence, interest, trending, buyAgain, newArrival, context, clickThrough)", AllowMultipleArgumentsPerToken = true };
-        ablate.AcceptOnlyFromAmong([.. BlendWeights.Names]);
+        ablate.AcceptOnlyFromAmong([.. RankingFeatures.Names]);
         var coldUsers = new Option<double>("--cold-share") { Description = "cold-start: share of users held out entirely, then given their first 1 and 2 events", DefaultValueFactory = _ => 0.1 };
         var target = new Option<string>("--target") { Description = "next-category: the category of the next interaction or of the next purchase", DefaultValueFactory = _ => "next" };
         target.AcceptOnlyFromAmong("next", "next-purchase");
@@ -170,7 +170,7 @@ internal static class EvaluateCommand
                     : LeaveOneOut.Run(data, m, r.GetValue(negatives), r.GetValue(seed));
             if (m is ServiceModel service)
             {
-                foreach (var (name, value) in BlendWeights.Names.Zip(service.Weights.ToArray()))
+                foreach (var (name, value) in service.Weights.Entries)
                 {
                     metrics[$"blend.{name}"] = value;
                 }
