@@ -1,21 +1,21 @@
-using Persona.Core.Catalog;
 using Persona.Recommend.Feedback;
 using Persona.Recommend.Index;
+using Persona.Recommend.Ranking.Candidates;
 using Persona.Recommend.Ranking.Features;
 
 namespace Persona.Recommend.Ranking;
 
 /// <summary>
-/// Candidates + ranking + rules. Candidates come from the learned scorer (when one is active), co-occurrence
-/// with the user's recent items, trending items of the user's top interests and of the request's context,
-/// new arrivals matching them, overall trending, and buy-again; each candidate's features are blended with
+/// Candidates + ranking + rules. Candidates come from the sources in <see cref="CandidateSources"/> (the learned
+/// scorer when one is active, co-occurrence with the user's recent items, trending items and new arrivals of the
+/// user's top interests and of the request's context, overall trending, new arrivals at cold start, and
+/// buy-again); each candidate's features (<see cref="RankingFeatures"/>) are blended with
 /// <see cref="BlendWeights"/>; then the rules: excluded, out-of-stock and (configurably) purchased items go,
 /// one leaf category holds at most a share of the answer, and trending items fill what is left. The same code
 /// serves requests and runs offline evaluation.
 /// </summary>
 public sealed class Recommender
 {
-    private const float AnchorDecay = 0.85f;
     private readonly RecommendationIndex _index;
     private readonly ItemStats? _stats;
 
@@ -55,86 +55,18 @@ public sealed class Recommender
         var scratch = _scratch.TryTake(out var pooled) ? pooled : new Scratch();
         try
         {
-            var context = new RankingContext(_index, r, lists, request, Options, _stats, scratch.Learned, scratch.CoOccurrence);
-            Gather(context, learned, scratch);
+            var context = new RankingContext(_index, r, lists, request, Options, _stats, learned, scratch.Buffers);
+            foreach (var source in CandidateSources.All)
+            {
+                source.Add(context);
+            }
+
             return Rank(context, weights, scratch);
         }
         finally
         {
-            scratch.Clear();
+            scratch.Buffers.Clear();
             _scratch.Add(scratch);
-        }
-    }
-
-    /// <summary>The candidates: the learned scorer's, co-occurrence, interests and context, trending, new arrivals, buy-again.</summary>
-    private void Gather(RankingContext context, IReadOnlyList<(string ItemId, float Score)> learned, Scratch scratch)
-    {
-        var r = context.Reader;
-        var lists = context.Lists;
-        var candidates = scratch.Candidates;
-
-        // The learned scorer: softmax relative to its best candidate.
-        if (learned.Count > 0)
-        {
-            var best = learned[0].Score;
-            foreach (var (itemId, score) in learned)
-            {
-                var item = r.Find(itemId);
-                if (item >= 0)
-                {
-                    context.Learned[item] = MathF.Exp(score - best);
-                    candidates.Add(item);
-                }
-            }
-        }
-
-        // Co-occurrence with the recent items (and the item on the page), newest weighing most.
-        var anchors = Anchors(r, context.Request);
-        var neighbours = scratch.Neighbours;
-        for (var p = 0; p < anchors.Count; p++)
-        {
-            var decay = MathF.Pow(AnchorDecay, p);
-            r.Neighbours(anchors[p], Options.NeighboursPerAnchor, neighbours);
-            foreach (var (item, sim) in neighbours)
-            {
-                var (sum, anchor) = context.CoOccurrence.GetValueOrDefault(item);
-                var add = decay * sim;
-                if (sum == 0 || add > sum)
-                {
-                    anchor = anchors[p];
-                }
-
-                context.CoOccurrence[item] = (sum + add, anchor);
-                candidates.Add(item);
-            }
-        }
-
-        // Interests and context: trending items and new arrivals of the top category nodes and brands.
-        var topics = context.Interests
-            .Where(p => FeatureId.KindOf(p.Key) is FeatureKind.Category or FeatureKind.Brand)
-            .OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(Options.InterestAnchors).Select(p => p.Key).ToList();
-        foreach (var f in topics.Concat(context.ContextFeatures))
-        {
-            AddAll(candidates, lists.TrendingByFeature.GetValueOrDefault(f), Options.ItemsPerInterest);
-            AddAll(candidates, lists.NewByFeature.GetValueOrDefault(f), 5);
-        }
-
-        AddAll(candidates, lists.Trending, Options.TrendingCandidates);
-        if (context.Request.User is null && context.ContextFeatures.Count == 0)
-        {
-            AddAll(candidates, lists.NewItems, 5); // cold start: give a few new arrivals a chance
-        }
-
-        // Buy-again: what the user bought and people buy again.
-        if (context.Purchases is { } purchases)
-        {
-            foreach (var (item, _) in purchases)
-            {
-                if (r.RepurchaseRate(item) >= Options.RepurchaseRate)
-                {
-                    candidates.Add(item);
-                }
-            }
         }
     }
 
@@ -144,9 +76,9 @@ public sealed class Recommender
         var r = context.Reader;
         var features = RankingFeatures.All;
         var width = features.Count;
-        var n = scratch.Candidates.Count;
+        var n = context.Candidates.Count;
         var ids = scratch.Ids(n);
-        scratch.Candidates.CopyTo(ids);
+        context.Candidates.CopyTo(ids);
         var values = scratch.Values(n * width);
         Span<float> max = stackalloc float[width];
         for (var i = 0; i < n; i++)
@@ -344,32 +276,6 @@ public sealed class Recommender
         return reasons;
     }
 
-    /// <summary>The item on the page first, then the recent items newest first, each once.</summary>
-    private List<int> Anchors(RecommendationIndex.Reader r, RecommendRequest request)
-    {
-        var anchors = new List<int>(Options.CoOccurrenceAnchors);
-        if (request.Context.GetValueOrDefault("item") is { } page && r.Find(page) is >= 0 and var pageId)
-        {
-            anchors.Add(pageId);
-        }
-
-        foreach (var recent in request.User?.Recent ?? [])
-        {
-            if (anchors.Count >= Options.CoOccurrenceAnchors)
-            {
-                break;
-            }
-
-            var item = r.Find(recent.ItemId);
-            if (item >= 0 && !anchors.Contains(item))
-            {
-                anchors.Add(item);
-            }
-        }
-
-        return anchors;
-    }
-
     /// <summary>Buffers of one request at a time.</summary>
     private sealed class Scratch
     {
@@ -377,13 +283,7 @@ public sealed class Recommender
         private float[] _values = new float[1024 * 8];
         private (double Score, int Index)[] _order = new (double, int)[1024];
 
-        public HashSet<int> Candidates { get; } = new(1024);
-
-        public Dictionary<int, float> Learned { get; } = new(128);
-
-        public Dictionary<int, (float Sum, int Anchor)> CoOccurrence { get; } = new(512);
-
-        public List<(int Item, float Similarity)> Neighbours { get; } = new(256);
+        public RankingBuffers Buffers { get; } = new();
 
         public int[] Ids(int n) => _ids.Length >= n ? _ids : _ids = new int[n * 2];
 
@@ -391,25 +291,5 @@ public sealed class Recommender
         public float[] Values(int n) => _values.Length >= n ? _values : _values = new float[n * 2];
 
         public (double Score, int Index)[] Order(int n) => _order.Length >= n ? _order : _order = new (double, int)[n * 2];
-
-        public void Clear()
-        {
-            Candidates.Clear();
-            Learned.Clear();
-            CoOccurrence.Clear();
-        }
-    }
-
-    private static void AddAll(HashSet<int> candidates, int[]? items, int take)
-    {
-        if (items is null)
-        {
-            return;
-        }
-
-        for (var i = 0; i < Math.Min(take, items.Length); i++)
-        {
-            candidates.Add(items[i]);
-        }
     }
 }

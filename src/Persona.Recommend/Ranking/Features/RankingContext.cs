@@ -7,19 +7,23 @@ namespace Persona.Recommend.Ranking.Features;
 /// <summary>
 /// What the ranking features read while one request is ranked: the index as of the request (reader and ranked
 /// lists), the catalog, the request and the user's signals, the click-through statistics, and what the candidate
-/// sources found (the learned scorer's scores, co-occurrence with the recent items).
+/// sources (<see cref="Candidates.CandidateSources"/>) found: the candidates, the learned scorer's scores,
+/// co-occurrence with the recent items.
 /// </summary>
 internal sealed class RankingContext
 {
     private static readonly IReadOnlyDictionary<ulong, double> NoInterests = new Dictionary<ulong, double>();
 
-    /// <summary>A request's context; the candidate sources fill <paramref name="learned"/> and <paramref name="coOccurrence"/> (empty, pooled by the caller).</summary>
+    /// <summary>A request's context; <paramref name="scored"/> is the learned scorer's answer (empty without one), <paramref name="buffers"/> empty collections pooled by the caller.</summary>
     public RankingContext(
         RecommendationIndex index, RecommendationIndex.Reader reader, RankedLists lists, RecommendRequest request, RecommenderOptions options, ItemStats? stats,
-        Dictionary<int, float> learned, Dictionary<int, (float Sum, int Anchor)> coOccurrence)
+        IReadOnlyList<(string ItemId, float Score)> scored, RankingBuffers buffers)
     {
-        Learned = learned;
-        CoOccurrence = coOccurrence;
+        Scored = scored;
+        Candidates = buffers.Candidates;
+        Learned = buffers.Learned;
+        CoOccurrence = buffers.CoOccurrence;
+        Neighbours = buffers.Neighbours;
         Index = index;
         Reader = reader;
         Lists = lists;
@@ -59,11 +63,34 @@ internal sealed class RankingContext
     /// <summary>The user's purchases by item (null when the index holds none).</summary>
     public IReadOnlyDictionary<int, int>? Purchases { get; }
 
+    /// <summary>The learned scorer's best items with their scores, best first (empty when no scorer is asked).</summary>
+    public IReadOnlyList<(string ItemId, float Score)> Scored { get; }
+
+    /// <summary>The candidates the sources found.</summary>
+    public HashSet<int> Candidates { get; }
+
+    /// <summary>A buffer for an anchor's neighbours.</summary>
+    public List<(int Item, float Similarity)> Neighbours { get; }
+
     /// <summary>The learned scorer's candidates: softmax of the score relative to its best candidate.</summary>
     public Dictionary<int, float> Learned { get; }
 
     /// <summary>Co-occurrence with the anchors (the page's item, the recent items), summed, and the anchor that contributed most.</summary>
     public Dictionary<int, (float Sum, int Anchor)> CoOccurrence { get; }
+
+    /// <summary>Adds the first <paramref name="take"/> of <paramref name="items"/> (none when null) to the candidates.</summary>
+    public void AddCandidates(int[]? items, int take)
+    {
+        if (items is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < Math.Min(take, items.Length); i++)
+        {
+            Candidates.Add(items[i]);
+        }
+    }
 
     /// <summary>The last part of the item's leaf category path ("" when it has none).</summary>
     public string Leaf(string itemId)
