@@ -1,5 +1,4 @@
 using Persona.Evaluation.Models;
-using Persona.Recommend.Ranking;
 
 namespace Persona.Evaluation;
 
@@ -34,7 +33,7 @@ public static class TrainedModelMetrics
     /// <summary>The blend the service model ranked with, its validation figures and its inner sequence model's training.</summary>
     private static void AddService(ServiceModel service, IDictionary<string, double> metrics)
     {
-        foreach (var (name, value) in BlendWeights.Names.Zip(service.Weights.ToArray()))
+        foreach (var (name, value) in service.Weights.Entries)
         {
             metrics[$"blend.{name}"] = value;
         }

@@ -92,6 +92,23 @@ public sealed class FeatureExtractorTests
     }
 
     [Fact]
+    public void Extract_ShopStream_PinnedDigestOfEveryVector()
+    {
+        // Pins every value of every profile of a synthetic shop: the families must write what the version-1 extractor wrote.
+        var (catalog, events) = TestStreams.Shop(seed: 3);
+        var states = TestStreams.Replay(Engine, catalog, events);
+        var x = new FeatureExtractor(Engine, InterestLabels.FromCatalog(catalog.Records));
+        var now = events[^1].TimestampMs + 86_400_000;
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var (_, state) in states.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.Extract(state, catalog, now).AsSpan()));
+        }
+
+        Assert.Equal("f29435aab5566da6:27aa28c11aaad7ce", x.Schema.Hash + ":" + Convert.ToHexStringLower(sha.GetHashAndReset())[..16]);
+    }
+
+    [Fact]
     public void Extract_SpanOfOtherWidth_Throws()
     {
         var x = new FeatureExtractor(Engine, new InterestLabels(["Shoes"]));

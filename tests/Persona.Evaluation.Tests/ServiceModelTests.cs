@@ -3,6 +3,7 @@ using Persona.Datasets;
 using Persona.Evaluation.Models;
 using Persona.Evaluation.Protocols;
 using Persona.Evaluation.Simulation;
+using Persona.Recommend.Ranking;
 
 namespace Persona.Evaluation.Tests;
 
@@ -35,7 +36,23 @@ public sealed class ServiceModelTests
         Assert.True(m["hr@5"] > 0.8, $"service HR@5 {m["hr@5"]}");
         Assert.True(p["hr@5"] < 0.3, $"popularity HR@5 {p["hr@5"]}");
         Assert.True(service.Validation!.Value.Learned >= service.Validation.Value.Heuristic);
-        Assert.Equal(0, service.Weights.Sequence); // no learned scorer: its weight stays 0
+        Assert.Equal(0, service.Weights["sequence"]); // no learned scorer: its weight stays 0
+    }
+
+    [Fact]
+    public void Fit_FeaturesAblatedByName_HeldAtZeroWithTheScorersWeight()
+    {
+        var service = new ServiceModel(null, new ServiceModelOptions { Learn = false, Ablate = ["coOccurrence", "context"] });
+        LeaveOneOut.Run(Walks(), service);
+        Assert.Equal(BlendWeights.Heuristic.Without(["sequence", "coOccurrence", "context"]), service.Weights);
+    }
+
+    [Fact]
+    public void Fit_UnknownFeatureAblated_Refused()
+    {
+        var service = new ServiceModel(null, new ServiceModelOptions { Learn = false, Ablate = ["cooccurrence"] });
+        var ex = Assert.Throws<ArgumentException>(() => LeaveOneOut.Run(Walks(), service));
+        Assert.StartsWith("unknown ranking feature 'cooccurrence'", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

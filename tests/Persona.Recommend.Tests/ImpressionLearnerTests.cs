@@ -6,7 +6,15 @@ namespace Persona.Recommend.Tests;
 
 public sealed class ImpressionLearnerTests
 {
-    private static float[] F(float cooc, float interest) => [0, cooc, interest, 0, 0, 0, 0, 0.5f];
+    /// <summary>A logged feature row (registry order) with co-occurrence, interest and the average click-through.</summary>
+    private static float[] F(float cooc, float interest)
+    {
+        var row = new float[RankingFeatures.Count];
+        row[RankingFeatures.IndexOf("coOccurrence")] = cooc;
+        row[RankingFeatures.IndexOf("interest")] = interest;
+        row[RankingFeatures.IndexOf("clickThrough")] = 0.5f;
+        return row;
+    }
 
     private static BehaviorEvent Click(string rec, string user, string item) =>
         new() { EventId = $"{rec}-{item}", Type = (byte)EventType.Click, UserId = user, ItemId = item, TimestampMs = 1, RecommendationId = rec };
@@ -30,20 +38,20 @@ public sealed class ImpressionLearnerTests
         var clicks = new List<BehaviorEvent>();
         for (var a = 0; a < 500; a++)
         {
-            var rows = Enumerable.Range(0, 5).Select(_ => F((float)rng.NextDouble(), (float)rng.NextDouble())).OrderByDescending(f => f[1]).ToArray();
+            var rows = Enumerable.Range(0, 5).Select(_ => F((float)rng.NextDouble(), (float)rng.NextDouble())).OrderByDescending(f => f[RankingFeatures.IndexOf("coOccurrence")]).ToArray();
             var items = Enumerable.Range(0, 5).Select(i => $"i{a}-{i}").ToArray();
             impressions.Add(new Impression($"r{a}", "u", "m", null, null, items, 0) { Features = rows });
-            var best = Array.IndexOf(rows, rows.MaxBy(f => f[2])!);
+            var best = Array.IndexOf(rows, rows.MaxBy(f => f[RankingFeatures.IndexOf("interest")])!);
             clicks.Add(Click($"r{a}", "u", items[best]));
         }
 
-        var start = BlendWeights.FromArray([0, 1, 0.1, 0, 0, 0, 0, 0], "start");
-        var learned = ImpressionLearner.Learn(ImpressionLearner.Join(impressions, clicks), start, fixedAtZero: [0]);
+        var start = BlendWeights.Zero("start").With("coOccurrence", 1).With("interest", 0.1);
+        var learned = ImpressionLearner.Learn(ImpressionLearner.Join(impressions, clicks), start, fixedAtZero: [RankingFeatures.LearnedScorer]);
         Assert.Equal(400, learned.TrainLists);
         Assert.Equal(100, learned.HeldOutLists);
-        Assert.True(learned.Weights.Interest > learned.Weights.CoOccurrence, $"interest {learned.Weights.Interest}, co-occurrence {learned.Weights.CoOccurrence}");
+        Assert.True(learned.Weights["interest"] > learned.Weights["coOccurrence"], $"interest {learned.Weights["interest"]}, co-occurrence {learned.Weights["coOccurrence"]}");
         Assert.True(learned.HeldOutLearned > learned.HeldOutStart + 0.1, $"held out {learned.HeldOutStart} → {learned.HeldOutLearned}");
-        Assert.Equal(0, learned.Weights.Sequence);
+        Assert.Equal(0, learned.Weights["sequence"]);
     }
 
     [Fact]
@@ -61,8 +69,8 @@ public sealed class ImpressionLearnerTests
     public void Objective_ClickAtTheTop_OneAndAtTheBottomLess()
     {
         var top = new List<LoggedList> { new([F(0, 1), F(0, 0)], [true, false]) };
-        var interest = BlendWeights.FromArray([0, 0, 1, 0, 0, 0, 0, 0], "t");
-        var none = BlendWeights.FromArray([0, 0, 0, 0, 0, 0, 0, 0], "t");
+        var interest = BlendWeights.Zero("t").With("interest", 1);
+        var none = BlendWeights.Zero("t");
         Assert.Equal(1.0, ImpressionLearner.Objective(top, interest, [1, 1]), 9);
         var bottom = new List<LoggedList> { new([F(0, 0), F(0, 1)], [false, true]) };
         Assert.Equal(1 / Math.Log2(3), ImpressionLearner.Objective(bottom, none, [1, 1]), 9); // ties keep the served order

@@ -8,7 +8,7 @@ public sealed class RecommendationsOptionsTests
     [Fact]
     public void Validate_LearnedBlendWithinRange_Accepted()
     {
-        new RecommendationsOptions { Blend = BlendWeights.FromArray([4, 0.15, 0.3, 0, 0.5, 0, 0.5, 0.1], "learned") }.Validate();
+        new RecommendationsOptions { Blend = BlendWeights.Heuristic.WithSource("learned").With("sequence", 4).With("coOccurrence", 0.15).With("trending", 0).With("newArrival", 0) }.Validate();
     }
 
     [Theory]
@@ -17,7 +17,7 @@ public sealed class RecommendationsOptionsTests
     [InlineData(double.NaN)]
     public void Validate_BlendWeightOutOfRange_RefusedNamingIt(double weight)
     {
-        var ex = Assert.Throws<ArgumentException>(() => new RecommendationsOptions { Blend = BlendWeights.Heuristic with { Interest = weight } }.Validate());
+        var ex = Assert.Throws<ArgumentException>(() => new RecommendationsOptions { Blend = BlendWeights.Heuristic.With("interest", weight) }.Validate());
         Assert.Equal("Invalid recommendation options: blend weights must be within 0..100", ex.Message);
     }
 

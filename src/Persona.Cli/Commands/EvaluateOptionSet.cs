@@ -15,7 +15,7 @@ internal sealed class EvaluateOptionSet
         Protocol.AcceptOnlyFromAmong("loo", "cold-start", "ms-stratified", "prequential", "freshness", "interest", "session", "next-category", "churn");
         Model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "popularity-decayed", "itemknn", "sequential-rules", "interest", "sequence", "vae", "interest-mlp", "churn", "service");
         Scorer.AcceptOnlyFromAmong("none", "sequence");
-        Ablate.AcceptOnlyFromAmong([.. BlendWeights.Names]);
+        Ablate.AcceptOnlyFromAmong([.. RankingFeatures.Names]);
         Target.AcceptOnlyFromAmong("next", "next-purchase");
     }
 
@@ -33,7 +33,7 @@ internal sealed class EvaluateOptionSet
 
     public Option<double> CategoryShare { get; } = new("--max-category-share") { Description = "service: most share of an answer from one leaf category (1 = no cap)", DefaultValueFactory = _ => 0.5 };
 
-    public Option<string[]> Ablate { get; } = new("--ablate") { Description = "service: blend features held at 0, to measure what each source adds (sequence, coOccurrence, interest, trending, buyAgain, newArrival, context, clickThrough)", AllowMultipleArgumentsPerToken = true };
+    public Option<string[]> Ablate { get; } = new("--ablate") { Description = "service: blend features held at 0, to measure what each source adds (" + string.Join(", ", RankingFeatures.Names) + ")", AllowMultipleArgumentsPerToken = true };
 
     public Option<double> ColdUsers { get; } = new("--cold-share") { Description = "cold-start: share of users held out entirely, then given their first 1 and 2 events", DefaultValueFactory = _ => 0.1 };
 

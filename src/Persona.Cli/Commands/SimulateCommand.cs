@@ -59,13 +59,13 @@ internal static class SimulateCommand
     private static (object Report, string Text) LearnRanker(SimulationResult first, int users, int items, int warmup, int days, int k, int seed)
     {
         var lists = ImpressionLearner.Join(first.Logged.Where(i => i.Variant is OnlineSimulation.RealTime or OnlineSimulation.Daily), first.ClickEvents);
-        var learned = ImpressionLearner.Learn(lists, BlendWeights.Heuristic, fixedAtZero: [0]);
+        var learned = ImpressionLearner.Learn(lists, BlendWeights.Heuristic, fixedAtZero: [RankingFeatures.LearnedScorer]);
         SimulationOptions Next(BlendWeights? blend) => new() { Users = users, Items = items, WarmupDays = warmup, TestDays = days, K = k, Seed = seed + 1, Blend = blend };
         var heuristic = new OnlineSimulation(Next(null)).Run().Report.Variants.Single(v => v.Name == OnlineSimulation.RealTime);
         var withLearned = new OnlineSimulation(Next(learned.Weights)).Run().Report.Variants.Single(v => v.Name == OnlineSimulation.RealTime);
         var gap = Statistics.ProportionDifference(heuristic.Clicks, heuristic.ItemsShown, withLearned.Clicks, withLearned.ItemsShown);
         var p = Statistics.TwoProportionP(heuristic.Clicks, heuristic.ItemsShown, withLearned.Clicks, withLearned.ItemsShown);
-        var weights = string.Join(", ", BlendWeights.Names.Zip(learned.Weights.ToArray()).Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.First} {x.Second:0.###}")));
+        var weights = string.Join(", ", learned.Weights.Entries.Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Name} {x.Weight:0.###}")));
         var text = string.Create(CultureInfo.InvariantCulture, $"""
             Ranker learned from {learned.TrainLists:N0} logged answers with clicks (checked on {learned.HeldOutLists:N0} more): IPS-NDCG of the clicks {learned.TrainStart:0.0000} → {learned.TrainLearned:0.0000} on the training answers, {learned.HeldOutStart:0.0000} → {learned.HeldOutLearned:0.0000} on the held-out ones. Weights: {weights}.
 

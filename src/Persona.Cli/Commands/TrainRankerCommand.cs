@@ -39,7 +39,7 @@ internal static class TrainRankerCommand
                 return 1;
             }
 
-            var learned = ImpressionLearner.Learn(lists, BlendWeights.Heuristic, fixedAtZero: [0]);
+            var learned = ImpressionLearner.Learn(lists, BlendWeights.Heuristic, fixedAtZero: [RankingFeatures.LearnedScorer]);
             File.WriteAllText(r.GetValue(output)!, JsonSerializer.Serialize(learned.Weights, Json.Options));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"learned from {learned.TrainLists:N0} answers with clicks, checked on {learned.HeldOutLists:N0}: IPS-NDCG {learned.TrainStart:0.0000} → {learned.TrainLearned:0.0000} (training), {learned.HeldOutStart:0.0000} → {learned.HeldOutLearned:0.0000} (held out)"));
             Console.WriteLine($"weights written to {r.GetValue(output)}: serve them with persona serve --blend {r.GetValue(output)}");

@@ -46,7 +46,17 @@ public sealed class ServiceModel(ISequenceModel? inner, ServiceModelOptions? opt
         _catalog.Upsert(dataset.Catalog);
         inner?.Fit(dataset, training);
         // Sources left out: the learned scorer's weight without one, and those ablated (to measure what each adds).
-        var skip = BlendWeights.Names.Select((name, i) => (name, i)).Where(p => (p.i == 0 && inner is null) || _options.Ablate.Contains(p.name)).Select(p => p.i).ToList();
+        List<string> skip = [.. _options.Ablate];
+        if (inner is null)
+        {
+            skip.Add(RankingFeatures.LearnedScorer);
+        }
+
+        foreach (var name in skip)
+        {
+            RankingFeatures.Require(name);
+        }
+
         if (_options.Learn)
         {
             var validation = training.Select(s => s.Length >= 2 ? s[..^1] : s).ToList();
@@ -73,7 +83,7 @@ public sealed class ServiceModel(ISequenceModel? inner, ServiceModelOptions? opt
                 return total / Math.Max(1, cases.Count);
             }
 
-            var heuristic = Objective(Without(BlendWeights.Heuristic, skip));
+            var heuristic = Objective(BlendWeights.Heuristic.Without(skip));
             var (weights, value) = BlendSearch.Run(Objective, BlendWeights.Heuristic, "learned", rounds: _options.Rounds, fixedAtZero: skip, report: (w, v) => log?.Invoke($"blend {w}: validation NDCG@10 {v:0.0000}"));
             Weights = weights;
             Validation = (heuristic, value);
@@ -81,21 +91,10 @@ public sealed class ServiceModel(ISequenceModel? inner, ServiceModelOptions? opt
         }
         else
         {
-            Weights = Without(BlendWeights.Heuristic, skip);
+            Weights = BlendWeights.Heuristic.Without(skip);
         }
 
         _stack = Stack(training);
-    }
-
-    private static BlendWeights Without(BlendWeights weights, IReadOnlyCollection<int> zero)
-    {
-        var w = weights.ToArray();
-        foreach (var i in zero)
-        {
-            w[i] = 0;
-        }
-
-        return BlendWeights.FromArray(w, weights.Source);
     }
 
     public void Score(int user, ReadOnlySpan<Interaction> history, Span<float> scores)
@@ -234,6 +233,6 @@ public sealed record ServiceModelOptions
 
     public int Seed { get; init; } = 42;
 
-    /// <summary>Blend features held at weight 0 (names as in <see cref="BlendWeights.Names"/>), to measure what a source adds.</summary>
+    /// <summary>Blend features held at weight 0 (names as in <see cref="RankingFeatures.Names"/>), to measure what a source adds.</summary>
     public IReadOnlyCollection<string> Ablate { get; init; } = [];
 }

@@ -47,7 +47,7 @@ public sealed record Experiment
                 problems.Add($"variants[{i}].policy: '{v.Policy}' is not one of {Variant.Personalised}, {Variant.Popularity}");
             }
 
-            if (v.Blend is { } b && b.ToArray().Any(x => x < 0 || double.IsNaN(x) || x > 100))
+            if (v.Blend is { } b && !b.AllWithin(0, 100))
             {
                 problems.Add($"variants[{i}].blend: weights must be within 0..100");
             }

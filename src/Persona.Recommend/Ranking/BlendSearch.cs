@@ -1,51 +1,49 @@
 namespace Persona.Recommend.Ranking;
 
 /// <summary>
-/// Learns blend weights by coordinate ascent (as in RankLib's CoordinateAscent): each weight in turn is tried
-/// at a few multiples of its value (and at 0), the best by the given objective is kept, and rounds repeat
-/// until none improves. The objective is a validation metric (e.g. NDCG@10 on each user's validation item),
-/// never a test one.
+/// Learns blend weights by coordinate ascent (as in RankLib's CoordinateAscent): each feature's weight in turn (in
+/// registry order) is tried at a few multiples of its value (and at 0), the best by the given objective is kept, and
+/// rounds repeat until none improves. The objective is a validation metric (e.g. NDCG@10 on each user's validation
+/// item), never a test one.
 /// </summary>
 public static class BlendSearch
 {
     private static readonly double[] Factors = [0, 0.25, 0.5, 2, 4];
 
-    /// <summary>The best weights found and their objective value; <paramref name="report"/> sees every trial.</summary>
+    /// <summary>
+    /// The best weights found and their objective value; the features named in <paramref name="fixedAtZero"/> stay
+    /// at 0 (an unknown name is refused); <paramref name="report"/> sees every trial.
+    /// </summary>
     public static (BlendWeights Weights, double Objective) Run(
-        Func<BlendWeights, double> objective, BlendWeights start, string source, int rounds = 3, IReadOnlyCollection<int>? fixedAtZero = null, Action<string, double>? report = null)
+        Func<BlendWeights, double> objective, BlendWeights start, string source, int rounds = 3, IReadOnlyCollection<string>? fixedAtZero = null, Action<string, double>? report = null)
     {
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(start);
-        var best = start.ToArray();
         var skip = fixedAtZero ?? [];
-        foreach (var i in skip)
-        {
-            best[i] = 0;
-        }
-
-        var bestValue = objective(BlendWeights.FromArray(best, source));
+        var best = start.Without(skip).WithSource(source);
+        var bestValue = objective(best);
         report?.Invoke(Describe(best), bestValue);
         for (var round = 0; round < rounds; round++)
         {
             var improved = false;
-            for (var i = 0; i < best.Length; i++)
+            foreach (var name in RankingFeatures.Names)
             {
-                if (skip.Contains(i))
+                if (skip.Contains(name))
                 {
                     continue;
                 }
 
-                var baseValue = best[i] == 0 ? 0.1 : best[i];
+                var baseValue = best[name] == 0 ? 0.1 : best[name];
                 foreach (var factor in Factors)
                 {
-                    var trial = (double[])best.Clone();
-                    trial[i] = baseValue * factor;
-                    if (trial[i] == best[i])
+                    var weight = baseValue * factor;
+                    if (weight == best[name])
                     {
                         continue;
                     }
 
-                    var value = objective(BlendWeights.FromArray(trial, source));
+                    var trial = best.With(name, weight);
+                    var value = objective(trial);
                     report?.Invoke(Describe(trial), value);
                     if (value > bestValue + 1e-9)
                     {
@@ -60,8 +58,8 @@ public static class BlendSearch
             }
         }
 
-        return (BlendWeights.FromArray(best, source), bestValue);
+        return (best, bestValue);
     }
 
-    private static string Describe(double[] w) => string.Join(' ', w.Select((x, i) => $"{BlendWeights.Names[i]}={x:0.###}"));
+    private static string Describe(BlendWeights w) => string.Join(' ', w.Entries.Select(e => $"{e.Name}={e.Weight:0.###}"));
 }

@@ -1,62 +1,105 @@
+using System.Text.Json.Serialization;
+using Persona.Recommend.Ranking.Features;
+
 namespace Persona.Recommend.Ranking;
 
 /// <summary>
-/// The ranking blend: a candidate's score is the weighted sum of its features, each in [0, 1] (see
-/// <see cref="CandidateFeatures"/>). <see cref="Heuristic"/> serves out of the box; learned weights (chosen
-/// on validation data by coordinate ascent, <see cref="BlendSearch"/>) replace it when given.
+/// The ranking blend: a candidate's score is the weighted sum of its features (see <see cref="RankingFeatures"/>),
+/// each weight looked up by its feature's name. <see cref="Heuristic"/> (each feature's heuristic weight) serves out
+/// of the box; learned weights (chosen on validation data by coordinate ascent, <see cref="BlendSearch"/>) replace it
+/// when given. In JSON: <c>{"sequence": 1, "coOccurrence": 0.6, ..., "source": "heuristic"}</c>
+/// (<see cref="BlendWeightsJsonConverter"/>).
 /// </summary>
-public sealed record BlendWeights
+[JsonConverter(typeof(BlendWeightsJsonConverter))]
+public sealed class BlendWeights : IEquatable<BlendWeights>
 {
-    /// <summary>The sequence model's score (softmax relative to the best candidate).</summary>
-    public double Sequence { get; init; } = 1.0;
+    private readonly double[] _weights;
 
-    /// <summary>Co-occurrence with the user's recent items.</summary>
-    public double CoOccurrence { get; init; } = 0.6;
-
-    /// <summary>Match of the item's categories, brand and price band with the user's interests.</summary>
-    public double Interest { get; init; } = 0.3;
-
-    /// <summary>Time-decayed popularity.</summary>
-    public double Trending { get; init; } = 0.15;
-
-    /// <summary>An item the user bought that people buy again.</summary>
-    public double BuyAgain { get; init; } = 0.5;
-
-    /// <summary>A new arrival (few events yet) matching the user's interests.</summary>
-    public double NewArrival { get; init; } = 0.1;
-
-    /// <summary>Match with the request's context (category, search query, the item on the page).</summary>
-    public double Context { get; init; } = 0.5;
-
-    /// <summary>The item's click-through rate on past recommendations, relative to the average.</summary>
-    public double ClickThrough { get; init; } = 0.1;
+    private BlendWeights(double[] weights, string source)
+    {
+        _weights = weights;
+        Source = source;
+    }
 
     /// <summary>Where the weights came from, e.g. "heuristic" or "learned:beauty-validation".</summary>
-    public string Source { get; init; } = "heuristic";
+    public string Source { get; }
 
-    public static BlendWeights Heuristic { get; } = new();
+    /// <summary>The weight of the named feature; an unknown name is refused.</summary>
+    public double this[string name] => _weights[RankingFeatures.Require(name)];
+
+    /// <summary>Each feature's name and weight, in registry order.</summary>
+    public IReadOnlyList<(string Name, double Weight)> Entries => [.. RankingFeatures.Names.Select((name, i) => (name, _weights[i]))];
+
+    /// <summary>Each feature at its heuristic weight.</summary>
+    public static BlendWeights Heuristic { get; } = new([.. RankingFeatures.All.Select(f => f.HeuristicWeight)], "heuristic");
 
     /// <summary>Trending alone: the popularity policy of experiments and simulations.</summary>
-    public static BlendWeights Popularity { get; } = new()
+    public static BlendWeights Popularity { get; } = Zero("popularity").With(TrendingFeature.Key, 1);
+
+    /// <summary>The weights in registry order, as the blend sums them.</summary>
+    internal ReadOnlySpan<double> Vector => _weights;
+
+    /// <summary>Every feature at 0.</summary>
+    public static BlendWeights Zero(string source) => new(new double[RankingFeatures.Count], Checked(source));
+
+    /// <summary>The named weights; a feature not named keeps its heuristic weight, an unknown name is refused.</summary>
+    public static BlendWeights Of(IEnumerable<KeyValuePair<string, double>> weights, string source)
     {
-        Sequence = 0, CoOccurrence = 0, Interest = 0, Trending = 1, BuyAgain = 0, NewArrival = 0, Context = 0, ClickThrough = 0, Source = "popularity",
-    };
+        ArgumentNullException.ThrowIfNull(weights);
+        var w = Heuristic._weights.ToArray();
+        foreach (var (name, weight) in weights)
+        {
+            w[RankingFeatures.Require(name)] = weight;
+        }
 
-    /// <summary>The weights as a vector, in the order of <see cref="CandidateFeatures"/>.</summary>
-    public double[] ToArray() => [Sequence, CoOccurrence, Interest, Trending, BuyAgain, NewArrival, Context, ClickThrough];
+        return new(w, Checked(source));
+    }
 
-    public static BlendWeights FromArray(ReadOnlySpan<double> w, string source) => new()
+    /// <summary>These weights with the named feature at <paramref name="weight"/>.</summary>
+    public BlendWeights With(string name, double weight)
     {
-        Sequence = w[0],
-        CoOccurrence = w[1],
-        Interest = w[2],
-        Trending = w[3],
-        BuyAgain = w[4],
-        NewArrival = w[5],
-        Context = w[6],
-        ClickThrough = w[7],
-        Source = source,
-    };
+        var w = _weights.ToArray();
+        w[RankingFeatures.Require(name)] = weight;
+        return new(w, Source);
+    }
 
-    public static IReadOnlyList<string> Names { get; } = ["sequence", "coOccurrence", "interest", "trending", "buyAgain", "newArrival", "context", "clickThrough"];
+    /// <summary>These weights with the named features at 0 (to leave sources out).</summary>
+    public BlendWeights Without(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var w = _weights.ToArray();
+        foreach (var name in names)
+        {
+            w[RankingFeatures.Require(name)] = 0;
+        }
+
+        return new(w, Source);
+    }
+
+    /// <summary>The same weights from another source.</summary>
+    public BlendWeights WithSource(string source) => new(_weights, Checked(source));
+
+    /// <summary>Whether every weight is a number within <paramref name="min"/>..<paramref name="max"/>.</summary>
+    public bool AllWithin(double min, double max) => _weights.All(w => w >= min && w <= max);
+
+    public bool Equals(BlendWeights? other) =>
+        other is not null && string.Equals(Source, other.Source, StringComparison.Ordinal) && _weights.AsSpan().SequenceEqual(other._weights);
+
+    public override bool Equals(object? obj) => Equals(obj as BlendWeights);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Source, StringComparer.Ordinal);
+        foreach (var w in _weights)
+        {
+            hash.Add(w);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    public override string ToString() => string.Join(' ', Entries.Select(e => FormattableString.Invariant($"{e.Name}={e.Weight}"))) + $" ({Source})";
+
+    private static string Checked(string source) => source ?? throw new ArgumentNullException(nameof(source));
 }

@@ -4,7 +4,7 @@ using Persona.Recommend.Feedback;
 namespace Persona.Recommend.Ranking;
 
 /// <summary>One served answer with its logged features and which positions were clicked.</summary>
-/// <param name="Features">Per position, the candidate features as served.</param>
+/// <param name="Features">Per position, the candidate features as served, in the order of <see cref="RankingFeatures.Names"/>.</param>
 /// <param name="Clicked">Per position, whether the user clicked it (attributed by recommendation id).</param>
 public sealed record LoggedList(float[][] Features, bool[] Clicked);
 
@@ -46,7 +46,7 @@ public static class ImpressionLearner
             var clicked = new List<bool>();
             for (var p = 0; p < impression.Items.Count && p < features.Count; p++)
             {
-                if (features[p] is { Length: CandidateFeatures.Count } f)
+                if (features[p] is { } f && f.Length == RankingFeatures.Count)
                 {
                     rows.Add(f);
                     clicked.Add(clicks.Contains((impression.RecommendationId, impression.UserId, impression.Items[p])));
@@ -98,7 +98,7 @@ public static class ImpressionLearner
     {
         ArgumentNullException.ThrowIfNull(lists);
         ArgumentNullException.ThrowIfNull(weights);
-        var w = weights.ToArray();
+        var w = weights.Vector;
         var total = 0.0;
         foreach (var l in lists)
         {
@@ -142,7 +142,7 @@ public static class ImpressionLearner
     }
 
     /// <summary>Learns weights on 80 % of the lists (by position in the log, every fifth held out) and reports both sets' objective for the start and the learned weights.</summary>
-    public static LearnedBlend Learn(IReadOnlyList<LoggedList> lists, BlendWeights start, int rounds = 3, IReadOnlyCollection<int>? fixedAtZero = null)
+    public static LearnedBlend Learn(IReadOnlyList<LoggedList> lists, BlendWeights start, int rounds = 3, IReadOnlyCollection<string>? fixedAtZero = null)
     {
         ArgumentNullException.ThrowIfNull(lists);
         ArgumentNullException.ThrowIfNull(start);

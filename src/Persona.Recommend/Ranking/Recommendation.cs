@@ -4,7 +4,7 @@ namespace Persona.Recommend.Ranking;
 public sealed record RecommendedItem(string ItemId, double Score, IReadOnlyList<string> Reasons)
 {
     /// <summary>
-    /// The candidate features the blend scored (in the order of <see cref="BlendWeights.Names"/>), logged with the
+    /// The candidate features the blend scored (in the order of <see cref="RankingFeatures.Names"/>), logged with the
     /// impression so that a ranker learns from what was served; not part of the HTTP answer. Null for fill items.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -1,20 +1,21 @@
-using Persona.Core.Catalog;
 using Persona.Recommend.Feedback;
 using Persona.Recommend.Index;
+using Persona.Recommend.Ranking.Candidates;
+using Persona.Recommend.Ranking.Features;
 
 namespace Persona.Recommend.Ranking;
 
 /// <summary>
-/// Candidates + ranking + rules. Candidates come from the learned scorer (when one is active), co-occurrence
-/// with the user's recent items, trending items of the user's top interests and of the request's context,
-/// new arrivals matching them, overall trending, and buy-again; each candidate's features are blended with
+/// Candidates + ranking + rules. Candidates come from the sources in <see cref="CandidateSources"/> (the learned
+/// scorer when one is active, co-occurrence with the user's recent items, trending items and new arrivals of the
+/// user's top interests and of the request's context, overall trending, new arrivals at cold start, and
+/// buy-again); each candidate's features (<see cref="RankingFeatures"/>) are blended with
 /// <see cref="BlendWeights"/>; then the rules: excluded, out-of-stock and (configurably) purchased items go,
 /// one leaf category holds at most a share of the answer, and trending items fill what is left. The same code
 /// serves requests and runs offline evaluation.
 /// </summary>
 public sealed class Recommender
 {
-    private const float AnchorDecay = 0.85f;
     private readonly RecommendationIndex _index;
     private readonly ItemStats? _stats;
 
@@ -42,172 +43,75 @@ public sealed class Recommender
         }
 
         weights ??= BlendWeights.Heuristic;
-        var w = weights.ToArray();
-        var learned = scorer is not null && request.User is not null && w[0] != 0 ? scorer.Top(request, Options.ScorerCandidates) : [];
+        var learned = scorer is not null && request.User is not null && weights[SequenceFeature.Key] != 0 ? scorer.Top(request, Options.ScorerCandidates) : [];
         var lists = _index.Lists;
-        var ranked = _index.Read(r => Rank(r, lists, request, w, learned));
+        var ranked = _index.Read(r => Rank(r, lists, request, weights, learned));
         var model = scorer is null ? $"blend:{weights.Source}" : $"blend:{weights.Source}+{scorer.Name}";
         return new Recommendation { RecommendationId = id, UserId = request.UserId, Model = model, Variant = variant, Items = ranked };
     }
 
-    private List<RecommendedItem> Rank(RecommendationIndex.Reader r, RankedLists lists, RecommendRequest request, double[] w, IReadOnlyList<(string ItemId, float Score)> learned)
+    private List<RecommendedItem> Rank(RecommendationIndex.Reader r, RankedLists lists, RecommendRequest request, BlendWeights weights, IReadOnlyList<(string ItemId, float Score)> learned)
     {
         var scratch = _scratch.TryTake(out var pooled) ? pooled : new Scratch();
         try
         {
-            return Rank(r, lists, request, w, learned, scratch);
+            var context = new RankingContext(_index, r, lists, request, Options, _stats, learned, scratch.Buffers);
+            foreach (var source in CandidateSources.All)
+            {
+                source.Add(context);
+            }
+
+            return Rank(context, weights, scratch);
         }
         finally
         {
-            scratch.Candidates.Clear();
+            scratch.Buffers.Clear();
             _scratch.Add(scratch);
         }
     }
 
-    private List<RecommendedItem> Rank(RecommendationIndex.Reader r, RankedLists lists, RecommendRequest request, double[] w, IReadOnlyList<(string ItemId, float Score)> learned, Scratch scratch)
+    /// <summary>Each candidate's features (normalised over the candidates where the feature says so), blended and sorted; then the rules.</summary>
+    private List<RecommendedItem> Rank(RankingContext context, BlendWeights weights, Scratch scratch)
     {
-        var catalog = _index.Catalog;
-        var candidates = scratch.Candidates;
-        var user = request.User;
-
-        // The learned scorer: softmax relative to its best candidate.
-        if (learned.Count > 0)
-        {
-            var best = learned[0].Score;
-            foreach (var (itemId, score) in learned)
-            {
-                var item = r.Find(itemId);
-                if (item >= 0)
-                {
-                    var f = candidates.GetValueOrDefault(item);
-                    f.Sequence = MathF.Exp(score - best);
-                    candidates[item] = f;
-                }
-            }
-        }
-
-        // Co-occurrence with the recent items (and the item on the page), newest weighing most.
-        var anchors = Anchors(r, request);
-        var neighbours = scratch.Neighbours;
-        for (var p = 0; p < anchors.Count; p++)
-        {
-            var decay = MathF.Pow(AnchorDecay, p);
-            r.Neighbours(anchors[p], Options.NeighboursPerAnchor, neighbours);
-            foreach (var (item, sim) in neighbours)
-            {
-                var f = candidates.GetValueOrDefault(item);
-                var add = decay * sim;
-                if (f.CoOccurrence == 0 || add > f.CoOccurrence)
-                {
-                    f.CoOccurrenceAnchor = anchors[p];
-                }
-
-                f.CoOccurrence += add;
-                candidates[item] = f;
-            }
-        }
-
-        // Interests and context: trending items and new arrivals of the top category nodes and brands.
-        var interests = user?.Interests ?? new Dictionary<ulong, double>();
-        var topics = interests
-            .Where(p => FeatureId.KindOf(p.Key) is FeatureKind.Category or FeatureKind.Brand)
-            .OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(Options.InterestAnchors).Select(p => p.Key).ToList();
-        var contextFeatures = ContextFeatures(request);
-        foreach (var f in topics.Concat(contextFeatures))
-        {
-            AddAll(candidates, lists.TrendingByFeature.GetValueOrDefault(f), Options.ItemsPerInterest);
-            AddAll(candidates, lists.NewByFeature.GetValueOrDefault(f), 5);
-        }
-
-        AddAll(candidates, lists.Trending, Options.TrendingCandidates);
-        if (user is null && contextFeatures.Count == 0)
-        {
-            AddAll(candidates, lists.NewItems, 5); // cold start: give a few new arrivals a chance
-        }
-
-        // Buy-again: what the user bought and people buy again.
-        var purchases = r.Purchases(request.UserId);
-        if (purchases is not null)
-        {
-            foreach (var (item, _) in purchases)
-            {
-                var rate = r.RepurchaseRate(item);
-                if (rate >= Options.RepurchaseRate)
-                {
-                    var f = candidates.GetValueOrDefault(item);
-                    f.BuyAgain = (float)Math.Min(1, rate * 2);
-                    candidates[item] = f;
-                }
-            }
-        }
-
-        // Features of every candidate, normalised to [0, 1] over the candidates.
-        var n = candidates.Count;
+        var r = context.Reader;
+        var features = RankingFeatures.All;
+        var width = features.Count;
+        var n = context.Candidates.Count;
         var ids = scratch.Ids(n);
-        candidates.Keys.CopyTo(ids, 0);
-        var feats = scratch.Feats(n);
-        float maxCooc = 0, maxInterest = 0;
-        var query = Tokens(request.Context.GetValueOrDefault("query"));
+        context.Candidates.CopyTo(ids);
+        var values = scratch.Values(n * width);
+        Span<float> max = stackalloc float[width];
         for (var i = 0; i < n; i++)
         {
-            var f = candidates[ids[i]];
-            var itemId = r.ItemId(ids[i]);
-            var features = catalog.Find(itemId);
-            f.Trending = lists.MaxScore > 0 ? (float)Math.Min(1, r.Trending(ids[i]) / lists.MaxScore) : 0;
-            if (features is not null)
+            var candidate = CandidateOf(context, ids[i]);
+            for (var j = 0; j < width; j++)
             {
-                var best = 0.0;
-                var sum = 0.0;
-                foreach (var feature in features.Features)
+                var v = features[j].Value(context, candidate);
+                values[(i * width) + j] = v;
+                if (features[j].Normalised)
                 {
-                    if (interests.TryGetValue(feature, out var s))
-                    {
-                        sum += s;
-                        if (s > best && FeatureId.KindOf(feature) is FeatureKind.Category or FeatureKind.Brand)
-                        {
-                            best = s;
-                            f.InterestAnchor = feature;
-                        }
-                    }
-
-                    if (contextFeatures.Contains(feature))
-                    {
-                        f.Context = 1;
-                    }
-                }
-
-                f.Interest = (float)sum;
-                if (r.Events(ids[i]) < _index.Options.NewItemMaxEvents && sum > 0)
-                {
-                    f.NewArrival = 1;
+                    max[j] = Math.Max(max[j], v);
                 }
             }
-
-            if (query.Count > 0 && Matches(catalog, itemId, query))
-            {
-                f.Context = 1;
-            }
-
-            f.ClickThrough = _stats?.Lift(itemId) ?? 0.5f;
-            maxCooc = Math.Max(maxCooc, f.CoOccurrence);
-            maxInterest = Math.Max(maxInterest, f.Interest);
-            feats[i] = f;
         }
 
+        var w = weights.Vector;
         var order = scratch.Order(n);
         for (var i = 0; i < n; i++)
         {
-            if (maxCooc > 0)
+            var row = values.AsSpan(i * width, width);
+            var score = 0.0;
+            for (var j = 0; j < width; j++)
             {
-                feats[i].CoOccurrence /= maxCooc;
+                if (features[j].Normalised && max[j] > 0)
+                {
+                    row[j] /= max[j];
+                }
+
+                score += w[j] * row[j];
             }
 
-            if (maxInterest > 0)
-            {
-                feats[i].Interest /= maxInterest;
-            }
-
-            order[i] = (feats[i].Score(w), i);
+            order[i] = (score, i);
         }
 
         order.AsSpan(0, n).Sort((a, b) =>
@@ -216,14 +120,23 @@ public sealed class Recommender
             return c != 0 ? c : string.CompareOrdinal(r.ItemId(ids[a.Index]), r.ItemId(ids[b.Index]));
         });
 
-        return ApplyRules(r, lists, request, purchases, ids, feats, order.AsSpan(0, n), w);
+        return ApplyRules(context, ids, values, order.AsSpan(0, n), weights);
+    }
+
+    private Candidate CandidateOf(RankingContext context, int item)
+    {
+        var itemId = context.Reader.ItemId(item);
+        return new Candidate(item, itemId, _index.Catalog.Find(itemId));
     }
 
     /// <summary>The rules: exclusions, stock, purchases, the category cap; trending fills what is left.</summary>
-    private List<RecommendedItem> ApplyRules(
-        RecommendationIndex.Reader r, RankedLists lists, RecommendRequest request, IReadOnlyDictionary<int, int>? purchases,
-        int[] ids, CandidateFeatures[] feats, ReadOnlySpan<(double Score, int Index)> order, double[] w)
+    private List<RecommendedItem> ApplyRules(RankingContext context, int[] ids, float[] values, ReadOnlySpan<(double Score, int Index)> order, BlendWeights weights)
     {
+        var r = context.Reader;
+        var lists = context.Lists;
+        var request = context.Request;
+        var purchases = context.Purchases;
+        var width = RankingFeatures.Count;
         var catalog = _index.Catalog;
         var k = request.K;
         var cap = Options.MaxCategoryShare >= 1 ? k : Math.Max(1, (int)Math.Ceiling(k * Options.MaxCategoryShare));
@@ -292,7 +205,7 @@ public sealed class Recommender
 
             perCategory[leaf] = perCategory.GetValueOrDefault(leaf) + 1;
             taken.Add(ids[i]);
-            chosen.Add(new RecommendedItem(r.ItemId(ids[i]), Math.Round(score, 6), Reasons(r, feats[i], w, ids[i])) { Features = feats[i].ToArray() });
+            chosen.Add(Scored(context, ids[i], score, values.AsSpan(i * width, width), weights));
         }
 
         // Not enough distinct categories: the cap gives way before the answer runs short.
@@ -304,7 +217,7 @@ public sealed class Recommender
             }
 
             taken.Add(ids[i]);
-            chosen.Add(new RecommendedItem(r.ItemId(ids[i]), Math.Round(score, 6), Reasons(r, feats[i], w, ids[i])) { Features = feats[i].ToArray() });
+            chosen.Add(Scored(context, ids[i], score, values.AsSpan(i * width, width), weights));
         }
 
         foreach (var item in lists.Trending.Concat(lists.NewItems))
@@ -324,12 +237,20 @@ public sealed class Recommender
         return chosen;
     }
 
-    private List<string> Reasons(RecommendationIndex.Reader r, CandidateFeatures f, double[] w, int item)
+    private RecommendedItem Scored(RankingContext context, int item, double score, ReadOnlySpan<float> row, BlendWeights weights)
     {
-        var contributions = new (double Value, int Feature)[CandidateFeatures.Count];
-        for (var i = 0; i < CandidateFeatures.Count; i++)
+        var candidate = CandidateOf(context, item);
+        return new RecommendedItem(candidate.ItemId, Math.Round(score, 6), Reasons(context, candidate, row, weights.Vector)) { Features = row.ToArray() };
+    }
+
+    /// <summary>What the features with the two largest contributions to the score say (ties to the earlier registered); "popular now" when none contributes.</summary>
+    private static List<string> Reasons(RankingContext context, in Candidate candidate, ReadOnlySpan<float> row, ReadOnlySpan<double> w)
+    {
+        var features = RankingFeatures.All;
+        var contributions = new (double Value, int Feature)[features.Count];
+        for (var i = 0; i < contributions.Length; i++)
         {
-            contributions[i] = (w[i] * f[i], i);
+            contributions[i] = (w[i] * row[i], i);
         }
 
         Array.Sort(contributions, (a, b) => b.Value != a.Value ? b.Value.CompareTo(a.Value) : a.Feature.CompareTo(b.Feature));
@@ -341,24 +262,10 @@ public sealed class Recommender
                 break;
             }
 
-            var text = feature switch
+            if (features[feature].Reason(context, candidate, row[feature]) is { } text)
             {
-                0 => "picked for you from your recent items",
-                1 => $"because you viewed {r.ItemId(f.CoOccurrenceAnchor)}",
-                2 when f.InterestAnchor != 0 => $"matches your interest in {FeatureDisplay(f.InterestAnchor)}",
-                2 => "matches your interests",
-                3 => Leaf(r.ItemId(item)) is { Length: > 0 } leaf ? $"popular in {leaf}" : "popular now",
-                4 => "buy again",
-                5 => Leaf(r.ItemId(item)) is { Length: > 0 } leaf ? $"new in {leaf}" : "new in the shop",
-                6 => "matches what you are looking at",
-                _ => "often clicked",
-            };
-            if (feature == 7 && f.ClickThrough <= 0.5f)
-            {
-                continue; // average click-through is no reason
+                reasons.Add(text);
             }
-
-            reasons.Add(text);
         }
 
         if (reasons.Count == 0)
@@ -369,109 +276,20 @@ public sealed class Recommender
         return reasons;
     }
 
-    private string Leaf(string itemId)
-    {
-        var path = _index.Catalog.Find(itemId)?.Category?.Path;
-        return path is null ? string.Empty : path[(path.LastIndexOf('/') + 1)..];
-    }
-
-    private string FeatureDisplay(ulong feature)
-    {
-        var key = _index.Catalog.FeatureName(feature);
-        if (key is null || !FeatureId.TryParseKey(key, out _, out var name))
-        {
-            return "this";
-        }
-
-        var slash = name.LastIndexOf('/');
-        return slash >= 0 ? name[(slash + 1)..] : name;
-    }
-
-    /// <summary>The item on the page first, then the recent items newest first, each once.</summary>
-    private List<int> Anchors(RecommendationIndex.Reader r, RecommendRequest request)
-    {
-        var anchors = new List<int>(Options.CoOccurrenceAnchors);
-        if (request.Context.GetValueOrDefault("item") is { } page && r.Find(page) is >= 0 and var pageId)
-        {
-            anchors.Add(pageId);
-        }
-
-        foreach (var recent in request.User?.Recent ?? [])
-        {
-            if (anchors.Count >= Options.CoOccurrenceAnchors)
-            {
-                break;
-            }
-
-            var item = r.Find(recent.ItemId);
-            if (item >= 0 && !anchors.Contains(item))
-            {
-                anchors.Add(item);
-            }
-        }
-
-        return anchors;
-    }
-
-    /// <summary>The category node and brand the context names (<c>category</c>, <c>brand</c>).</summary>
-    private static HashSet<ulong> ContextFeatures(RecommendRequest request)
-    {
-        var features = new HashSet<ulong>();
-        if (request.Context.GetValueOrDefault("category") is { Length: > 0 } category)
-        {
-            features.Add(FeatureId.Of(FeatureKind.Category, category.Trim('/')));
-        }
-
-        if (request.Context.GetValueOrDefault("brand") is { Length: > 0 } brand)
-        {
-            features.Add(FeatureId.Of(FeatureKind.Brand, brand));
-        }
-
-        return features;
-    }
-
-    private static HashSet<string> Tokens(string? text) =>
-        text is null ? [] : [.. text.Split([' ', ',', '/', '-'], StringSplitOptions.RemoveEmptyEntries).Select(t => t.ToLowerInvariant()).Where(t => t.Length > 1)];
-
-    private static bool Matches(CatalogIndex catalog, string itemId, HashSet<string> query)
-    {
-        if (catalog.Record(itemId) is not { } rec)
-        {
-            return false;
-        }
-
-        var words = Tokens(string.Join(' ', [rec.Title ?? string.Empty, rec.Brand ?? string.Empty, .. rec.CategoryPath, .. rec.Tags]));
-        return query.Overlaps(words);
-    }
-
     /// <summary>Buffers of one request at a time.</summary>
     private sealed class Scratch
     {
         private int[] _ids = new int[1024];
-        private CandidateFeatures[] _feats = new CandidateFeatures[1024];
+        private float[] _values = new float[1024 * 8];
         private (double Score, int Index)[] _order = new (double, int)[1024];
 
-        public Dictionary<int, CandidateFeatures> Candidates { get; } = new(1024);
-
-        public List<(int Item, float Similarity)> Neighbours { get; } = new(256);
+        public RankingBuffers Buffers { get; } = new();
 
         public int[] Ids(int n) => _ids.Length >= n ? _ids : _ids = new int[n * 2];
 
-        public CandidateFeatures[] Feats(int n) => _feats.Length >= n ? _feats : _feats = new CandidateFeatures[n * 2];
+        /// <summary>Each candidate's feature values, a row of <see cref="RankingFeatures.Count"/> in registry order.</summary>
+        public float[] Values(int n) => _values.Length >= n ? _values : _values = new float[n * 2];
 
         public (double Score, int Index)[] Order(int n) => _order.Length >= n ? _order : _order = new (double, int)[n * 2];
-    }
-
-    private static void AddAll(Dictionary<int, CandidateFeatures> candidates, int[]? items, int take)
-    {
-        if (items is null)
-        {
-            return;
-        }
-
-        for (var i = 0; i < Math.Min(take, items.Length); i++)
-        {
-            candidates.TryAdd(items[i], default);
-        }
     }
 }

@@ -18,7 +18,7 @@ public sealed class ChurnWarning(IProfileStore store, ProfileReader reader, Prof
 {
     public AtRiskReport AtRisk(int limit, CancellationToken ct = default)
     {
-        var churn = models.Current.Churn;
+        var churn = models.Current.Find<FeatureModelArtifact>(FeatureModelArtifact.ChurnKind);
         return churn is null ? ByRecency(limit, ct) : ByModel(churn, limit, ct);
     }
 

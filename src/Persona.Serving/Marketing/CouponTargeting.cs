@@ -1,5 +1,6 @@
 using Persona.Core.Churn;
 using Persona.Core.Marketing;
+using Persona.Models.Artifacts;
 using Persona.Serving.Profiles;
 using Persona.Serving.ModelHosting;
 
@@ -16,7 +17,7 @@ public sealed class CouponTargeting(ProfileViews views, ModelHost models)
 {
     public (CouponPlan Plan, string Propensity) Plan(IReadOnlyList<string>? members, IReadOnlyList<double> discounts, double budget, double elasticity, CancellationToken ct)
     {
-        var model = models.Current.Propensity;
+        var model = models.Current.Find<FeatureModelArtifact>(FeatureModelArtifact.PropensityKind);
         var rows = new List<(string User, double Propensity, double? Aov, double Sensitivity)>();
         void Add(ServedProfile p)
         {

@@ -2,13 +2,14 @@ using Persona.Core.Engine;
 using Persona.Models.Artifacts;
 using Persona.Models.Registry;
 using Persona.Models.Serving;
+using Persona.Models.Serving.Kinds;
 
 namespace Persona.Serving.ModelHosting;
 
 /// <summary>
 /// Serves the registry's active models and swaps them while the service runs. Every
 /// <see cref="ServingOptions.ModelPollInterval"/> (and on <c>POST /v1/models/reload</c>) it reads the
-/// registry's pointers; a kind whose active version changed is loaded and checked against the service's
+/// registry's pointers for every registered kind (<see cref="ModelKinds"/>); a kind whose active version changed is loaded and checked against the service's
 /// engine configuration and feature schema, and the whole <see cref="ModelSet"/> is replaced in one write.
 /// Reads in flight finish on the set they started with. A model that fails to load is refused: the kind
 /// keeps serving what it served before, and the reason is logged and shown by <c>GET /v1/models</c>.
@@ -68,8 +69,9 @@ public sealed partial class ModelHost : BackgroundService
             var current = Current;
             var loaded = new Dictionary<string, IModelArtifact?>(StringComparer.Ordinal);
             var changed = false;
-            foreach (var kind in ModelSetLoader.ServedKinds)
+            foreach (var modelKind in ModelKinds.All)
             {
+                var kind = modelKind.Name;
                 var servedVersion = current.Versions.GetValueOrDefault(kind);
                 string? active;
                 try
@@ -79,13 +81,13 @@ public sealed partial class ModelHost : BackgroundService
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     Refuse(kind, null, ex.Message);
-                    loaded[kind] = Served(current, kind);
+                    loaded[kind] = current.Find(kind);
                     continue;
                 }
 
                 if (active == servedVersion)
                 {
-                    loaded[kind] = Served(current, kind);
+                    loaded[kind] = current.Find(kind);
                     _errors.Remove(kind); // e.g. rolled back to the version in service after a refusal
                     _refusedVersions.Remove(kind);
                     continue;
@@ -102,13 +104,13 @@ public sealed partial class ModelHost : BackgroundService
 
                 if (!retryRefused && _refusedVersions.GetValueOrDefault(kind) == active)
                 {
-                    loaded[kind] = Served(current, kind);
+                    loaded[kind] = current.Find(kind);
                     continue;
                 }
 
                 try
                 {
-                    var model = ModelSetLoader.LoadArtifact(_registry.VersionFolder(kind, active), kind, _config);
+                    var model = modelKind.Load(_registry.VersionFolder(kind, active), _config);
                     if (model.Metadata.Version != active)
                     {
                         throw new InvalidDataException($"the folder holds model {model.Metadata.Version}, not {active}");
@@ -125,18 +127,13 @@ public sealed partial class ModelHost : BackgroundService
                     // Whatever is wrong with a model (damaged files, bad metadata, a mismatch), the kind keeps
                     // serving what it served: one bad promotion must not stop the service.
                     Refuse(kind, active, $"{active}: {ex.Message}");
-                    loaded[kind] = Served(current, kind);
+                    loaded[kind] = current.Find(kind);
                 }
             }
 
             if (changed)
             {
-                var next = new ModelSet(
-                    ++_sets,
-                    loaded[FeatureModelArtifact.InterestKind] as FeatureModelArtifact,
-                    loaded[FeatureModelArtifact.ChurnKind] as FeatureModelArtifact,
-                    loaded[FeatureModelArtifact.PropensityKind] as FeatureModelArtifact,
-                    loaded[ItemModelArtifact.SequenceKind] as ItemModelArtifact);
+                var next = new ModelSet(++_sets, loaded.Values.OfType<IModelArtifact>());
                 Volatile.Write(ref _current, next);
             }
 
@@ -166,14 +163,6 @@ public sealed partial class ModelHost : BackgroundService
             // stopping
         }
     }
-
-    private static IModelArtifact? Served(ModelSet set, string kind) => kind switch
-    {
-        FeatureModelArtifact.InterestKind => set.Interest,
-        FeatureModelArtifact.ChurnKind => set.Churn,
-        FeatureModelArtifact.PropensityKind => set.Propensity,
-        _ => set.Sequence,
-    };
 
     private void Refuse(string kind, string? version, string reason)
     {

@@ -1,5 +1,6 @@
 using Persona.Core.Catalog;
 using Persona.Core.Events;
+using Persona.Models.Artifacts;
 using Persona.Models.Serving;
 using Persona.Recommend.Experiments;
 using Persona.Recommend.Feedback;
@@ -91,7 +92,7 @@ public sealed class RecommendationStack
     public IItemScorer? Scorer(ModelSet models)
     {
         ArgumentNullException.ThrowIfNull(models);
-        if (models.Sequence is not { Sequence: not null } sequence)
+        if (models.Find<ItemModelArtifact>(ItemModelArtifact.SequenceKind) is not { Sequence: not null } sequence)
         {
             return null;
         }

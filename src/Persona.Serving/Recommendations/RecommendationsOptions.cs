@@ -20,7 +20,7 @@ public sealed record RecommendationsOptions
     {
         Index.Validate();
         Recommender.Validate();
-        if (Blend is null || Blend.ToArray().Any(w => w is < 0 or > 100 || double.IsNaN(w)))
+        if (Blend is null || !Blend.AllWithin(0, 100))
         {
             throw new ArgumentException("Invalid recommendation options: blend weights must be within 0..100");
         }

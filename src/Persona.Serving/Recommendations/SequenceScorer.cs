@@ -1,5 +1,5 @@
 using Persona.Models.Artifacts;
-using Persona.Models.Serving;
+using Persona.Models.Serving.Kinds;
 using Persona.Recommend.Ranking;
 
 namespace Persona.Serving.Recommendations;
@@ -22,7 +22,7 @@ internal sealed class SequenceScorer(ItemModelArtifact model) : IItemScorer
             return [];
         }
 
-        var embedding = ModelSet.Embed(model, recent);
+        var embedding = SequenceModelKind.Embed(model, recent);
         var scores = new float[encoder.ItemCount];
         encoder.Score(embedding, scores);
         return TopOf(scores, n, model.Items);

@@ -1,0 +1,19 @@
+namespace Persona.Recommend.Ranking.Features;
+
+/// <summary>Time-decayed popularity relative to the top item of the index's last refresh, at most 1.</summary>
+internal sealed class TrendingFeature : IRankingFeature
+{
+    public const string Key = "trending";
+
+    public string Name => Key;
+
+    public double HeuristicWeight => 0.15;
+
+    public bool Normalised => false;
+
+    public float Value(RankingContext context, in Candidate candidate) =>
+        context.Lists.MaxScore > 0 ? (float)Math.Min(1, context.Reader.Trending(candidate.Item) / context.Lists.MaxScore) : 0;
+
+    public string? Reason(RankingContext context, in Candidate candidate, float value) =>
+        context.Leaf(candidate.ItemId) is { Length: > 0 } leaf ? $"popular in {leaf}" : "popular now";
+}
