@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Persona.Core.Catalog;
 using Persona.Core.Events;
-using Persona.Evaluation.Models;
+using Persona.Evaluation.Recommenders;
 using Persona.Evaluation.Protocols;
 using Persona.Models.Interest;
 

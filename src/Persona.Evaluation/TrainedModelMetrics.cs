@@ -1,4 +1,4 @@
-using Persona.Evaluation.Models;
+using Persona.Evaluation.Recommenders;
 
 namespace Persona.Evaluation;
 

@@ -1,6 +1,6 @@
 using Persona.Core.Catalog;
 using Persona.Datasets;
-using Persona.Evaluation.Models;
+using Persona.Evaluation.Recommenders;
 using Persona.Evaluation.Protocols;
 using Persona.Models.Collaborative;
 using Persona.Models.Interest;

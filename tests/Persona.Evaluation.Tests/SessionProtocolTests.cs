@@ -1,5 +1,5 @@
 using Persona.Datasets;
-using Persona.Evaluation.Models;
+using Persona.Evaluation.Recommenders;
 using Persona.Evaluation.Protocols;
 
 namespace Persona.Evaluation.Tests;

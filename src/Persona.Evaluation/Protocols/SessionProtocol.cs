@@ -1,5 +1,5 @@
 using Persona.Core.Events;
-using Persona.Evaluation.Models;
+using Persona.Evaluation.Recommenders;
 
 namespace Persona.Evaluation.Protocols;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Persona.Core.Engine;
-using Persona.Evaluation.Models;
+using Persona.Evaluation.Recommenders;
 using Persona.Models.Artifacts;
 using Persona.Models.Collaborative;
 using Persona.Models.Sequence;

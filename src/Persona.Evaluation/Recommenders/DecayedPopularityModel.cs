@@ -1,5 +1,5 @@
 
-namespace Persona.Evaluation.Models;
+namespace Persona.Evaluation.Recommenders;
 
 /// <summary>
 /// Time-decayed popularity: each training interaction counts 2^(−age / half-life), its age measured from

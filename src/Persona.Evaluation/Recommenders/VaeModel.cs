@@ -1,6 +1,6 @@
 using Persona.Models.Collaborative;
 
-namespace Persona.Evaluation.Models;
+namespace Persona.Evaluation.Recommenders;
 
 /// <summary>
 /// The collaborative VAE (<see cref="VaeTrainer"/>, Mult-VAE) under the ranking protocols: trained on the

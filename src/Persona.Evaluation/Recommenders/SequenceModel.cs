@@ -2,7 +2,7 @@ using Persona.Core.Catalog;
 using Persona.Core.Events;
 using Persona.Models.Sequence;
 
-namespace Persona.Evaluation.Models;
+namespace Persona.Evaluation.Recommenders;
 
 /// <summary>
 /// The learned sequence model (<see cref="SequenceTrainer"/>: SASRec, or a GRU with <c>--encoder gru</c>,

@@ -1,5 +1,5 @@
 
-namespace Persona.Evaluation.Models;
+namespace Persona.Evaluation.Recommenders;
 
 /// <summary>
 /// Item-item k-nearest neighbours: cosine similarity of items' co-occurrence in users' training histories,

@@ -2,7 +2,7 @@ using Persona.Core.Catalog;
 using Persona.Core.Engine;
 using Persona.Core.Events;
 
-namespace Persona.Evaluation.Models;
+namespace Persona.Evaluation.Recommenders;
 
 /// <summary>
 /// The engine's own profile as a recommender: the user's history is replayed through

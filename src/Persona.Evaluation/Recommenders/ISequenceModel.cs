@@ -1,5 +1,5 @@
 
-namespace Persona.Evaluation.Models;
+namespace Persona.Evaluation.Recommenders;
 
 /// <summary>A recommender under evaluation: trained on the training part only, then asked to score every item.</summary>
 public interface ISequenceModel

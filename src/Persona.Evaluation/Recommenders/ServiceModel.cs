@@ -6,7 +6,7 @@ using Persona.Recommend.Index;
 using Persona.Recommend.Ranking;
 using Persona.Serving.Recommendations;
 
-namespace Persona.Evaluation.Models;
+namespace Persona.Evaluation.Recommenders;
 
 /// <summary>
 /// The served recommender, offline: the training events are replayed into the same

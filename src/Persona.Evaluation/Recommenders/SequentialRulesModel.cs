@@ -1,5 +1,5 @@
 
-namespace Persona.Evaluation.Models;
+namespace Persona.Evaluation.Recommenders;
 
 /// <summary>
 /// Sequential rules (Ludewig and Jannach's "SR", a strong session baseline): every pair of items a and b

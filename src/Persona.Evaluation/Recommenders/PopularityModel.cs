@@ -1,5 +1,5 @@
 
-namespace Persona.Evaluation.Models;
+namespace Persona.Evaluation.Recommenders;
 
 /// <summary>
 /// Global popularity: the number of training interactions of each item. With <c>leaky</c> it counts the

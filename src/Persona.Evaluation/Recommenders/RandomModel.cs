@@ -1,5 +1,5 @@
 
-namespace Persona.Evaluation.Models;
+namespace Persona.Evaluation.Recommenders;
 
 /// <summary>Uniformly random scores, seeded per user: the floor any model must beat.</summary>
 public sealed class RandomModel(int seed) : ISequenceModel
