@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Persona.Core.Catalog;
 using Persona.Core.Events;
-using Persona.Evaluation.Recommenders;
 using Persona.Evaluation.Protocols;
+using Persona.Evaluation.Recommenders;
 using Persona.Models.Interest;
 
 namespace Persona.Evaluation;

@@ -77,7 +77,8 @@ public sealed class IngestWorker : IDisposable
                 {
                     BoostIfWaiting();
                 }
-            }) { IsBackground = true, Name = "Persona ingest watchdog" };
+            })
+            { IsBackground = true, Name = "Persona ingest watchdog" };
             _watchdog.Start();
         }
     }
@@ -132,7 +133,8 @@ public sealed class IngestWorker : IDisposable
             {
                 done.SetException(ex);
             }
-        }));
+        }
+        ));
         return done.Task;
     }
 

@@ -20,6 +20,28 @@ public static partial class PersonaApp
         ArgumentNullException.ThrowIfNull(addStore);
         options.Validate();
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        ConfigureWebHost(builder, options);
+        if (clock is not null)
+        {
+            builder.Services.AddSingleton(clock);
+        }
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddPersonaServing(options.Serving, engineConfig);
+        addStore(builder.Services);
+        builder.Services.AddSingleton(sp => new EventParser(sp.GetRequiredService<ProfileEngine>().Types, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<PersonaMetrics>();
+        builder.Services.AddSingleton(_ => new IngestWorker(options.MaxQueuedBatches, options.IngestPriority, options.YoungCollectionBytes));
+
+        var app = builder.Build();
+        MapApis(app);
+        Open(app, options);
+        return app;
+    }
+
+    /// <summary>Kestrel, logging, JSON and problem details: the transport's settings.</summary>
+    private static void ConfigureWebHost(WebApplicationBuilder builder, ServerOptions options)
+    {
         builder.WebHost.UseUrls(options.Urls);
         if (options.InlineIo)
         {
@@ -34,19 +56,10 @@ public static partial class PersonaApp
         builder.Services.ConfigureHttpJsonOptions(j => ServingJson.Configure(j.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.AddSingleton(options);
-        if (clock is not null)
-        {
-            builder.Services.AddSingleton(clock);
-        }
+    }
 
-        builder.Services.AddPersonaServing(options.Serving, engineConfig);
-        addStore(builder.Services);
-        builder.Services.AddSingleton(sp => new EventParser(sp.GetRequiredService<ProfileEngine>().Types, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<PersonaMetrics>();
-        builder.Services.AddSingleton(_ => new IngestWorker(options.MaxQueuedBatches, options.IngestPriority, options.YoungCollectionBytes));
-
-        var app = builder.Build();
+    private static void MapApis(WebApplication app)
+    {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
@@ -60,6 +73,11 @@ public static partial class PersonaApp
         app.MapMarketingApi();
         app.MapRecommendationsApi();
         app.MapExperimentsApi();
+    }
+
+    /// <summary>Opens what must be ready before the first request, in order.</summary>
+    private static void Open(WebApplication app, ServerOptions options)
+    {
         _ = app.Services.GetRequiredService<IProfileStore>(); // open (and recover) the store before serving
         _ = app.Services.GetRequiredService<ModelHost>(); // load the active models before serving
         _ = app.Services.GetRequiredService<SegmentBook>(); // read the segment definitions (a damaged file stops the start)
@@ -69,7 +87,6 @@ public static partial class PersonaApp
         {
             PriorityUnavailable(app.Logger, options.IngestPriority, worker.Priority);
         }
-        return app;
     }
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "The ingest thread runs at {Actual} priority, not {Asked}: this process may not raise a thread again once lowered (it needs CAP_SYS_NICE), so lowering it could starve ingestion")]

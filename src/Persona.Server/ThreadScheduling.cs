@@ -22,7 +22,8 @@ internal sealed class ThreadScheduling(Thread thread)
             var self = new ThreadScheduling(Thread.CurrentThread);
             self.Capture();
             ok = self.Lower() && self.Raise();
-        }) { IsBackground = true, Name = "Persona priority probe" };
+        })
+        { IsBackground = true, Name = "Persona priority probe" };
         probe.Start();
         probe.Join();
         return ok;

@@ -14,6 +14,8 @@ internal sealed class RocksDbBackend : IStoreBackend
 {
     // Flushes and the first compaction write uncompressed: those files are short-lived, and compressing them
     // took a fifth of the flush thread's time. Data that settles in the lower levels is compressed with LZ4.
+    /// <summary>The column families in the order of <c>_families</c>.</summary>
+    private static readonly string[] FamilyNames = ["events", "profiles", "items", "users", "deadletter", "meta", "eventids"];
     private static readonly Compression[] LevelCompression = [Compression.No, Compression.No, Compression.Lz4, Compression.Lz4, Compression.Lz4, Compression.Lz4, Compression.Lz4];
     private readonly RocksDbSharp.RocksDb _db;
     private readonly ColumnFamilyHandle[] _families;
@@ -61,7 +63,7 @@ internal sealed class RocksDbBackend : IStoreBackend
             .SetMaxBackgroundCompactions(2)
             .SetMaxTotalWalSize(256UL << 20);
         _db = RocksDbSharp.RocksDb.Open(db, options.DataDirectory, families);
-        _families = [.. new[] { "events", "profiles", "items", "users", "deadletter", "meta", "eventids" }.Select(_db.GetColumnFamily)];
+        _families = [.. FamilyNames.Select(_db.GetColumnFamily)];
         _syncWrite = new WriteOptions().SetSync(true);
         _plainWrite = new WriteOptions().SetSync(false);
         Log = new RocksEventLog(_db, _families[0]);

@@ -68,10 +68,10 @@ internal sealed class RocksEventIds(RocksDbSharp.RocksDb db, ColumnFamilyHandle 
         }
     }
 
-    public void Lookup(int from, int to, ulong fingerprint, List<long> seqs)
+    public void Lookup(int firstBucket, int lastBucket, ulong fingerprint, List<long> seqs)
     {
         ArgumentNullException.ThrowIfNull(seqs);
-        if (from > to)
+        if (firstBucket > lastBucket)
         {
             return;
         }
@@ -79,7 +79,7 @@ internal sealed class RocksEventIds(RocksDbSharp.RocksDb db, ColumnFamilyHandle 
         Span<byte> prefix = stackalloc byte[PrefixLength];
         BinaryPrimitives.WriteUInt64BigEndian(prefix[4..], fingerprint);
         using var it = db.NewIterator(family, _prefixRead);
-        for (var bucket = from; bucket <= to; bucket++)
+        for (var bucket = firstBucket; bucket <= lastBucket; bucket++)
         {
             BinaryPrimitives.WriteUInt32BigEndian(prefix, Ordered(bucket));
             for (it.Seek(prefix); it.Valid(); it.Next())

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -103,6 +104,7 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
         return new DurableProfileStore(engine, parts, gate, recovered);
     }
 
+    [SuppressMessage("Maintainability", "CA1506:Avoid excessive class coupling", Justification = "The ingest path runs every part of the protocol in order under one lock (dedupe, log, apply, commit, publish); kept in one method so the order is read in one place")]
     public IngestResult Ingest(ParsedBatch<BehaviorEvent> batch)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -1,7 +1,7 @@
 using Persona.Core.Catalog;
 using Persona.Datasets;
-using Persona.Evaluation.Recommenders;
 using Persona.Evaluation.Protocols;
+using Persona.Evaluation.Recommenders;
 
 namespace Persona.Evaluation.Tests;
 

@@ -1,6 +1,6 @@
 using Persona.Datasets;
-using Persona.Evaluation.Recommenders;
 using Persona.Evaluation.Protocols;
+using Persona.Evaluation.Recommenders;
 
 namespace Persona.Evaluation.Tests;
 

@@ -148,7 +148,8 @@ public sealed class IngestWorkerTests
             {
                 Thread.SpinWait(1_000);
             }
-        }) { IsBackground = true }).ToList();
+        })
+        { IsBackground = true }).ToList();
         spinners.ForEach(t => t.Start());
         try
         {

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Persona.Core.Engine;
-using Persona.Storage.Faults;
 using Persona.Serving;
+using Persona.Storage.Faults;
 using Persona.Storage.RocksDb;
 using Persona.Storage.RocksDb.Hosting;
 

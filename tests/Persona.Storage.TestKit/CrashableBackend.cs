@@ -82,7 +82,7 @@ public sealed class CrashableBackend(IStoreBackend inner, Action afterDurable) :
 
     void IEventIdStore.Write(IReadOnlyList<EventIdEntry> entries) => Write(() => inner.EventIds.Write(entries), durable: false);
 
-    void IEventIdStore.Lookup(int from, int to, ulong fingerprint, List<long> seqs) => Call(() => inner.EventIds.Lookup(from, to, fingerprint, seqs));
+    void IEventIdStore.Lookup(int firstBucket, int lastBucket, ulong fingerprint, List<long> seqs) => Call(() => inner.EventIds.Lookup(firstBucket, lastBucket, fingerprint, seqs));
 
     void IEventIdStore.DeleteBucketsThrough(int bucket) => Write(() => inner.EventIds.DeleteBucketsThrough(bucket), durable: false);
 

@@ -86,10 +86,10 @@ public sealed class FaultyBackend(IStoreBackend inner) : IStoreBackend, IEventLo
         inner.EventIds.Write(entries);
     }
 
-    void IEventIdStore.Lookup(int from, int to, ulong fingerprint, List<long> seqs)
+    void IEventIdStore.Lookup(int firstBucket, int lastBucket, ulong fingerprint, List<long> seqs)
     {
         Before("EventIds.Lookup");
-        inner.EventIds.Lookup(from, to, fingerprint, seqs);
+        inner.EventIds.Lookup(firstBucket, lastBucket, fingerprint, seqs);
     }
 
     void IEventIdStore.DeleteBucketsThrough(int bucket)

@@ -1,18 +1,19 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Persona.Core.Catalog;
 using Persona.Core.Engine;
 using Persona.Core.Events;
 using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
 using Persona.Serving;
+using Persona.Serving.Hosting;
 using Persona.Serving.ModelHosting;
 using Persona.Serving.Profiles;
-using Persona.Storage;
 using Persona.Storage.RocksDb;
+using Persona.Storage.RocksDb.Hosting;
 using Persona.Synthetic;
-using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Persona.Cli.Commands;
@@ -44,12 +45,7 @@ internal static class DemoCommand
         AnsiConsole.MarkupLine($"store: [grey]{Markup.Escape(dir)}[/] (RocksDB, fsync per batch)");
         try
         {
-            // Reads are evaluated as of the newest event streamed so far (the shop's clock), as the service would read them then.
-            await using var serving = LocalServing.Open(
-                new EmbeddedStoreOptions { DataDirectory = dir },
-                new ServingOptions { DataDirectory = dir, ModelsDirectory = modelsDir, LogImpressions = false },
-                new EngineConfig(),
-                sp => new FixedClock(() => DateTimeOffset.FromUnixTimeMilliseconds(sp.GetRequiredService<IProfileStore>().Stats.NewestEventTimeMs)));
+            await using var serving = Open(dir, modelsDir);
             ReportModels(serving.Get<ModelHost>(), modelsDir);
             AnsiConsole.MarkupLine("following users whose interests change at a planted point:");
             foreach (var u in followed)
@@ -62,17 +58,7 @@ internal static class DemoCommand
             var (total, elapsed) = Stream(shop, store, serving.Profiles, followed, eventCount);
             if (followed.FirstOrDefault() is { } last)
             {
-                if (serving.Profiles.Read(last.UserId)?.View is { } view)
-                {
-                    ProfileCommand.Render(view);
-                }
-
-                if (!serving.Get<ModelHost>().Current.IsEmpty)
-                {
-                    ReportReadCost(serving.Profiles, shop);
-                }
-
-                RenderRecommendations(serving, last.UserId);
+                ShowUser(serving, shop, last.UserId);
             }
 
             AnsiConsole.MarkupLine($"[green]done[/]: {total:N0} events in {elapsed.TotalSeconds:F1} s = {total / elapsed.TotalSeconds:N0} events/s through the durable pipeline.");
@@ -89,6 +75,29 @@ internal static class DemoCommand
         return 0;
     }
 
+    /// <summary>The store and the serving stack, with reads evaluated as of the newest event streamed so far (the shop's clock), as the service would read them then.</summary>
+    private static ServingHost Open(string dir, string modelsDir) => ServingHost.Open(
+        new ServingOptions { DataDirectory = dir, ModelsDirectory = modelsDir, LogImpressions = false },
+        new EngineConfig(),
+        services => services.AddRocksDbProfileStore(new EmbeddedStoreOptions { DataDirectory = dir }, TimeProvider.System),
+        sp => new FixedClock(() => DateTimeOffset.FromUnixTimeMilliseconds(sp.GetRequiredService<IProfileStore>().Stats.NewestEventTimeMs)));
+
+    /// <summary>The followed user's served profile, what a read with the models costs, and their recommendations.</summary>
+    private static void ShowUser(ServingHost serving, SyntheticShop shop, string userId)
+    {
+        if (serving.Profiles.Read(userId)?.View is { } view)
+        {
+            ProfileCommand.Render(view);
+        }
+
+        if (!serving.Get<ModelHost>().Current.IsEmpty)
+        {
+            ReportReadCost(serving.Profiles, shop);
+        }
+
+        RenderRecommendations(serving, userId);
+    }
+
     private static void ReportModels(ModelHost models, string modelsDir)
     {
         var set = models.Current;
@@ -102,7 +111,7 @@ internal static class DemoCommand
     }
 
     /// <summary>Streams the shop's events in batches of 2,000, showing the followed users' profiles five times on the way.</summary>
-    private static (long Total, TimeSpan Elapsed) Stream(SyntheticShop shop, DurableProfileStore store, ProfileViews views, List<SyntheticUser> followed, long eventCount)
+    private static (long Total, TimeSpan Elapsed) Stream(SyntheticShop shop, IProfileStore store, ProfileViews views, List<SyntheticUser> followed, long eventCount)
     {
         var batch = new List<(int, BehaviorEvent)>(2_000);
         var visible = new List<double>();
@@ -131,7 +140,7 @@ internal static class DemoCommand
     }
 
     /// <summary>The followed user's recommendations from the serving stack (index and feedback rebuilt from the store's log, as the service does at start).</summary>
-    private static void RenderRecommendations(LocalServing serving, string userId)
+    private static void RenderRecommendations(ServingHost serving, string userId)
     {
         var answer = serving.Recommendations.Recommend(userId, 5, new Dictionary<string, string>(), new HashSet<string>());
         var catalog = serving.Store.Catalog;
@@ -166,7 +175,7 @@ internal static class DemoCommand
         }
     }
 
-    private static int Flush(DurableProfileStore store, List<(int, BehaviorEvent)> batch, List<double> visible)
+    private static int Flush(IProfileStore store, List<(int, BehaviorEvent)> batch, List<double> visible)
     {
         if (batch.Count == 0)
         {

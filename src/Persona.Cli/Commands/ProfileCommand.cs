@@ -25,8 +25,7 @@ internal static class ProfileCommand
         servingOptions.AddTo(command);
         command.SetAction(async (r, ct) =>
         {
-            var store = storeOptions.Build(r);
-            await using var serving = LocalServing.Open(store, servingOptions.Build(r, store.DataDirectory), storeOptions.Engine(r), servingOptions.ReadClock(r));
+            await using var serving = servingOptions.Open(r, storeOptions);
             var id = r.GetValue(user)!;
             if (serving.Profiles.Read(id, explain: r.GetValue(explain))?.View is not { } view)
             {

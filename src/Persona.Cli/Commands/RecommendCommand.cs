@@ -38,8 +38,7 @@ internal static class RecommendCommand
                 return 2;
             }
 
-            var store = storeOptions.Build(r);
-            await using var serving = LocalServing.Open(store, servingOptions.Build(r, store.DataDirectory), storeOptions.Engine(r), servingOptions.ReadClock(r));
+            await using var serving = servingOptions.Open(r, storeOptions);
             var answer = serving.Recommendations.Recommend(r.GetValue(user)!, r.GetValue(k), ctx, (r.GetValue(exclude) ?? []).ToHashSet(StringComparer.Ordinal));
             Console.WriteLine(JsonSerializer.Serialize(answer, ServingJson.Create(indented: true)));
             return 0;

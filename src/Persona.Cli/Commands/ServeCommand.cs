@@ -1,8 +1,9 @@
-using Microsoft.Extensions.Hosting;
 using System.CommandLine;
+using Microsoft.Extensions.Hosting;
 using Persona.Recommend.Ranking;
 using Persona.Server;
 using Persona.Serving;
+using Persona.Storage.Faults;
 using Persona.Storage.RocksDb.Hosting;
 
 namespace Persona.Cli.Commands;

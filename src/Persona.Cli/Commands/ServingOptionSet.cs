@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Persona.Serving;
+using Persona.Serving.Hosting;
+using Persona.Storage.RocksDb.Hosting;
 
 namespace Persona.Cli.Commands;
 
@@ -28,8 +30,18 @@ internal sealed class ServingOptionSet
         LogImpressions = false,
     };
 
+    /// <summary>
+    /// The store given by <paramref name="store"/>'s options and the serving stack over it, reads evaluated at
+    /// <c>--as-of</c> or now; the store keeps the system clock for its own work.
+    /// </summary>
+    public ServingHost Open(ParseResult r, StoreOptionSet store)
+    {
+        var storeOptions = store.Build(r);
+        return ServingHost.Open(Build(r, storeOptions.DataDirectory), store.Engine(r), services => services.AddRocksDbProfileStore(storeOptions, TimeProvider.System), ReadClock(r));
+    }
+
     /// <summary>The clock that reads are evaluated at: fixed at <c>--as-of</c>, or null (the system clock).</summary>
-    public Func<IServiceProvider, TimeProvider>? ReadClock(ParseResult r)
+    private Func<IServiceProvider, TimeProvider>? ReadClock(ParseResult r)
     {
         if (r.GetValue(AsOf) is not { } text)
         {

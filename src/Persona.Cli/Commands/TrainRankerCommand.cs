@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Persona.Core.Engine;
+using Persona.Recommend.Ranking;
 using Persona.Serving.Following;
 using Persona.Serving.Recommendations;
-using Persona.Recommend.Ranking;
 using Persona.Storage.RocksDb;
 
 namespace Persona.Cli.Commands;

@@ -201,7 +201,7 @@ public sealed class SegmentRule
             return Compare();
         }
 
-        private Node Compare()
+        private Comparison Compare()
         {
             SkipSpace();
             var start = _at;

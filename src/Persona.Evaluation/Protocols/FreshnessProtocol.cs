@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Persona.Core.Catalog;
 using Persona.Core.Engine;
 using Persona.Core.Events;
@@ -28,6 +29,7 @@ public static class FreshnessProtocol
     /// The prequential loop over any time-ordered stream: <paramref name="variants"/> among live, frozen,
     /// periodic and popularity (no profile: the most popular items).
     /// </summary>
+    [SuppressMessage("Maintainability", "CA1502:Avoid excessive complexity", Justification = "One replay loop with its variants (live, periodic, frozen) side by side; to be split into a variant per class with the protocol's interval work (issue #25)")]
     public static (SortedDictionary<string, double> Metrics, int Evaluated) Run(
         IEnumerable<BehaviorEvent> stream, IReadOnlyList<CatalogItem> catalogItems, long warmupEvents, IReadOnlyList<string> variants, int k = 10, double refreshHours = 24, EngineConfig? config = null)
     {

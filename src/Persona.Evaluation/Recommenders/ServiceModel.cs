@@ -10,7 +10,7 @@ namespace Persona.Evaluation.Recommenders;
 
 /// <summary>
 /// The served recommender, offline: the training events are replayed into the same
-/// <see cref="RecommendationStack"/> the service keeps from its log, each user's history is replayed through
+/// <see cref="ServedRecommender"/> the service keeps from its log, each user's history is replayed through
 /// the same <see cref="ProfileEngine"/> for the profile's signals, and the stack's recommender (candidates,
 /// blend, rules) answers. An optional inner model (the sequence model) is its learned scorer.
 /// With <c>Learn</c>, the blend weights are chosen by coordinate ascent on each user's validation item (the
@@ -24,7 +24,7 @@ public sealed class ServiceModel(ISequenceModel? inner, ServiceModelOptions? opt
     private readonly ProfileEngine _engine = new(new EngineConfig());
     private readonly CatalogIndex _catalog = new();
     private SequenceDataset? _dataset;
-    private RecommendationStack? _stack;
+    private ServedRecommender? _stack;
     private long _requests;
 
     /// <summary>The learned scorer's model, if any.</summary>
@@ -172,9 +172,9 @@ public sealed class ServiceModel(ISequenceModel? inner, ServiceModelOptions? opt
     }
 
     /// <summary>The served recommendation stack over the sequences' events, replayed in time order as the service's log would hold them.</summary>
-    private RecommendationStack Stack(IReadOnlyList<Interaction[]> sequences)
+    private ServedRecommender Stack(IReadOnlyList<Interaction[]> sequences)
     {
-        var stack = new RecommendationStack(_catalog, new RecommendationsOptions { Index = _options.Index, Recommender = _options.Recommender });
+        var stack = new ServedRecommender(_catalog, new RecommendationsOptions { Index = _options.Index, Recommender = _options.Recommender });
         stack.Observe([.. sequences
             .SelectMany((s, u) => Events(u, s))
             .OrderBy(e => e.TimestampMs)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Persona.Core.Catalog;
 using Persona.Core.Engine;
@@ -12,7 +13,7 @@ namespace Persona.Evaluation.Simulation;
 
 /// <summary>
 /// A simulated online A/B test on the synthetic shop, through the service's own parts: users are bucketed by
-/// <see cref="Bucketing"/>, answers come from the served <see cref="RecommendationStack"/> (index kept from the
+/// <see cref="Bucketing"/>, answers come from the served <see cref="ServedRecommender"/> (index kept from the
 /// stream, click feedback, blend and rules, the popularity policy of experiments), every answer is an
 /// <see cref="Impression"/>, and responses are attributed by recommendation id into <see cref="ExperimentResults"/>. The shop's organic stream runs for a warm-up, then for the test days;
 /// at each session start the user is shown k items and responds according to the interests the generator
@@ -29,6 +30,7 @@ public sealed class OnlineSimulation(SimulationOptions options)
     public const string RealTime = "personalised-realtime";
     public const string Daily = "personalised-daily";
 
+    [SuppressMessage("Maintainability", "CA1506:Avoid excessive class coupling", Justification = "The simulation's loop drives the shop, the engine, the served recommender and the experiment together; to be split with the session-intent simulator (issue #25)")]
     public SimulationResult Run(Action<string>? log = null)
     {
         var shop = new SyntheticShop(new ShopOptions
@@ -47,7 +49,7 @@ public sealed class OnlineSimulation(SimulationOptions options)
         var engine = new ProfileEngine(new EngineConfig());
         var reader = new ProfileReader(engine);
         var blend = options.Blend ?? BlendWeights.Heuristic;
-        var stack = new RecommendationStack(catalog, new RecommendationsOptions { Blend = blend, ImpressionsKept = 1_000_000 });
+        var stack = new ServedRecommender(catalog, new RecommendationsOptions { Blend = blend, ImpressionsKept = 1_000_000 });
         var experiment = new Experiment
         {
             Id = "simulated",

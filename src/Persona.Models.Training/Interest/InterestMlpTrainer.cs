@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using Persona.Models.Serving;
 using Persona.Models.Training;
 using TorchSharp;
@@ -28,6 +29,7 @@ public static class InterestMlpTrainer
         }
     }
 
+    [SuppressMessage("Maintainability", "CA1506:Avoid excessive class coupling", Justification = "One TorchSharp training loop (tensors, modules, optimiser, early stopping) under the training gate; its halves share the native resources it disposes")]
     private static TrainedInterestMlp TrainGated(LabelledRows train, LabelledRows validation, InterestMlpOptions options, IReadOnlyList<int> copyOffsets, Action<EpochReport>? progress)
     {
         ArgumentNullException.ThrowIfNull(copyOffsets);

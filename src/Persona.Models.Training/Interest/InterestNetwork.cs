@@ -16,10 +16,10 @@ internal sealed class InterestNetwork : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>The copy weights are 10 × these parameters, so that Adam moves them ten times as fast as the MLP's.</summary>
     internal const float CopyScale = 10f;
 
-#pragma warning disable IDE0044, SA1306 // TorchSharp registers fields (not properties) as components
+#pragma warning disable IDE0044, IDE1006, SA1306 // TorchSharp registers fields (not properties) as components, by name: the names are the saved weights' keys
     private Sequential mlp;
     private Parameter copy;
-#pragma warning restore IDE0044, SA1306
+#pragma warning restore IDE0044, IDE1006, SA1306
 
     public InterestNetwork(Sequential mlp, int blocks)
         : base(nameof(InterestNetwork))

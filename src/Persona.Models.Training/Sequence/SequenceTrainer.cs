@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using Persona.Models.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -27,6 +28,7 @@ public static class SequenceTrainer
         }
     }
 
+    [SuppressMessage("Maintainability", "CA1506:Avoid excessive class coupling", Justification = "One TorchSharp training loop (tensors, modules, optimiser, early stopping) under the training gate; its halves share the native resources it disposes")]
     private static TrainedSequenceModel TrainGated(SequenceCorpus corpus, SequenceModelOptions options, Action<SequenceEpochReport>? progress)
     {
         ArgumentNullException.ThrowIfNull(corpus);

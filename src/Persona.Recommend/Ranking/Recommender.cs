@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Persona.Recommend.Feedback;
 using Persona.Recommend.Index;
 using Persona.Recommend.Ranking.Candidates;
@@ -130,6 +131,7 @@ public sealed class Recommender
     }
 
     /// <summary>The rules: exclusions, stock, purchases, the category cap; trending fills what is left.</summary>
+    [SuppressMessage("Maintainability", "CA1502:Avoid excessive complexity", Justification = "The rules are one pass over the ranked candidates (exclusions, stock, purchases, category cap, trending fill) on the request's hot path; to be split into one file per rule like the features")]
     private List<RecommendedItem> ApplyRules(RankingContext context, int[] ids, float[] values, ReadOnlySpan<(double Score, int Index)> order, BlendWeights weights)
     {
         var r = context.Reader;

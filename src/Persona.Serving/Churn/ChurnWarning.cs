@@ -3,8 +3,8 @@ using Persona.Core.Churn;
 using Persona.Core.Engine;
 using Persona.Core.Pipeline;
 using Persona.Models.Artifacts;
-using Persona.Serving.Profiles;
 using Persona.Serving.ModelHosting;
+using Persona.Serving.Profiles;
 
 namespace Persona.Serving.Churn;
 

@@ -1,8 +1,8 @@
 using Persona.Core.Churn;
 using Persona.Core.Marketing;
 using Persona.Models.Artifacts;
-using Persona.Serving.Profiles;
 using Persona.Serving.ModelHosting;
+using Persona.Serving.Profiles;
 
 namespace Persona.Serving.Marketing;
 

@@ -12,7 +12,7 @@ namespace Persona.Serving.Recommendations;
 
 /// <summary>
 /// Serves recommendations: the user's profile signals (read under the same hold of the state as a profile
-/// read), the running experiment's arm, the <see cref="RecommendationStack"/>, and the answer logged as an
+/// read), the running experiment's arm, the <see cref="ServedRecommender"/>, and the answer logged as an
 /// impression. Fed by <see cref="RecommendationFollower"/> with every committed event (index and attribution).
 /// The running experiment is kept in <c>experiment.json</c> and the answers in <c>impressions.jsonl</c> in the
 /// data directory; both are read back at start.
@@ -35,7 +35,7 @@ public sealed class RecommendationService : IAsyncDisposable
         _reader = reader;
         _models = models;
         _clock = clock;
-        Stack = new RecommendationStack(store.Catalog, options.Recommendations, clock);
+        Stack = new ServedRecommender(store.Catalog, options.Recommendations, clock);
         _experimentPath = Path.Combine(options.DataDirectory, "experiment.json");
         if (File.Exists(_experimentPath) && JsonSerializer.Deserialize<Experiment>(File.ReadAllText(_experimentPath), JsonOptions) is { } running)
         {
@@ -52,7 +52,7 @@ public sealed class RecommendationService : IAsyncDisposable
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     /// <summary>The recommender's parts: index, feedback, rules, impressions and attribution.</summary>
-    public RecommendationStack Stack { get; }
+    public ServedRecommender Stack { get; }
 
     public RecommendationIndex Index => Stack.Index;
 

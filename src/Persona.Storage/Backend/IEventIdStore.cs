@@ -13,8 +13,8 @@ public interface IEventIdStore
     /// <summary>Writes entries sorted by bucket, fingerprint and position; durable by the next durable commit.</summary>
     void Write(IReadOnlyList<EventIdEntry> entries);
 
-    /// <summary>Adds to <paramref name="seqs"/> the positions filed under <paramref name="fingerprint"/> in the buckets <paramref name="from"/> to <paramref name="to"/> (inclusive).</summary>
-    void Lookup(int from, int to, ulong fingerprint, List<long> seqs);
+    /// <summary>Adds to <paramref name="seqs"/> the positions filed under <paramref name="fingerprint"/> in the buckets <paramref name="firstBucket"/> to <paramref name="lastBucket"/> (inclusive).</summary>
+    void Lookup(int firstBucket, int lastBucket, ulong fingerprint, List<long> seqs);
 
     /// <summary>Deletes every bucket up to and including <paramref name="bucket"/>.</summary>
     void DeleteBucketsThrough(int bucket);

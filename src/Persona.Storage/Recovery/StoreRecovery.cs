@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using Persona.Core.Catalog;
@@ -29,6 +30,7 @@ internal static class StoreRecovery
     /// Rebuilds <paramref name="parts"/>'s parts, empty until now, from its backend; the manifest must match
     /// <paramref name="engine"/>. <paramref name="where"/> names the store in messages.
     /// </summary>
+    [SuppressMessage("Maintainability", "CA1506:Avoid excessive class coupling", Justification = "Opening reads every part back in a fixed order (manifest, catalog, checkpoint, marks, filter, dead letters, log); kept in one method so the order is read in one place")]
     public static RecoveryOutcome Run(StoreParts parts, EngineConfig engine, string where)
     {
         var watch = Stopwatch.StartNew();

@@ -203,13 +203,13 @@ internal sealed class InMemoryBackend : IStoreBackend, IEventLogStore, IProfileS
         Write(l => l.EventIds.UnionWith(copy));
     }
 
-    void IEventIdStore.Lookup(int from, int to, ulong fingerprint, List<long> seqs)
+    void IEventIdStore.Lookup(int firstBucket, int lastBucket, ulong fingerprint, List<long> seqs)
     {
         ArgumentNullException.ThrowIfNull(seqs);
         seqs.AddRange(Read(l =>
         {
             var found = new List<long>();
-            for (long bucket = from; bucket <= to; bucket++)
+            for (long bucket = firstBucket; bucket <= lastBucket; bucket++)
             {
                 var b = (int)bucket;
                 found.AddRange(l.EventIds.GetViewBetween((b, fingerprint, long.MinValue), (b, fingerprint, long.MaxValue)).Select(e => e.Seq));

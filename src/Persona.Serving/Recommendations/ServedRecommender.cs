@@ -17,12 +17,12 @@ namespace Persona.Serving.Recommendations;
 /// evaluation and the simulated A/B test all answer through it, so they cannot drift apart. Not thread-safe
 /// for <see cref="Observe"/>: one follower feeds it; answers may run on any thread.
 /// </summary>
-public sealed class RecommendationStack
+public sealed class ServedRecommender
 {
     private readonly RecommendationsOptions _options;
     private SequenceScorer? _scorer;
 
-    public RecommendationStack(CatalogIndex catalog, RecommendationsOptions? options = null, TimeProvider? clock = null)
+    public ServedRecommender(CatalogIndex catalog, RecommendationsOptions? options = null, TimeProvider? clock = null)
     {
         _options = options ?? new RecommendationsOptions();
         _options.Validate();

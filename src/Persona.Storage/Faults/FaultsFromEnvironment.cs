@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Persona.Storage.Faults;
 
-namespace Persona.Cli.Commands;
+namespace Persona.Storage.Faults;
 
 /// <summary>
 /// Fault injection for crash tests of a real process: <c>PERSONA_FAULTS=Point:action[@n],...</c>, where Point is
@@ -11,7 +10,7 @@ namespace Persona.Cli.Commands;
 /// <c>persona: fault injected: kill at Point (hit n)</c> to standard error, so a test can prove where it landed.
 /// Unset in production.
 /// </summary>
-internal sealed class FaultsFromEnvironment : IFaultInjector
+public sealed class FaultsFromEnvironment : IFaultInjector
 {
     private readonly Dictionary<FaultPoint, (string Action, int At)> _rules;
     private readonly int[] _hits = new int[Enum.GetValues<FaultPoint>().Length];
