@@ -127,7 +127,7 @@ public sealed class Recommender
     private Candidate CandidateOf(RankingContext context, int item)
     {
         var itemId = context.Reader.ItemId(item);
-        return new Candidate(item, itemId, _index.Catalog.Find(itemId));
+        return Candidate.Of(context, item, itemId, _index.Catalog.Find(itemId));
     }
 
     /// <summary>The rules: exclusions, stock, purchases, the category cap; trending fills what is left.</summary>

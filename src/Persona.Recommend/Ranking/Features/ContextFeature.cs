@@ -14,21 +14,8 @@ internal sealed class ContextFeature : IRankingFeature
 
     public bool Normalised => false;
 
-    public float Value(RankingContext context, in Candidate candidate)
-    {
-        if (candidate.Catalog is { } item)
-        {
-            foreach (var feature in item.Features)
-            {
-                if (context.ContextFeatures.Contains(feature))
-                {
-                    return 1;
-                }
-            }
-        }
-
-        return context.Query.Count > 0 && MatchesQuery(context, candidate.ItemId) ? 1 : 0;
-    }
+    public float Value(RankingContext context, in Candidate candidate) =>
+        candidate.InContext || (context.Query.Count > 0 && MatchesQuery(context, candidate.ItemId)) ? 1 : 0;
 
     public string? Reason(RankingContext context, in Candidate candidate, float value) => "matches what you are looking at";
 

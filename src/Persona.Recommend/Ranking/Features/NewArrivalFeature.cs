@@ -17,7 +17,7 @@ internal sealed class NewArrivalFeature : IRankingFeature
     public float Value(RankingContext context, in Candidate candidate) =>
         candidate.Catalog is not null
         && context.Reader.Events(candidate.Item) < context.Index.Options.NewItemMaxEvents
-        && InterestFeature.Match(context, candidate).Sum > 0 ? 1 : 0;
+        && candidate.InterestSum > 0 ? 1 : 0;
 
     public string? Reason(RankingContext context, in Candidate candidate, float value) =>
         context.Leaf(candidate.ItemId) is { Length: > 0 } leaf ? $"new in {leaf}" : "new in the shop";
