@@ -1,4 +1,4 @@
-namespace Persona.Datasets.Tests;
+namespace Persona.TestData;
 
 /// <summary>
 /// Finds <c>shared/datasets</c> beside the repository (or under <c>PERSONA_SHARED_DIR</c>, which
