@@ -7,6 +7,8 @@ var root = new RootCommand("Persona load generators: HTTP runs against a service
     LoadTestCommand.Create(),
     RecommendLoadCommand.Create(),
     SegmentProbeCommand.Create(),
+    FeedCommand.Create(),
+    CompareProfilesCommand.Create(),
 };
 try
 {

@@ -7,6 +7,7 @@ var root = new RootCommand("Persona: real-time user profiles for e-commerce")
     ServeCommand.Create(),
     ImportCommand.Create(),
     ProfileCommand.Create(),
+    ExportProfilesCommand.Create(),
     BenchCommand.Create(),
     EvaluateCommand.Create(),
     GenerateCommand.Create(),

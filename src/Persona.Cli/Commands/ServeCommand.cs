@@ -4,6 +4,7 @@ using Persona.Recommend.Ranking;
 using Persona.Server;
 using Persona.Serving;
 using Persona.Storage.Faults;
+using Persona.Cluster.Hosting;
 using Persona.Storage.RocksDb.Hosting;
 
 namespace Persona.Cli.Commands;
@@ -14,6 +15,7 @@ internal static class ServeCommand
     public static Command Create()
     {
         var store = new StoreOptionSet();
+        var cluster = new ClusterOptionSet();
         var urls = new Option<string>("--urls") { Description = "Listen address", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body", DefaultValueFactory = _ => 8L * 1024 * 1024 };
         var maxBatch = new Option<int>("--max-batch") { Description = "Most records per batch", DefaultValueFactory = _ => 10_000 };
@@ -22,8 +24,9 @@ internal static class ServeCommand
         var models = new Option<string?>("--models") { Description = "Model registry to serve from (default: models in the data directory; persona models list|add|promote|rollback)" };
         var modelPoll = new Option<double>("--model-poll-seconds") { Description = "How often the registry is checked for a promoted or rolled-back model", DefaultValueFactory = _ => 2 };
         var blend = new Option<string?>("--blend") { Description = "Recommendation blend weights to serve (JSON, as persona evaluate --model service writes beside its report; default: the heuristic blend)" };
-        var command = new Command("serve", "Run the HTTP service on the embedded store") { urls, maxBody, maxBatch, ingestPriority, maxQueued, models, modelPoll, blend };
+        var command = new Command("serve", "Run the HTTP service on the embedded store, or as a silo of a cluster over Redis (--cluster)") { urls, maxBody, maxBatch, ingestPriority, maxQueued, models, modelPoll, blend };
         store.AddTo(command);
+        cluster.AddTo(command);
         command.SetAction(async (r, ct) =>
         {
             var storeOptions = store.Build(r) with { Faults = FaultsFromEnvironment.Read() };
@@ -43,9 +46,19 @@ internal static class ServeCommand
                 IngestPriority = r.GetValue(ingestPriority),
             };
 
-            await using var app = PersonaApp.Create(options, services => services.AddRocksDbProfileStore(storeOptions), store.Engine(r));
+            var clusterOptions = cluster.Build(r, storeOptions);
+            await using var app = clusterOptions is null
+                ? PersonaApp.Create(options, services => services.AddRocksDbProfileStore(storeOptions), store.Engine(r))
+                : PersonaApp.Create(options, services => services.AddPersonaCluster(clusterOptions), store.Engine(r));
+            if (clusterOptions is not null)
+            {
+                ClusterOptionSet.WireFollowers(app.Services);
+            }
+
             await app.StartAsync(ct);
-            Console.WriteLine($"persona listening on {options.Urls} (data: {Path.GetFullPath(options.DataDirectory)})");
+            Console.WriteLine(clusterOptions is null
+                ? $"persona listening on {options.Urls} (data: {Path.GetFullPath(options.DataDirectory)})"
+                : $"persona silo listening on {options.Urls} (cluster '{clusterOptions.ClusterId}' in {clusterOptions.Redis}, {clusterOptions.Partitions} partitions)");
             await app.WaitForShutdownAsync(ct);
             return 0;
         });

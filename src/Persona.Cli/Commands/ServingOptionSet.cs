@@ -41,9 +41,12 @@ internal sealed class ServingOptionSet
     }
 
     /// <summary>The clock that reads are evaluated at: fixed at <c>--as-of</c>, or null (the system clock).</summary>
-    private Func<IServiceProvider, TimeProvider>? ReadClock(ParseResult r)
+    public Func<IServiceProvider, TimeProvider>? ReadClock(ParseResult r) => FixedAt(r.GetValue(AsOf)) is { } clock ? _ => clock : null;
+
+    /// <summary>A clock fixed at <paramref name="text"/> (ISO 8601); null when no time is given.</summary>
+    private static FixedClock? FixedAt(string? text)
     {
-        if (r.GetValue(AsOf) is not { } text)
+        if (text is null)
         {
             return null;
         }
@@ -53,6 +56,6 @@ internal sealed class ServingOptionSet
             throw new ArgumentException($"as-of: '{text}' is not an ISO 8601 time");
         }
 
-        return _ => new FixedClock(at);
+        return new FixedClock(at);
     }
 }

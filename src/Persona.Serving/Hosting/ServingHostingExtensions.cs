@@ -44,6 +44,8 @@ public static class ServingHostingExtensions
         services.AddSingleton<SegmentBook>();
         services.AddSingleton<SegmentFollower>();
         services.AddHostedService(sp => sp.GetRequiredService<SegmentFollower>());
+        services.AddSingleton<LogFollower>(sp => sp.GetRequiredService<RecommendationFollower>());
+        services.AddSingleton<LogFollower>(sp => sp.GetRequiredService<SegmentFollower>());
         services.AddSingleton<ChurnWarning>();
         services.AddSingleton<CouponTargeting>();
         services.AddHostedService<MaintenanceService>();

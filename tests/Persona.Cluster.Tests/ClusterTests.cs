@@ -1,0 +1,143 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Persona.Cluster.Following;
+using Persona.Core.Events;
+using Persona.Core.Ingest;
+using Persona.Core.Pipeline;
+using Persona.Storage.Redis;
+using Persona.Storage.Redis.Tests;
+using Persona.Storage.TestKit;
+
+namespace Persona.Cluster.Tests;
+
+/// <summary>Two silos in this process over one real redis-server: the cluster behaves as one store.</summary>
+public sealed class ClusterTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    private RedisServer _redis = null!;
+    private TestSilo _a = null!;
+    private TestSilo _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = RedisServer.Start();
+        _a = await TestSilo.StartAsync(_redis.Endpoint);
+        _b = await TestSilo.StartAsync(_redis.Endpoint);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _b.DisposeAsync();
+        await _a.DisposeAsync();
+        _redis.Dispose();
+    }
+
+    [Fact]
+    public void Ingest_BatchesOnBothSilos_EveryProfileEqualsTheSingleNodeReference()
+    {
+        var (shop, events) = StoreTestData.Shop(Start, users: 150, events: 6_000);
+        _a.Store.UpsertItems(StoreTestData.Batch(shop.Catalog));
+        var chunks = events.Chunk(500).ToList();
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            var result = (i % 2 == 0 ? _a : _b).Store.Ingest(StoreTestData.Batch(chunks[i]));
+            Assert.Equal(chunks[i].Length, result.Accepted);
+        }
+
+        var reference = StoreTestData.Reference(_a.Store.Engine, shop.Catalog, events);
+        StoreTestData.AssertProfiles(_a.Store, reference);
+        StoreTestData.AssertProfiles(_b.Store, reference);
+    }
+
+    [Fact]
+    public void Ingest_SameBatchResentToTheOtherSilo_CountsEveryEventOnce()
+    {
+        var (shop, events) = StoreTestData.Shop(Start, users: 40, events: 800);
+        _a.Store.UpsertItems(StoreTestData.Batch(shop.Catalog));
+        var first = _a.Store.Ingest(StoreTestData.Batch(events));
+        var again = _b.Store.Ingest(StoreTestData.Batch(events));
+
+        Assert.Equal((800, 0), (first.Accepted, first.Duplicate));
+        Assert.Equal((0, 800), (again.Accepted, again.Duplicate));
+        StoreTestData.AssertProfiles(_b.Store, StoreTestData.Reference(_a.Store.Engine, shop.Catalog, events));
+    }
+
+    [Fact]
+    public async Task MergedLog_EventsIngestedOnOneSilo_ReachTheOtherSilosFollowersWithinASecond()
+    {
+        var (shop, events) = StoreTestData.Shop(Start, users: 30, events: 400);
+        _a.Store.UpsertItems(StoreTestData.Batch(shop.Catalog));
+        _a.Store.Ingest(StoreTestData.Batch(events));
+        var merged = _b.Services.GetRequiredService<MergedLog>();
+        var deadline = DateTime.UtcNow.AddSeconds(1.5);
+        while (merged.Head < events.Count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(events.Count, merged.Head);
+        var read = _b.Store.ReadLog(0, 10_000);
+        Assert.Equal(events.Select(e => e.EventId).Order(StringComparer.Ordinal), read.Select(e => e.Event.EventId).Order(StringComparer.Ordinal));
+        Assert.Equal(shop.Catalog.Count, _b.Store.Catalog.Count);
+    }
+
+    [Fact]
+    public async Task Ingest_PartitionFencedByAnotherWriter_RefusedOnceThenReopensAndAccepts()
+    {
+        var (shop, events) = StoreTestData.Shop(Start, users: 20, events: 300);
+        _a.Store.UpsertItems(StoreTestData.Batch(shop.Catalog));
+        var map = _a.Services.GetRequiredService<PartitionMap>();
+        var user = events[0].UserId;
+        var mine = events.Where(e => e.UserId == user).ToList();
+        _a.Store.Ingest(StoreTestData.Batch(mine.Take(1)));
+
+        // Another writer opens the user's partition (a new epoch): the grain's store is now stale.
+        using (RedisProfileStore.Open(new RedisStoreOptions { Configuration = _redis.Endpoint, KeyPrefix = $"persona:p{map.Of(user)}" }, _a.Store.Engine))
+        {
+        }
+
+        Assert.Throws<StoreUnavailableException>(() => _a.Store.Ingest(StoreTestData.Batch(mine.Skip(1))));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        IngestResult? accepted = null;
+        while (accepted is null && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                accepted = _b.Store.Ingest(StoreTestData.Batch(mine.Skip(1)));
+            }
+            catch (StoreUnavailableException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.Equal(mine.Count - 1, accepted?.Accepted);
+        StoreTestData.AssertProfiles(_a.Store, StoreTestData.Reference(_a.Store.Engine, shop.Catalog, mine));
+    }
+
+    [Fact]
+    public async Task PostEvents_OnOneSilo_ProfileServedByTheOther()
+    {
+        var body = """
+            {"eventId":"c1","userId":"cu1","type":"view","itemId":"i1","timestamp":"2026-11-02T10:00:00Z"}
+            {"eventId":"c2","userId":"cu1","type":"cart_add","itemId":"i1","timestamp":"2026-11-02T10:01:00Z"}
+            """;
+        using var content = new StringContent(body, Encoding.UTF8, "application/x-ndjson");
+        var post = await _a.Client.PostAsync(new Uri("/v1/events", UriKind.Relative), content);
+        var profile = await _b.Client.GetAsync(new Uri("/v1/users/cu1/profile", UriKind.Relative));
+        var unknown = await _b.Client.GetAsync(new Uri("/v1/users/nobody/profile", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+        Assert.Contains("\"eventCount\":2", await profile.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public void Start_OtherPartitionCountThanRecorded_Refused()
+    {
+        var error = Assert.ThrowsAny<Exception>(() => TestSilo.StartAsync(_redis.Endpoint, partitions: 8).GetAwaiter().GetResult());
+        Assert.Contains("has 4 partitions", error.ToString(), StringComparison.Ordinal);
+    }
+}
