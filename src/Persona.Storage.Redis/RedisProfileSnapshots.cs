@@ -33,7 +33,7 @@ internal sealed class RedisProfileSnapshots(IDatabase db, RedisKeys keys, Fenced
                 continue;
             }
 
-            bytes += ((byte[])args[^1]!).Length + profile.UserId.Length;
+            bytes += args[^1].Length() + profile.UserId.Length;
             if (args.Count >= 2 * ChunkProfiles || bytes >= ChunkBytes)
             {
                 chunks.Add([.. args]);
