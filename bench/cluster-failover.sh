@@ -33,7 +33,7 @@ $loadtest feed --urls http://127.0.0.1:16781,http://127.0.0.1:16782,http://127.0
   --items "$work/gen/catalog.ndjson" --input "$work/gen/events.ndjson" --batch 1000 --events-per-sec "${RATE:-4000}" >"$work/feed.json" 2>"$work/feed.log" &
 feed=$!
 sleep "${KILL_SILO_AT:-10}"; at "kill -9 silo 2"; kill -9 "$(cat "$work/silo2.pid")"
-sleep "${RESTART_SILO_AFTER:-10}"; at "restart silo 2"; silo 2
+sleep "${RESTART_SILO_AFTER:-10}"; at "restart silo 2"; silo 2; healthy http://127.0.0.1:16782; at "silo 2 healthy"
 sleep "${KILL_REDIS_AFTER:-10}"; at "kill -9 redis-server"; kill -9 "$(cat "$work/redis.pid")"
 sleep "${RESTART_REDIS_AFTER:-3}"; at "restart redis-server"; redis
 wait $feed

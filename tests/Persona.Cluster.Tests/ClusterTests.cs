@@ -2,8 +2,6 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Persona.Cluster.Following;
-using Persona.Core.Events;
-using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
 using Persona.Storage.Redis;
 using Persona.Storage.Redis.Tests;

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using Persona.Cluster.Hosting;
 using Persona.Recommend.Ranking;
 using Persona.Server;
 using Persona.Serving;
 using Persona.Storage.Faults;
-using Persona.Cluster.Hosting;
 using Persona.Storage.RocksDb.Hosting;
 
 namespace Persona.Cli.Commands;
@@ -47,6 +47,11 @@ internal static class ServeCommand
             };
 
             var clusterOptions = cluster.Build(r, storeOptions);
+            if (clusterOptions is not null)
+            {
+                await RedisReadiness.WaitAsync(clusterOptions.Redis, TimeSpan.FromMinutes(2), ct);
+            }
+
             await using var app = clusterOptions is null
                 ? PersonaApp.Create(options, services => services.AddRocksDbProfileStore(storeOptions), store.Engine(r))
                 : PersonaApp.Create(options, services => services.AddPersonaCluster(clusterOptions), store.Engine(r));
