@@ -11,6 +11,7 @@
 #     find exactly one different user against a reference missing one event;
 #  5. the group's lag and pending count must be 0, the log hold each distinct event once, and the dead
 #     letters hold the unreadable entries.
+# Exits 0 (PASS) only when all of that holds.
 # Usage: bench/stream-failover.sh [WORKDIR]   (env: EVENTS, USERS, KILL_AT share of entries, CLAIM seconds)
 # Needs redis-server and redis-cli (ports 16550-16564) and a Release build of src/Persona.Cli.
 set -euo pipefail
@@ -67,7 +68,7 @@ kill_at=$(python3 -c "print(int($total * $KILL_AT))")
 until [ "$(group entries-read)" -ge "$kill_at" ]; do sleep 0.02; done
 kill -9 "$(cat "$W/a.pid")"
 t1=$(now)
-pending_a=$(rc XPENDING events persona - + 100000 A | awk 'NR % 4 == 1' | wc -l)
+pending_a=$(rc XPENDING events persona - + 100000 A | grep -c -E '^[0-9]+-[0-9]+$' || true)
 echo "killed A (SIGKILL) after $(python3 -c "print(round($t1 - $t0, 1))") s: entries read by the group $(group entries-read) of $total, pending on A $pending_a"
 
 sleep $((CLAIM + 1))
@@ -76,7 +77,11 @@ t2=$(now)
 serve b $PB "$W/stream" --redis-stream events --redis "redis://127.0.0.1:$RPORT" --stream-consumer B --stream-claim-idle-seconds "$CLAIM"
 health "http://127.0.0.1:$PB"
 t3=$(now)
-until [ "$(group lag)" = 0 ] && [ "$(group pending)" = 0 ]; do sleep 0.05; done
+deadline=$(( $(date +%s) + 600 ))
+until [ "$(group lag)" = 0 ] && [ "$(group pending)" = 0 ]; do
+  [ "$(date +%s)" -lt $deadline ] || { echo "FAIL: lag $(group lag), pending $(group pending) after 600 s"; exit 1; }
+  sleep 0.05
+done
 t4=$(now)
 echo "B: store open in $(python3 -c "print(round($t3 - $t2, 1))") s, then lag 0 and pending 0 after $(python3 -c "print(round($t4 - $t3, 1))") s; group: lag $(group lag), pending $(group pending), entries-read $(group entries-read)"
 sleep 1.5 # the source reads the group's lag once a second
@@ -89,15 +94,16 @@ serve ref $PR "$W/ref"
 serve neg $PN "$W/neg"
 health "http://127.0.0.1:$PR"
 health "http://127.0.0.1:$PN"
-for port in $PB $PR; do
-  curl -s "http://127.0.0.1:$port/health"; echo
-done
+position() { curl -s "http://127.0.0.1:$1/health" | python3 -c "import json,sys; print(json.load(sys.stdin)['logPosition'])"; }
 letters=$(curl -s "http://127.0.0.1:$PB/v1/deadletter?limit=1000" | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
-echo "dead letters on B: $letters"
+bad=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['first']['bad']+d['second']['bad'])" "$W/feed.json")
 status=0
+echo "log position: B $(position $PB), reference $(position $PR); dead letters on B: $letters (unreadable entries sent: $bad)"
+[ "$(position $PB)" = "$(position $PR)" ] && [ "$letters" = "$bad" ] || status=1
 echo -n "B vs reference: "
 python3 bench/stream/compare.py "$W/shop/events.ndjson" "http://127.0.0.1:$PB" "http://127.0.0.1:$PR" || status=1
 echo -n "negative control, reference vs reference missing one event (must find 1 different user): "
-if python3 bench/stream/compare.py "$W/shop/events.ndjson" "http://127.0.0.1:$PR" "http://127.0.0.1:$PN"; then status=1; fi
+python3 bench/stream/compare.py "$W/shop/events.ndjson" "http://127.0.0.1:$PR" "http://127.0.0.1:$PN" | tee "$W/negative.json" || true
+grep -q '"different": 1,' "$W/negative.json" || status=1
 [ "$status" -eq 0 ] && echo "PASS" || echo "FAIL"
 exit $status

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Compares every user's profile as two Persona services serve it (GET /v1/users/{id}/profile).
 
-The users are those of EVENTS (canonical NDJSON). `asOf` (the time of the read) is left out; numbers are
-equal when they differ by at most 2e-6 (the view rounds to 6 decimals, and the two reads happen a few
-milliseconds apart, which can move a decayed value's last digit); everything else must be equal. Prints the
+The users are those of EVENTS (canonical NDJSON). The two reads happen a few milliseconds apart, and the view
+is computed at the time of the read: `asOf` (that time) is left out, `recencyDays` (time since the last
+purchase, 4 decimals) may differ by 0.001 (86 s; `lastSeen` and the counters' times are compared exactly),
+other numbers by at most 2e-6 (the view rounds to 6 decimals; a decayed weight's last digit can move);
+everything else must be equal. Prints the
 count of users compared, equal and different, with the first differences; exits 1 when any differs.
 Usage: compare.py EVENTS URL_A URL_B
 """
@@ -36,7 +38,7 @@ def diff(a, b, path=""):
         for i, (x, y) in enumerate(zip(a, b)):
             yield from diff(x, y, f"{path}[{i}]")
     elif isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        if abs(a - b) > 2e-6:
+        if abs(a - b) > (1e-3 if path.endswith(".recencyDays") else 2e-6):
             yield f"{path}: {a} vs {b}"
     elif a != b:
         yield f"{path}: {a!r} vs {b!r}"
