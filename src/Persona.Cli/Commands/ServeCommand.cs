@@ -14,6 +14,7 @@ internal static class ServeCommand
     public static Command Create()
     {
         var store = new StoreOptionSet();
+        var stream = new StreamOptionSet();
         var urls = new Option<string>("--urls") { Description = "Listen address", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body", DefaultValueFactory = _ => 8L * 1024 * 1024 };
         var maxBatch = new Option<int>("--max-batch") { Description = "Most records per batch", DefaultValueFactory = _ => 10_000 };
@@ -22,8 +23,9 @@ internal static class ServeCommand
         var models = new Option<string?>("--models") { Description = "Model registry to serve from (default: models in the data directory; persona models list|add|promote|rollback)" };
         var modelPoll = new Option<double>("--model-poll-seconds") { Description = "How often the registry is checked for a promoted or rolled-back model", DefaultValueFactory = _ => 2 };
         var blend = new Option<string?>("--blend") { Description = "Recommendation blend weights to serve (JSON, as persona evaluate --model service writes beside its report; default: the heuristic blend)" };
-        var command = new Command("serve", "Run the HTTP service on the embedded store") { urls, maxBody, maxBatch, ingestPriority, maxQueued, models, modelPoll, blend };
+        var command = new Command("serve", "Run the HTTP service on the embedded store (and consume a Redis Stream with --redis-stream)") { urls, maxBody, maxBatch, ingestPriority, maxQueued, models, modelPoll, blend };
         store.AddTo(command);
+        stream.AddTo(command);
         command.SetAction(async (r, ct) =>
         {
             var storeOptions = store.Build(r) with { Faults = FaultsFromEnvironment.Read() };
@@ -43,7 +45,7 @@ internal static class ServeCommand
                 IngestPriority = r.GetValue(ingestPriority),
             };
 
-            await using var app = PersonaApp.Create(options, services => services.AddRocksDbProfileStore(storeOptions), store.Engine(r));
+            await using var app = PersonaApp.Create(options, services => stream.Register(services.AddRocksDbProfileStore(storeOptions), r), store.Engine(r));
             await app.StartAsync(ct);
             Console.WriteLine($"persona listening on {options.Urls} (data: {Path.GetFullPath(options.DataDirectory)})");
             await app.WaitForShutdownAsync(ct);
