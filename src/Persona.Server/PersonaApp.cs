@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Persona.Core.Engine;
 using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
+using Persona.Core.Sources;
 using Persona.Server.Apis;
 using Persona.Serving.Hosting;
 
@@ -31,6 +32,7 @@ public static partial class PersonaApp
         addStore(builder.Services);
         builder.Services.AddSingleton(sp => new EventParser(sp.GetRequiredService<ProfileEngine>().Types, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<PersonaMetrics>();
+        builder.Services.AddSingleton<IIngestListener, SourceIngestListener>();
         builder.Services.AddSingleton(_ => new IngestWorker(options.MaxQueuedBatches, options.IngestPriority, options.YoungCollectionBytes));
 
         var app = builder.Build();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Persona.Core.Pipeline;
+using Persona.Core.Sources;
 
 namespace Persona.Server;
 
@@ -44,7 +45,8 @@ public sealed class PersonaMetrics(IngestWorker worker)
 
     public void RecordUnavailable() => Interlocked.Increment(ref _unavailable);
 
-    public string Render(StoreStats stats, StoreHealth health, long nowMs)
+    /// <summary>The metrics text; <paramref name="sources"/>: the event sources besides HTTP (given here, not injected, since a source reports its batches to the metrics).</summary>
+    public string Render(StoreStats stats, StoreHealth health, long nowMs, IEnumerable<IEventSource>? sources = null)
     {
         ArgumentNullException.ThrowIfNull(stats);
         ArgumentNullException.ThrowIfNull(health);
@@ -67,6 +69,7 @@ public sealed class PersonaMetrics(IngestWorker worker)
         Gauge(sb, "persona_profiles_in_memory", "Profiles held in the cache.", stats.CachedProfiles);
         Gauge(sb, "persona_profile_cache_bytes", "Bytes the profile cache holds: encoded profiles (outside the managed heap) and their entries.", stats.CachedProfileBytes);
         Gauge(sb, "persona_ingest_queue_length", "Batches waiting for the ingest thread.", worker.Queued);
+        RenderSources(sb, sources);
         Gauge(sb, "persona_log_position", "Events in the durable log (last sequence number).", stats.LogPosition);
         Gauge(sb, "persona_checkpoint_position", "Log position covered by the last checkpoint.", stats.CheckpointPosition);
         Gauge(sb, "persona_dead_letters", "Rejected records kept in the dead letter store.", stats.DeadLetters);
@@ -84,6 +87,37 @@ public sealed class PersonaMetrics(IngestWorker worker)
         Gauge(sb, "persona_threadpool_queue_length", "Work items waiting for a pool thread.", ThreadPool.PendingWorkItemCount);
         return sb.ToString();
     }
+
+    /// <summary>The event sources besides HTTP (a Redis Stream): lag, pending entries and counters, labelled by source.</summary>
+    private static void RenderSources(StringBuilder sb, IEnumerable<IEventSource>? sources)
+    {
+        var statuses = sources?.Select(s => s.Status).ToArray() ?? [];
+        if (statuses.Length == 0)
+        {
+            return;
+        }
+
+        Labelled(sb, "persona_source_lag", "gauge", "Entries of the source not yet delivered to the consumer group (XINFO GROUPS lag; -1 while unknown).", statuses, s => s.Lag ?? -1);
+        Labelled(sb, "persona_source_pending", "gauge", "Entries delivered to the consumer group and not yet acknowledged (in flight, or held by a dead consumer until claimed).", statuses, s => s.Pending);
+        Labelled(sb, "persona_source_connected", "gauge", "1 while the source's connection works.", statuses, s => s.Connected ? 1 : 0);
+        Labelled(sb, "persona_source_entries_total", "counter", "Entries read and acknowledged by this process.", statuses, s => s.Entries);
+        Labelled(sb, "persona_source_events_total", "counter", "Events of those entries ingested (accepted or duplicate).", statuses, s => s.Events);
+        Labelled(sb, "persona_source_dead_lettered_total", "counter", "Records of those entries dead-lettered (unreadable entries, invalid events).", statuses, s => s.DeadLettered);
+        Labelled(sb, "persona_source_claimed_total", "counter", "Entries claimed from consumers that left them unacknowledged.", statuses, s => s.Claimed);
+        Labelled(sb, "persona_source_retries_total", "counter", "Failed reads or ingests retried after a backoff (connection lost, store unavailable).", statuses, s => s.Retries);
+    }
+
+    private static void Labelled(StringBuilder sb, string name, string type, string help, EventSourceStatus[] statuses, Func<EventSourceStatus, long> value)
+    {
+        sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+        sb.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+        foreach (var s in statuses)
+        {
+            sb.Append(name).Append("{kind=\"").Append(s.Kind).Append("\",name=\"").Append(Escape(s.Name)).Append("\",group=\"").Append(Escape(s.Group)).Append("\"} ").Append(value(s)).Append('\n');
+        }
+    }
+
+    private static string Escape(string label) => label.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
     private static void Counter(StringBuilder sb, string name, string help, (string Labels, long Value)[] values)
     {

@@ -1,21 +1,27 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Persona.Cluster;
 using Persona.Cluster.Hosting;
+using Persona.Core.Engine;
 using Persona.Recommend.Ranking;
 using Persona.Server;
 using Persona.Serving;
 using Persona.Storage.Faults;
+using Persona.Storage.RocksDb;
 using Persona.Storage.RocksDb.Hosting;
 
 namespace Persona.Cli.Commands;
 
-/// <summary><c>persona serve</c>: the HTTP service on the embedded store.</summary>
+/// <summary><c>persona serve</c>: the HTTP service on the embedded store, or a silo of a cluster over Redis.</summary>
 internal static class ServeCommand
 {
     public static Command Create()
     {
         var store = new StoreOptionSet();
         var cluster = new ClusterOptionSet();
+        var stream = new StreamOptionSet();
         var urls = new Option<string>("--urls") { Description = "Listen address", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body", DefaultValueFactory = _ => 8L * 1024 * 1024 };
         var maxBatch = new Option<int>("--max-batch") { Description = "Most records per batch", DefaultValueFactory = _ => 10_000 };
@@ -24,9 +30,10 @@ internal static class ServeCommand
         var models = new Option<string?>("--models") { Description = "Model registry to serve from (default: models in the data directory; persona models list|add|promote|rollback)" };
         var modelPoll = new Option<double>("--model-poll-seconds") { Description = "How often the registry is checked for a promoted or rolled-back model", DefaultValueFactory = _ => 2 };
         var blend = new Option<string?>("--blend") { Description = "Recommendation blend weights to serve (JSON, as persona evaluate --model service writes beside its report; default: the heuristic blend)" };
-        var command = new Command("serve", "Run the HTTP service on the embedded store, or as a silo of a cluster over Redis (--cluster)") { urls, maxBody, maxBatch, ingestPriority, maxQueued, models, modelPoll, blend };
+        var command = new Command("serve", "Run the HTTP service on the embedded store, or as a silo of a cluster over Redis (--cluster); --redis-stream also consumes a Redis Stream") { urls, maxBody, maxBatch, ingestPriority, maxQueued, models, modelPoll, blend };
         store.AddTo(command);
         cluster.AddTo(command);
+        stream.AddTo(command);
         command.SetAction(async (r, ct) =>
         {
             var storeOptions = store.Build(r) with { Faults = FaultsFromEnvironment.Read() };
@@ -47,19 +54,7 @@ internal static class ServeCommand
             };
 
             var clusterOptions = cluster.Build(r, storeOptions);
-            if (clusterOptions is not null)
-            {
-                await RedisReadiness.WaitAsync(clusterOptions.Redis, TimeSpan.FromMinutes(2), ct);
-            }
-
-            await using var app = clusterOptions is null
-                ? PersonaApp.Create(options, services => services.AddRocksDbProfileStore(storeOptions), store.Engine(r))
-                : PersonaApp.Create(options, services => services.AddPersonaCluster(clusterOptions), store.Engine(r));
-            if (clusterOptions is not null)
-            {
-                ClusterOptionSet.WireFollowers(app.Services);
-            }
-
+            await using var app = await Create(options, storeOptions, clusterOptions, services => stream.Register(services, r, clusterOptions?.Redis), store.Engine(r), ct);
             await app.StartAsync(ct);
             Console.WriteLine(clusterOptions is null
                 ? $"persona listening on {options.Urls} (data: {Path.GetFullPath(options.DataDirectory)})"
@@ -68,5 +63,19 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The service on the embedded store, or a silo of the cluster (once its Redis answers); <paramref name="addSources"/> adds the stream source, if any.</summary>
+    private static async Task<WebApplication> Create(ServerOptions options, EmbeddedStoreOptions store, PersonaClusterOptions? cluster, Action<IServiceCollection> addSources, EngineConfig engine, CancellationToken ct)
+    {
+        if (cluster is null)
+        {
+            return PersonaApp.Create(options, services => addSources(services.AddRocksDbProfileStore(store)), engine);
+        }
+
+        await RedisReadiness.WaitAsync(cluster.Redis, TimeSpan.FromMinutes(2), ct);
+        var app = PersonaApp.Create(options, services => addSources(services.AddPersonaCluster(cluster)), engine);
+        ClusterOptionSet.WireFollowers(app.Services);
+        return app;
     }
 }

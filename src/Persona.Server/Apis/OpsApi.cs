@@ -1,23 +1,26 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Persona.Core.Pipeline;
+using Persona.Core.Sources;
 
 namespace Persona.Server.Apis;
 
-/// <summary>GET /health, /metrics and /v1/deadletter.</summary>
+/// <summary>GET /health, /metrics, /v1/deadletter and /v1/sources.</summary>
 public static class OpsApi
 {
     public static IEndpointRouteBuilder MapOpsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", GetHealth)
             .WithTags("Operations").WithSummary("200 while the store accepts writes; 503 with the reason once it has failed (reads still work)");
-        app.MapGet("/metrics", (IProfileStore store, PersonaMetrics metrics, TimeProvider clock) =>
-                TypedResults.Text(metrics.Render(store.Stats, store.Health, clock.GetUtcNow().ToUnixTimeMilliseconds()), "text/plain; version=0.0.4; charset=utf-8"))
+        app.MapGet("/metrics", (IProfileStore store, PersonaMetrics metrics, TimeProvider clock, IEnumerable<IEventSource> sources) =>
+                TypedResults.Text(metrics.Render(store.Stats, store.Health, clock.GetUtcNow().ToUnixTimeMilliseconds(), sources), "text/plain; version=0.0.4; charset=utf-8"))
             .WithTags("Operations").WithSummary("Prometheus metrics");
         app.MapGet("/v1/deadletter", async Task<Results<Ok<IReadOnlyList<DeadLetter>>, ProblemHttpResult>> (IProfileStore store, int limit = 100) =>
                 limit is < 1 or > 10_000
                     ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad parameter", detail: $"limit: {limit} is outside 1..10000")
                     : TypedResults.Ok(await Task.Run(() => store.DeadLetters(limit)))) // reads the disk: off the I/O threads
             .WithTags("Operations").WithSummary("Rejected records with their reasons, newest first");
+        app.MapGet("/v1/sources", (IEnumerable<IEventSource> sources) => TypedResults.Ok(sources.Select(s => s.Status).ToList()))
+            .WithTags("Operations").WithSummary("Event sources besides HTTP (a Redis Stream): lag, pending entries, counters");
         return app;
     }
 
