@@ -80,7 +80,7 @@ internal static class FeedCommand
             events,
             retries,
             seconds = Math.Round(seconds, 2),
-            eventsPerSecond = Math.Round(events / seconds),
+            eventsPerSecond = seconds > 0 ? Math.Round(events / seconds) : 0,
             longestGapMs = Math.Round(longestGap, 1),
             longestGapBeforeBatch = longestGapAt,
         }, Json.Options));

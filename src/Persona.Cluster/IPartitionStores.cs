@@ -9,8 +9,12 @@ public interface IPartitionStores
     /// <summary>How many partitions the users are split into (fixed for the life of the cluster's data).</summary>
     int Count { get; }
 
-    /// <summary>Opens and recovers partition <paramref name="partition"/>'s store as its one writer (older writers are fenced off).</summary>
-    DurableProfileStore Open(int partition);
+    /// <summary>
+    /// Opens and recovers partition <paramref name="partition"/>'s store as its one writer (older writers are fenced
+    /// off), off the caller's thread; a silo opens a few at a time, so that a storm of activations (a cluster's start,
+    /// a failover) does not tie up every pool thread in blocking Redis calls.
+    /// </summary>
+    Task<DurableProfileStore> OpenAsync(int partition, CancellationToken cancellationToken);
 
     /// <summary>The partition's log, read-only, for following it from any silo.</summary>
     IEventLogStore OpenLog(int partition);

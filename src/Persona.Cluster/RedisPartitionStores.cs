@@ -21,6 +21,9 @@ public sealed class RedisPartitionStores : IPartitionStores, IDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ConnectionMultiplexer _redis;
 
+    /// <summary>Stores opening at once at most (each open is a few blocking Redis round trips and a replay).</summary>
+    private readonly SemaphoreSlim _opening = new(4, 4);
+
     public RedisPartitionStores(PersonaClusterOptions options, ProfileEngine engine, TimeProvider clock, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -37,12 +40,26 @@ public sealed class RedisPartitionStores : IPartitionStores, IDisposable
 
     public int Count { get; }
 
-    public DurableProfileStore Open(int partition) =>
-        RedisProfileStore.Open(Options(partition), _engine, _redis, _clock, _loggers.CreateLogger($"Persona.Store.P{partition}"));
+    public async Task<DurableProfileStore> OpenAsync(int partition, CancellationToken cancellationToken)
+    {
+        await _opening.WaitAsync(cancellationToken);
+        try
+        {
+            return await Task.Run(() => RedisProfileStore.Open(Options(partition), _engine, _redis, _clock, _loggers.CreateLogger($"Persona.Store.P{partition}")), cancellationToken);
+        }
+        finally
+        {
+            _opening.Release();
+        }
+    }
 
     public IEventLogStore OpenLog(int partition) => RedisStoreBackend.OpenReadOnly(Options(partition), _redis).Log;
 
-    public void Dispose() => _redis.Dispose();
+    public void Dispose()
+    {
+        _redis.Dispose();
+        _opening.Dispose();
+    }
 
     private RedisStoreOptions Options(int partition) =>
         new(_options.Store) { Configuration = _options.Redis, KeyPrefix = $"{_options.ClusterId}:p{partition.ToString(CultureInfo.InvariantCulture)}" };

@@ -28,7 +28,7 @@ internal sealed partial class PartitionGrain(IPartitionStores stores, ILogger<Pa
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var started = TimeProvider.System.GetTimestamp();
-        _store = await Task.Run(() => stores.Open(Partition), cancellationToken);
+        _store = await stores.OpenAsync(Partition, cancellationToken);
         var elapsed = TimeProvider.System.GetElapsedTime(started).TotalMilliseconds;
         Opened(logger, Partition, _store.Recovered.Replayed, elapsed);
         this.RegisterGrainTimer(DeactivateIfFailed, HealthCheckInterval, HealthCheckInterval);
