@@ -29,6 +29,7 @@ redis; sleep 0.5
 for i in 1 2 3; do silo $i; done
 for i in 1 2 3; do healthy "http://127.0.0.1:1678$i"; done
 at "cluster up"
+at "feed starts"
 $loadtest feed --urls http://127.0.0.1:16781,http://127.0.0.1:16782,http://127.0.0.1:16783 \
   --items "$work/gen/catalog.ndjson" --input "$work/gen/events.ndjson" --batch 1000 --events-per-sec "${RATE:-4000}" >"$work/feed.json" 2>"$work/feed.log" &
 feed=$!

@@ -12,7 +12,7 @@ namespace Persona.LoadTest;
 /// (a refused connection, a timeout, a 503) is sent again to the next address until one acknowledges it. So
 /// every batch is acknowledged exactly once, in order, whatever dies in between; the service's deduplication
 /// absorbs the parts of a failed batch that had become durable. Reports, as JSON, the batches and events sent,
-/// the retries, the events/s, and the longest time without an acknowledgement (a failover's gap).
+/// the retries, the events/s, the longest time without an acknowledgement (a failover's gap) and every gap over a second.
 /// </summary>
 internal static class FeedCommand
 {
@@ -49,6 +49,7 @@ internal static class FeedCommand
         var lastAck = started;
         var longestGap = 0.0;
         var longestGapAt = 0;
+        var gaps = new List<object>();
         var events = 0L;
         for (var b = 0; b < batches.Count; b++)
         {
@@ -63,6 +64,11 @@ internal static class FeedCommand
             if (gap > longestGap)
             {
                 (longestGap, longestGapAt) = (gap, b);
+            }
+
+            if (gap >= 1_000)
+            {
+                gaps.Add(new { beforeBatch = b, atSecond = Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 1), ms = Math.Round(gap, 1) });
             }
 
             lastAck = now;
@@ -83,6 +89,7 @@ internal static class FeedCommand
             eventsPerSecond = seconds > 0 ? Math.Round(events / seconds) : 0,
             longestGapMs = Math.Round(longestGap, 1),
             longestGapBeforeBatch = longestGapAt,
+            gapsOverOneSecond = gaps,
         }, Json.Options));
         return 0;
     }
