@@ -126,7 +126,7 @@ internal static class LoadTestCommand
         // The control: GET /health on the same schedule rules, through the same client, server and loopback, but
         // without the profile read. Where its tail matches the profile reads' tail, the tail is not the read path.
         var control = controlRate == 0
-            ? Task.FromResult(new List<double>())
+            ? Task.FromResult(new List<Latency>())
             : Task.Run(() => GetPaced(http, (double)Stopwatch.Frequency / controlRate, Measuring, () => "/health", stop.Token), CancellationToken.None);
 
         var batchInterval = ingestRate == 0 ? 0 : batchSize * (double)Stopwatch.Frequency / ingestRate;
@@ -186,8 +186,12 @@ internal static class LoadTestCommand
         generatorStop.Cancel();
         await generator;
         var elapsed = Math.Max(0.001, (Stopwatch.GetTimestamp() - measureFrom) / (double)Stopwatch.Frequency);
-        var readLatencies = (await Task.WhenAll(readerTasks)).SelectMany(x => x).Order().ToArray();
-        var controlLatencies = (await control).Order().ToArray();
+        var reads = (await Task.WhenAll(readerTasks)).SelectMany(x => x).ToArray();
+        var readLatencies = reads.Select(x => x.FromSend).Order().ToArray();
+        var readFromSchedule = reads.Select(x => x.FromSchedule).Order().ToArray();
+        var controls = await control;
+        var controlLatencies = controls.Select(x => x.FromSend).Order().ToArray();
+        var controlFromSchedule = controls.Select(x => x.FromSchedule).Order().ToArray();
         var freshnessSorted = freshness.Order().ToArray();
         var result = new Dictionary<string, object>
         {
@@ -200,10 +204,18 @@ internal static class LoadTestCommand
             ["reads"] = readLatencies.Length,
             ["read_p50_ms"] = Percentile.Ms(readLatencies, 0.5),
             ["read_p99_ms"] = Percentile.Ms(readLatencies, 0.99),
+            ["read_p999_ms"] = Percentile.Ms(readLatencies, 0.999),
+            ["read_max_ms"] = Percentile.Ms(readLatencies, 1),
+            // From each read's scheduled time, the wait for the reader's previous read included (no coordinated omission).
+            ["read_p50_from_schedule_ms"] = Percentile.Ms(readFromSchedule, 0.5),
+            ["read_p99_from_schedule_ms"] = Percentile.Ms(readFromSchedule, 0.99),
+            ["read_p999_from_schedule_ms"] = Percentile.Ms(readFromSchedule, 0.999),
+            ["read_max_from_schedule_ms"] = Percentile.Ms(readFromSchedule, 1),
             ["control_rate_target"] = controlRate,
             ["control_reads"] = controlLatencies.Length,
             ["control_p50_ms"] = Percentile.Ms(controlLatencies, 0.5),
             ["control_p99_ms"] = Percentile.Ms(controlLatencies, 0.99),
+            ["control_p99_from_schedule_ms"] = Percentile.Ms(controlFromSchedule, 0.99),
             ["freshness_samples"] = freshness.Count,
             ["freshness_p50_ms"] = Percentile.Ms(freshnessSorted, 0.5),
             ["freshness_p99_ms"] = Percentile.Ms(freshnessSorted, 0.99),
@@ -231,14 +243,19 @@ internal static class LoadTestCommand
 
     private sealed record PreparedBatch(byte[] Body, int Events, string LastUser, long LastUserEvents, string[] Users);
 
+    /// <summary>One request's latency in milliseconds: from the time it was due by the schedule, and from its send.</summary>
+    private readonly record struct Latency(double FromSchedule, double FromSend);
+
     /// <summary>
     /// GETs the paths <paramref name="next"/> gives (null: nothing to read yet) until <paramref name="stop"/>,
-    /// open-loop: one every <paramref name="interval"/> stopwatch ticks whatever the latency of earlier ones
-    /// (0: back to back). Returns the latencies (ms) of the requests that started while measuring.
+    /// open-loop: one due every <paramref name="interval"/> stopwatch ticks whatever the latency of earlier ones
+    /// (0: back to back). A read that is due while the previous one is still out is sent when that one returns, and
+    /// its latency from the schedule counts the wait (no coordinated omission); the latency from the send does not.
+    /// Returns the latencies of the requests that started while measuring.
     /// </summary>
-    private static async Task<List<double>> GetPaced(HttpClient http, double interval, Func<bool> measuring, Func<string?> next, CancellationToken stop)
+    private static async Task<List<Latency>> GetPaced(HttpClient http, double interval, Func<bool> measuring, Func<string?> next, CancellationToken stop)
     {
-        var latencies = new List<double>();
+        var latencies = new List<Latency>();
         var due = (double)Stopwatch.GetTimestamp();
         while (!stop.IsCancellationRequested)
         {
@@ -259,11 +276,13 @@ internal static class LoadTestCommand
             }
 
             var t0 = Stopwatch.GetTimestamp();
+            var scheduled = interval > 0 ? (long)due : t0;
             using var response = await http.GetAsync(new Uri(path, UriKind.Relative), CancellationToken.None);
             await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
+            var done = Stopwatch.GetTimestamp();
             if (measuring())
             {
-                latencies.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                latencies.Add(new Latency((done - scheduled) * 1000.0 / Stopwatch.Frequency, (done - t0) * 1000.0 / Stopwatch.Frequency));
             }
         }
 

@@ -166,12 +166,20 @@ internal static class RecommendLoadCommand
             ["connections"] = connections,
             ["measured_requests"] = fromSchedule.Length,
             ["achieved_rate"] = Math.Round(fromSchedule.Length / (double)seconds, 1),
+            // From the send: what the service and the loopback took once the request went out.
             ["p50_ms"] = Percentile.Ms(fromSend, 0.50),
             ["p90_ms"] = Percentile.Ms(fromSend, 0.90),
             ["p99_ms"] = Percentile.Ms(fromSend, 0.99),
             ["p999_ms"] = Percentile.Ms(fromSend, 0.999),
             ["max_ms"] = Percentile.Ms(fromSend, 1),
+            // From each request's scheduled time: the wait for a free connection (a worker still busy with an
+            // earlier request) included, so a stall counts for every request it delays (no coordinated omission).
+            ["p50_from_schedule_ms"] = Percentile.Ms(fromSchedule, 0.50),
+            ["p90_from_schedule_ms"] = Percentile.Ms(fromSchedule, 0.90),
             ["p99_from_schedule_ms"] = Percentile.Ms(fromSchedule, 0.99),
+            ["p999_from_schedule_ms"] = Percentile.Ms(fromSchedule, 0.999),
+            ["max_from_schedule_ms"] = Percentile.Ms(fromSchedule, 1),
+            ["late_requests"] = fromSchedule.Count(x => x > 10), // more than 10 ms after their scheduled time
             ["answers_checked"] = Interlocked.Read(ref answered),
             ["violations"] = new JsonObject(violations.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["violation_examples"] = new JsonArray([.. examples.Select(e => (JsonNode?)e)]),

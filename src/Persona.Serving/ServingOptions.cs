@@ -26,7 +26,7 @@ public sealed record ServingOptions
     /// <summary>Candidate sources, rules and attribution of the recommender.</summary>
     public RecommendationsOptions Recommendations { get; init; } = new();
 
-    /// <summary>Whether served answers are appended to the impression log (<c>impressions.jsonl</c>); a read-only host (the command line) leaves it off.</summary>
+    /// <summary>Whether served answers are appended to the impression log (<c>impressions.bin</c>); a read-only host (the command line) leaves it off.</summary>
     public bool LogImpressions { get; init; } = true;
 
     /// <summary>Segments defined at most (<c>PUT /v1/segments/{name}</c> refuses more with 409).</summary>

@@ -27,10 +27,11 @@ internal static class ServeCommand
         var maxBatch = new Option<int>("--max-batch") { Description = "Most records per batch", DefaultValueFactory = _ => 10_000 };
         var ingestPriority = new Option<IngestPriority>("--ingest-priority") { Description = "CPU priority of the ingest thread: Background (reads take its core at once; normal priority whenever uploads have waited 20 ms) or Normal", DefaultValueFactory = _ => IngestPriority.Background };
         var maxQueued = new Option<int>("--max-queued-batches") { Description = "Uploads waiting for the ingest thread at most; more get 503 with Retry-After", DefaultValueFactory = _ => IngestWorker.DefaultCapacity };
+        var youngCollection = new Option<long>("--young-collection-mb") { Description = "MiB the process allocates between the young collections the ingest thread makes at batch boundaries (0 leaves them to the runtime)", DefaultValueFactory = _ => ServerOptions.DefaultYoungCollectionBytes >> 20 };
         var models = new Option<string?>("--models") { Description = "Model registry to serve from (default: models in the data directory; persona models list|add|promote|rollback)" };
         var modelPoll = new Option<double>("--model-poll-seconds") { Description = "How often the registry is checked for a promoted or rolled-back model", DefaultValueFactory = _ => 2 };
         var blend = new Option<string?>("--blend") { Description = "Recommendation blend weights to serve (JSON, as persona evaluate --model service writes beside its report; default: the heuristic blend)" };
-        var command = new Command("serve", "Run the HTTP service on the embedded store, or as a silo of a cluster over Redis (--cluster); --redis-stream also consumes a Redis Stream") { urls, maxBody, maxBatch, ingestPriority, maxQueued, models, modelPoll, blend };
+        var command = new Command("serve", "Run the HTTP service on the embedded store, or as a silo of a cluster over Redis (--cluster); --redis-stream also consumes a Redis Stream") { urls, maxBody, maxBatch, ingestPriority, maxQueued, youngCollection, models, modelPoll, blend };
         store.AddTo(command);
         cluster.AddTo(command);
         stream.AddTo(command);
@@ -51,6 +52,7 @@ internal static class ServeCommand
                 MaxBatchRecords = r.GetValue(maxBatch),
                 MaxQueuedBatches = r.GetValue(maxQueued),
                 IngestPriority = r.GetValue(ingestPriority),
+                YoungCollectionBytes = Math.Max(0, r.GetValue(youngCollection)) << 20,
             };
 
             var clusterOptions = cluster.Build(r, storeOptions);

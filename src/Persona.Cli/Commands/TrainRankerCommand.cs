@@ -11,7 +11,7 @@ namespace Persona.Cli.Commands;
 
 /// <summary>
 /// <c>persona train-ranker</c>: learns the recommendation blend from what a service served: its logged answers
-/// (<c>impressions.jsonl</c>, with the features the blend scored) and the clicks in its log that carry their
+/// (<c>impressions.bin</c>, with the features the blend scored) and the clicks in its log that carry their
 /// recommendation id (<see cref="ImpressionLearner"/>). Writes the weights for <c>persona serve --blend</c>.
 /// The store must not be open in a running service.
 /// </summary>

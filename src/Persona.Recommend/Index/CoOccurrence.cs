@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Persona.Recommend.Index;
 
 /// <summary>
@@ -62,19 +64,18 @@ internal sealed class CoOccurrence(IndexOptions options)
         if (ranked is null)
         {
             var ti = _totals[item];
-            ranked = new (int Item, float Similarity)[pairs.Count];
+            // Sorted in a pooled buffer, then only the kept neighbours copied: the ranking is redone on the request
+            // path whenever the item's pairs change, so its scratch must not be garbage each time.
+            var all = ArrayPool<(int Item, float Similarity)>.Shared.Rent(pairs.Count);
             var n = 0;
             foreach (var (j, c) in pairs)
             {
-                ranked[n++] = (j, c / MathF.Sqrt(ti * Math.Max(_totals[j], 1e-6f)));
+                all[n++] = (j, c / MathF.Sqrt(ti * Math.Max(_totals[j], 1e-6f)));
             }
 
-            Array.Sort(ranked, static (a, b) => b.Similarity != a.Similarity ? b.Similarity.CompareTo(a.Similarity) : a.Item.CompareTo(b.Item));
-            if (ranked.Length > options.NeighboursPerItem)
-            {
-                Array.Resize(ref ranked, options.NeighboursPerItem);
-            }
-
+            all.AsSpan(0, n).Sort(static (a, b) => b.Similarity != a.Similarity ? b.Similarity.CompareTo(a.Similarity) : a.Item.CompareTo(b.Item));
+            ranked = all.AsSpan(0, Math.Min(n, options.NeighboursPerItem)).ToArray();
+            ArrayPool<(int Item, float Similarity)>.Shared.Return(all);
             _ranked[item] = ranked;
         }
 

@@ -22,6 +22,7 @@ public sealed class Recommender
 
     // Per-request buffers, reused: a request's candidates and features would otherwise be a few hundred KB of garbage.
     private readonly System.Collections.Concurrent.ConcurrentBag<Scratch> _scratch = [];
+    private readonly ReasonTexts _texts = new();
 
     public Recommender(RecommendationIndex index, RecommenderOptions? options = null, ItemStats? stats = null)
     {
@@ -56,7 +57,7 @@ public sealed class Recommender
         var scratch = _scratch.TryTake(out var pooled) ? pooled : new Scratch();
         try
         {
-            var context = new RankingContext(_index, r, lists, request, Options, _stats, learned, scratch.Buffers);
+            var context = new RankingContext(_index, r, lists, request, Options, _stats, learned, scratch.Buffers, _texts);
             foreach (var source in CandidateSources.All)
             {
                 source.Add(context);
@@ -249,13 +250,13 @@ public sealed class Recommender
     private static List<string> Reasons(RankingContext context, in Candidate candidate, ReadOnlySpan<float> row, ReadOnlySpan<double> w)
     {
         var features = RankingFeatures.All;
-        var contributions = new (double Value, int Feature)[features.Count];
+        Span<(double Value, int Feature)> contributions = stackalloc (double, int)[features.Count];
         for (var i = 0; i < contributions.Length; i++)
         {
             contributions[i] = (w[i] * row[i], i);
         }
 
-        Array.Sort(contributions, (a, b) => b.Value != a.Value ? b.Value.CompareTo(a.Value) : a.Feature.CompareTo(b.Feature));
+        contributions.Sort(static (a, b) => b.Value != a.Value ? b.Value.CompareTo(a.Value) : a.Feature.CompareTo(b.Feature));
         var reasons = new List<string>(2);
         foreach (var (value, feature) in contributions)
         {

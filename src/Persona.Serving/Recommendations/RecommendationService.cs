@@ -14,7 +14,7 @@ namespace Persona.Serving.Recommendations;
 /// Serves recommendations: the user's profile signals (read under the same hold of the state as a profile
 /// read), the running experiment's arm, the <see cref="ServedRecommender"/>, and the answer logged as an
 /// impression. Fed by <see cref="RecommendationFollower"/> with every committed event (index and attribution).
-/// The running experiment is kept in <c>experiment.json</c> and the answers in <c>impressions.jsonl</c> in the
+/// The running experiment is kept in <c>experiment.json</c> and the answers in <c>impressions.bin</c> in the
 /// data directory; both are read back at start.
 /// </summary>
 public sealed class RecommendationService : IAsyncDisposable

@@ -18,5 +18,5 @@ internal sealed class CoOccurrenceFeature : IRankingFeature
     public float Value(RankingContext context, in Candidate candidate) => context.CoOccurrence.GetValueOrDefault(candidate.Item).Sum;
 
     public string? Reason(RankingContext context, in Candidate candidate, float value) =>
-        $"because you viewed {context.Reader.ItemId(context.CoOccurrence.GetValueOrDefault(candidate.Item).Anchor)}";
+        context.Texts.Get("because you viewed ", context.Reader.ItemId(context.CoOccurrence.GetValueOrDefault(candidate.Item).Anchor), static id => id);
 }

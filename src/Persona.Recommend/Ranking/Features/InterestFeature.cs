@@ -18,5 +18,5 @@ internal sealed class InterestFeature : IRankingFeature
     public float Value(RankingContext context, in Candidate candidate) => (float)candidate.InterestSum;
 
     public string? Reason(RankingContext context, in Candidate candidate, float value) =>
-        candidate.InterestAnchor is var anchor and not 0 ? $"matches your interest in {context.FeatureDisplay(anchor)}" : "matches your interests";
+        candidate.InterestAnchor is var anchor and not 0 ? context.FeatureReason("matches your interest in ", anchor) : "matches your interests";
 }

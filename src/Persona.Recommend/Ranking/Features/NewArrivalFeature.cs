@@ -20,5 +20,5 @@ internal sealed class NewArrivalFeature : IRankingFeature
         && candidate.InterestSum > 0 ? 1 : 0;
 
     public string? Reason(RankingContext context, in Candidate candidate, float value) =>
-        context.Leaf(candidate.ItemId) is { Length: > 0 } leaf ? $"new in {leaf}" : "new in the shop";
+        context.LeafReason("new in ", candidate.ItemId) ?? "new in the shop";
 }

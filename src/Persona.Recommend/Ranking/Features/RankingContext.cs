@@ -17,8 +17,9 @@ internal sealed class RankingContext
     /// <summary>A request's context; <paramref name="scored"/> is the learned scorer's answer (empty without one), <paramref name="buffers"/> empty collections pooled by the caller.</summary>
     public RankingContext(
         RecommendationIndex index, RecommendationIndex.Reader reader, RankedLists lists, RecommendRequest request, RecommenderOptions options, ItemStats? stats,
-        IReadOnlyList<(string ItemId, float Score)> scored, RankingBuffers buffers)
+        IReadOnlyList<(string ItemId, float Score)> scored, RankingBuffers buffers, ReasonTexts texts)
     {
+        Texts = texts;
         Scored = scored;
         Candidates = buffers.Candidates;
         Learned = buffers.Learned;
@@ -37,6 +38,9 @@ internal sealed class RankingContext
     }
 
     public RecommendationIndex Index { get; }
+
+    /// <summary>The reason texts made so far, shared by the requests.</summary>
+    public ReasonTexts Texts { get; }
 
     public RecommendationIndex.Reader Reader { get; }
 
@@ -96,14 +100,32 @@ internal sealed class RankingContext
     public string Leaf(string itemId)
     {
         var path = Catalog.Find(itemId)?.Category?.Path;
-        return path is null ? string.Empty : path[(path.LastIndexOf('/') + 1)..];
+        return path is null ? string.Empty : LastPart(path);
+    }
+
+    /// <summary><paramref name="prefix"/> and the item's <see cref="Leaf"/>; null when it has none.</summary>
+    public string? LeafReason(string prefix, string itemId)
+    {
+        if (Catalog.Find(itemId)?.Category?.Path is not { } path)
+        {
+            return null;
+        }
+
+        var text = Texts.Get(prefix, path, LastPart);
+        return text.Length > prefix.Length ? text : null;
     }
 
     /// <summary>The display name of a catalog feature (the last part of a category path, a brand), "this" when unknown.</summary>
-    public string FeatureDisplay(ulong feature)
+    public string FeatureDisplay(ulong feature) => Catalog.FeatureName(feature) is { } key ? DisplayOfKey(key) : "this";
+
+    /// <summary><paramref name="prefix"/> and the <see cref="FeatureDisplay"/> of a catalog feature.</summary>
+    public string FeatureReason(string prefix, ulong feature) => Catalog.FeatureName(feature) is { } key ? Texts.Get(prefix, key, DisplayOfKey) : prefix + "this";
+
+    private static string LastPart(string path) => path[(path.LastIndexOf('/') + 1)..];
+
+    private static string DisplayOfKey(string key)
     {
-        var key = Catalog.FeatureName(feature);
-        if (key is null || !FeatureId.TryParseKey(key, out _, out var name))
+        if (!FeatureId.TryParseKey(key, out _, out var name))
         {
             return "this";
         }

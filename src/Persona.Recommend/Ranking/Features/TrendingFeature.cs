@@ -15,5 +15,5 @@ internal sealed class TrendingFeature : IRankingFeature
         context.Lists.MaxScore > 0 ? (float)Math.Min(1, context.Reader.Trending(candidate.Item) / context.Lists.MaxScore) : 0;
 
     public string? Reason(RankingContext context, in Candidate candidate, float value) =>
-        context.Leaf(candidate.ItemId) is { Length: > 0 } leaf ? $"popular in {leaf}" : "popular now";
+        context.LeafReason("popular in ", candidate.ItemId) ?? "popular now";
 }
