@@ -106,6 +106,15 @@ internal static class RecommendLoadCommand
         var violations = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var examples = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var answered = 0L;
+        // The client's own collections in the measured window: a pause of the client delays requests past their
+        // scheduled time as a stall of the service would, so it is reported beside the latencies.
+        var clientGc = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds((double)Math.Max(0, measureFrom - Stopwatch.GetTimestamp()) / Stopwatch.Frequency), ct);
+            var (pause, gen0, gen1, gen2) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            await Task.Delay(TimeSpan.FromSeconds((double)Math.Max(0, end - Stopwatch.GetTimestamp()) / Stopwatch.Frequency), ct);
+            return (Ms: (GC.GetTotalPauseDuration() - pause).TotalMilliseconds, Collections: $"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}");
+        }, ct);
         var ingestTask = ingestRate > 0 ? Task.Run(() => StreamIn(http, stream, purchases, ingestRate, () => Stopwatch.GetTimestamp() < end, ct), ct) : Task.FromResult(0L);
         var workers = Enumerable.Range(0, connections).Select(w => Task.Run(async () =>
         {
@@ -150,6 +159,7 @@ internal static class RecommendLoadCommand
         }, ct)).ToArray();
         await Task.WhenAll(workers);
         var streamed = await ingestTask;
+        var (clientPauseMs, clientCollections) = await clientGc;
         var fromSchedule = results.Select(x => x.FromSchedule).Order().ToArray();
         var fromSend = results.Select(x => x.FromSend).Order().ToArray();
         var report = new JsonObject
@@ -180,6 +190,8 @@ internal static class RecommendLoadCommand
             ["p999_from_schedule_ms"] = Percentile.Ms(fromSchedule, 0.999),
             ["max_from_schedule_ms"] = Percentile.Ms(fromSchedule, 1),
             ["late_requests"] = fromSchedule.Count(x => x > 10), // more than 10 ms after their scheduled time
+            ["client_gc_pause_ms"] = Math.Round(clientPauseMs, 1),
+            ["client_gc_collections_gen0_1_2"] = clientCollections,
             ["answers_checked"] = Interlocked.Read(ref answered),
             ["violations"] = new JsonObject(violations.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["violation_examples"] = new JsonArray([.. examples.Select(e => (JsonNode?)e)]),
