@@ -40,6 +40,9 @@ public sealed class RedisPartitionStores : IPartitionStores, IDisposable
 
     public int Count { get; }
 
+    /// <summary>The silo's connection to the cluster's Redis, shared with what else the cluster keeps there.</summary>
+    public IConnectionMultiplexer Connection => _redis;
+
     public async Task<DurableProfileStore> OpenAsync(int partition, CancellationToken cancellationToken)
     {
         await _opening.WaitAsync(cancellationToken);

@@ -24,6 +24,23 @@ public sealed class ClusterTests : IAsyncLifetime
         _b = await TestSilo.StartAsync(_redis.Endpoint);
     }
 
+    /// <summary>Polls <paramref name="probe"/> every 100 ms for up to 10 s until it gives a value.</summary>
+    private static async Task<string?> Eventually(Func<Task<string?>> probe)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return null;
+    }
+
     public async Task DisposeAsync()
     {
         await _b.DisposeAsync();
@@ -130,6 +147,31 @@ public sealed class ClusterTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
         Assert.Contains("\"eventCount\":2", await profile.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task PutSegment_OnOneSilo_DefinedWithItsMembersOnTheOther()
+    {
+        var body = """
+            {"eventId":"s1","userId":"su1","type":"view","itemId":"i1","timestamp":"2026-11-02T10:00:00Z","context":{"device":"probe"}}
+            """;
+        using var events = new StringContent(body, Encoding.UTF8, "application/x-ndjson");
+        Assert.Equal(HttpStatusCode.OK, (await _a.Client.PostAsync(new Uri("/v1/events", UriKind.Relative), events)).StatusCode);
+        using var rule = new StringContent("""{"rule":"devices.probe >= 1"}""", Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.Created, (await _a.Client.PutAsync(new Uri("/v1/segments/probed", UriKind.Relative), rule)).StatusCode);
+
+        var members = await Eventually(async () =>
+        {
+            var response = await _b.Client.GetAsync(new Uri("/v1/segments/probed/members", UriKind.Relative));
+            var text = await response.Content.ReadAsStringAsync();
+            return response.IsSuccessStatusCode && text.Contains("su1", StringComparison.Ordinal) ? text : null;
+        });
+        Assert.NotNull(members);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _b.Client.DeleteAsync(new Uri("/v1/segments/probed", UriKind.Relative))).StatusCode);
+        var gone = await Eventually(async () =>
+            (await _a.Client.GetAsync(new Uri("/v1/segments/probed", UriKind.Relative))).StatusCode == HttpStatusCode.NotFound ? "gone" : null);
+        Assert.Equal("gone", gone);
     }
 
     [Fact]

@@ -41,7 +41,9 @@ public static class ServingHostingExtensions
         services.AddSingleton<RecommendationService>();
         services.AddSingleton<RecommendationFollower>();
         services.AddHostedService(sp => sp.GetRequiredService<RecommendationFollower>());
+        services.TryAddSingleton<ISegmentDefinitionStore>(_ => new SegmentFile(options.DataDirectory));
         services.AddSingleton<SegmentBook>();
+        services.AddHostedService<SegmentDefinitionSync>();
         services.AddSingleton<SegmentFollower>();
         services.AddHostedService(sp => sp.GetRequiredService<SegmentFollower>());
         services.AddSingleton<LogFollower>(sp => sp.GetRequiredService<RecommendationFollower>());

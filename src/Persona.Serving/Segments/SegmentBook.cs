@@ -6,8 +6,9 @@ using Persona.Serving.Profiles;
 namespace Persona.Serving.Segments;
 
 /// <summary>
-/// The named segments, their members, and the enter/leave stream. Definitions are persisted in the data directory
-/// (<see cref="SegmentFile"/>) and reloaded at start; membership is kept in memory and rebuilt at start by a
+/// The named segments, their members, and the enter/leave stream. Definitions are persisted in the definition store
+/// (<see cref="SegmentFile"/> in the data directory by default; in a cluster a store every silo shares, followed by
+/// <see cref="Sync"/>) and reloaded at start; membership is kept in memory and rebuilt at start by a
 /// backfill over every user. A user's membership is re-evaluated on their served profile (predictions included,
 /// as <c>GET /v1/users/{id}/profile</c> serves it) after each event (<see cref="SegmentFollower"/>), and for every
 /// user when a rule is put (the backfill, off the request thread). Evaluations are serialised one user at a time,
@@ -19,7 +20,7 @@ public sealed partial class SegmentBook : IDisposable
     private readonly ProfileViews _views;
     private readonly TimeProvider _clock;
     private readonly ILogger<SegmentBook> _logger;
-    private readonly SegmentFile _file;
+    private readonly ISegmentDefinitionStore _definitions;
     private readonly int _maxSegments;
     private readonly Lock _lock = new();
     private readonly Lock _evaluating = new();
@@ -28,7 +29,7 @@ public sealed partial class SegmentBook : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _backfills = [];
 
-    public SegmentBook(IProfileStore store, ProfileViews views, TimeProvider clock, ServingOptions options, ILogger<SegmentBook> logger)
+    public SegmentBook(IProfileStore store, ProfileViews views, TimeProvider clock, ServingOptions options, ISegmentDefinitionStore definitions, ILogger<SegmentBook> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
@@ -36,9 +37,10 @@ public sealed partial class SegmentBook : IDisposable
         _clock = clock;
         _logger = logger;
         _maxSegments = options.MaxSegments;
-        _file = new SegmentFile(options.DataDirectory);
+        ArgumentNullException.ThrowIfNull(definitions);
+        _definitions = definitions;
         Changes = new SegmentChangeLog(options.SegmentChangeCapacity);
-        foreach (var d in _file.Load())
+        foreach (var d in _definitions.Load())
         {
             SegmentRule rule;
             try
@@ -47,7 +49,7 @@ public sealed partial class SegmentBook : IDisposable
             }
             catch (SegmentRuleException ex)
             {
-                throw new InvalidDataException($"{_file.Path}: segment '{d.Name}': {ex.Message}", ex);
+                throw new InvalidDataException($"{_definitions.Where}: segment '{d.Name}': {ex.Message}", ex);
             }
 
             _segments[d.Name] = new Segment(d, rule, new SortedSet<string>(StringComparer.Ordinal));
@@ -137,7 +139,7 @@ public sealed partial class SegmentBook : IDisposable
                 _segments[name] = segment;
             }
 
-            Save();
+            _definitions.Put(segment.Definition, Definitions());
         }
 
         StartBackfill([segment]);
@@ -162,7 +164,7 @@ public sealed partial class SegmentBook : IDisposable
                 old.Retired = true;
             }
 
-            Save();
+            _definitions.Delete(name, Definitions());
             return true;
         }
     }
@@ -239,6 +241,66 @@ public sealed partial class SegmentBook : IDisposable
         {
             return Task.WhenAll(_backfills);
         }
+    }
+
+    /// <summary>
+    /// Takes the definitions saved by other processes sharing the store (silos of a cluster): a segment defined or
+    /// changed elsewhere is put here and backfilled, one deleted elsewhere is removed. Returns the segments changed.
+    /// A definition whose rule no longer parses is logged and left out.
+    /// </summary>
+    public int Sync()
+    {
+        var saved = _definitions.Load().ToDictionary(d => d.Name, StringComparer.Ordinal);
+        var changed = new List<Segment>();
+        var removed = 0;
+        lock (_saving)
+        {
+            lock (_lock)
+            {
+                foreach (var d in saved.Values)
+                {
+                    if (_segments.TryGetValue(d.Name, out var old) && old.Definition == d)
+                    {
+                        continue;
+                    }
+
+                    SegmentRule rule;
+                    try
+                    {
+                        rule = SegmentRule.Parse(d.Rule);
+                    }
+                    catch (SegmentRuleException ex)
+                    {
+                        SyncSkipped(_logger, d.Name, ex.Message);
+                        continue;
+                    }
+
+                    var members = old is null ? new SortedSet<string>(StringComparer.Ordinal) : new SortedSet<string>(old.Members, StringComparer.Ordinal);
+                    if (old is not null)
+                    {
+                        old.Retired = true;
+                    }
+
+                    var segment = new Segment(d, rule, members);
+                    _segments[d.Name] = segment;
+                    changed.Add(segment);
+                }
+
+                foreach (var name in _segments.Keys.Where(n => !saved.ContainsKey(n)).ToList())
+                {
+                    _segments.Remove(name, out var gone);
+                    gone!.Retired = true;
+                    removed++;
+                }
+            }
+        }
+
+        if (changed.Count > 0)
+        {
+            StartBackfill(changed);
+        }
+
+        return changed.Count + removed;
     }
 
     public void Dispose()
@@ -339,15 +401,12 @@ public sealed partial class SegmentBook : IDisposable
         }
     }
 
-    private void Save()
+    private List<SegmentDefinition> Definitions()
     {
-        List<SegmentDefinition> definitions;
         lock (_lock)
         {
-            definitions = [.. _segments.Values.Select(s => s.Definition).OrderBy(d => d.Name, StringComparer.Ordinal)];
+            return [.. _segments.Values.Select(s => s.Definition).OrderBy(d => d.Name, StringComparer.Ordinal)];
         }
-
-        _file.Save(definitions);
     }
 
     private static SegmentInfo Info(Segment s) =>
@@ -355,6 +414,9 @@ public sealed partial class SegmentBook : IDisposable
 
     [LoggerMessage(EventId = 70, Level = LogLevel.Information, Message = "Segment backfill of {Segments} complete over {Users} users")]
     private static partial void BackfillFinished(ILogger logger, string segments, int users);
+
+    [LoggerMessage(EventId = 72, Level = LogLevel.Warning, Message = "Segment '{Segment}' saved by another process was not taken: {Reason}")]
+    private static partial void SyncSkipped(ILogger logger, string segment, string reason);
 
     [LoggerMessage(EventId = 71, Level = LogLevel.Error, Message = "Segment backfill of {Segments} failed; members follow events only")]
     private static partial void BackfillFailed(ILogger logger, string segments, Exception exception);
