@@ -5,7 +5,7 @@ namespace Persona.Serving.Segments;
 /// this process's <see cref="SegmentBook"/> once a second from the host's start; on one node (a file of its own)
 /// it does nothing.
 /// </summary>
-public sealed partial class SegmentDefinitionSync(ISegmentDefinitionStore definitions, SegmentBook book, IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<SegmentDefinitionSync> logger) : BackgroundService
+public sealed partial class SegmentDefinitionSync(ISegmentDefinitionStore definitions, SegmentBook book, TimeProvider clock, ILogger<SegmentDefinitionSync> logger, IHostApplicationLifetime? lifetime = null) : BackgroundService
 {
     /// <summary>How often the shared definitions are read.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -17,11 +17,15 @@ public sealed partial class SegmentDefinitionSync(ISegmentDefinitionStore defini
             return;
         }
 
-        // From the host's start on (a silo's grains answer only then; a backfill reads every partition).
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        // From the host's start on (a silo's grains answer only then; a backfill reads every partition). A host
+        // without a lifetime (the command line's plain service provider) runs no background work at all.
+        if (lifetime is not null)
         {
-            await started.Task.WaitAsync(stoppingToken);
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
         }
 
         using var timer = new PeriodicTimer(Interval, clock);
