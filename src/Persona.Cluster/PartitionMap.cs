@@ -14,8 +14,9 @@ public sealed class PartitionMap(int count)
     public int Of(string userId)
     {
         ArgumentNullException.ThrowIfNull(userId);
+        // Ids of up to 85 characters fit the stack buffer whatever they hold (UTF-8 takes at most 3 bytes per UTF-16 unit).
         Span<byte> buffer = stackalloc byte[256];
-        var bytes = Encoding.UTF8.GetByteCount(userId) <= buffer.Length ? buffer[..Encoding.UTF8.GetBytes(userId, buffer)] : Encoding.UTF8.GetBytes(userId);
+        var bytes = userId.Length <= buffer.Length / 3 ? buffer[..Encoding.UTF8.GetBytes(userId, buffer)] : Encoding.UTF8.GetBytes(userId);
         return (int)(XxHash32.HashToUInt32(bytes) % (uint)Count);
     }
 }

@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Persona.Cluster.Following;
 using Persona.Core.Pipeline;
 using Persona.Storage.Redis;
-using Persona.Storage.Redis.Tests;
 using Persona.Storage.TestKit;
+using Persona.TestData;
 
 namespace Persona.Cluster.Tests;
 

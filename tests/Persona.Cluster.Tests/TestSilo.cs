@@ -6,7 +6,6 @@ using Persona.Cluster.Hosting;
 using Persona.Core.Pipeline;
 using Persona.Server;
 using Persona.Serving;
-using Persona.Serving.Following;
 
 namespace Persona.Cluster.Tests;
 
@@ -36,8 +35,6 @@ internal sealed class TestSilo : IAsyncDisposable
         var options = new ServerOptions { Serving = new ServingOptions { DataDirectory = dir }, Urls = uri.ToString().TrimEnd('/') };
         var cluster = new PersonaClusterOptions { Redis = redis, Partitions = partitions };
         var app = PersonaApp.Create(options, services => services.AddPersonaCluster(cluster));
-        var followers = app.Services.GetServices<LogFollower>().ToArray();
-        app.Services.GetRequiredService<Following.MergedLog>().SlowestReader = () => followers.Min(f => f.Position);
         await app.StartAsync();
         return new TestSilo(app, dir, uri);
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Persona.Core.Engine;
 using Persona.Core.Pipeline;
 using Persona.Storage.Redis.Hosting;
+using Persona.TestData;
 using static Persona.Storage.TestKit.StoreTestData;
 
 namespace Persona.Storage.Redis.Tests;

@@ -1,6 +1,7 @@
 using Persona.Core.Engine;
 using Persona.Storage.Backend;
 using Persona.Storage.TestKit;
+using Persona.TestData;
 using StackExchange.Redis;
 
 namespace Persona.Storage.Redis.Tests;

@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using Persona.Cluster;
-using Persona.Cluster.Following;
-using Persona.Serving.Following;
 using Persona.Storage;
 
 namespace Persona.Cli.Commands;
@@ -52,11 +49,4 @@ internal sealed class ClusterOptionSet
             Store = store,
         }
         : null;
-
-    /// <summary>Keeps the merged log from running ahead of (or dropping what is unread by) the slowest of the service's log followers.</summary>
-    public static void WireFollowers(IServiceProvider services)
-    {
-        var followers = services.GetServices<LogFollower>().ToArray();
-        services.GetRequiredService<MergedLog>().SlowestReader = followers.Length == 0 ? null : () => followers.Min(f => f.Position);
-    }
 }

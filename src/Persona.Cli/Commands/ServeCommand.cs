@@ -76,8 +76,6 @@ internal static class ServeCommand
         }
 
         await RedisReadiness.WaitAsync(cluster.Redis, TimeSpan.FromMinutes(2), ct);
-        var app = PersonaApp.Create(options, services => addSources(services.AddPersonaCluster(cluster)), engine);
-        ClusterOptionSet.WireFollowers(app.Services);
-        return app;
+        return PersonaApp.Create(options, services => addSources(services.AddPersonaCluster(cluster)), engine);
     }
 }

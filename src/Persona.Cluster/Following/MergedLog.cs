@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Persona.Cluster.Grains;
 using Persona.Core.Catalog;
 using Persona.Core.Pipeline;
+using Persona.Serving.Following;
 using Persona.Storage.Backend;
 using Persona.Storage.Log;
 
@@ -16,7 +18,7 @@ namespace Persona.Cluster.Following;
 /// lives in one partition); events of different partitions interleave in the order this silo read them, so the
 /// positions differ between silos while what the followers build from them does not. Catalog changes are read
 /// from partition 0 (every partition logs each change) and applied to <see cref="Catalog"/>. The merged events
-/// are kept in memory from the slowest reader on (<see cref="SlowestReader"/>), and no more than
+/// are kept in memory from the slowest of the host's log followers on (<see cref="LogFollower.Position"/>), and no more than
 /// <see cref="Window"/> ahead of it: a follower never misses an event, and memory stays bounded.
 /// </summary>
 public sealed partial class MergedLog : BackgroundService
@@ -38,13 +40,15 @@ public sealed partial class MergedLog : BackgroundService
     private long _first = 1;
     private long _head;
     private long _catalogFrom;
-    private Func<long>? _slowestReader;
+    private readonly IServiceProvider _services;
+    private LogFollower[]? _followers;
 
-    public MergedLog(IPartitionStores stores, IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<MergedLog> logger)
+    public MergedLog(IPartitionStores stores, IGrainFactory grains, IHostApplicationLifetime lifetime, IServiceProvider services, ILogger<MergedLog> logger)
     {
         ArgumentNullException.ThrowIfNull(stores);
         _grains = grains;
         _lifetime = lifetime;
+        _services = services;
         _logs = [.. Enumerable.Range(0, stores.Count).Select(stores.OpenLog)];
         _cursors = new long[_logs.Length];
         _logger = logger;
@@ -58,13 +62,6 @@ public sealed partial class MergedLog : BackgroundService
 
     /// <summary>The newest merged position.</summary>
     public long Head => Interlocked.Read(ref _head);
-
-    /// <summary>The position of the slowest reader of this log (the composition root wires the followers' positions in); null: nobody reads.</summary>
-    public Func<long>? SlowestReader
-    {
-        get => Volatile.Read(ref _slowestReader);
-        set => Volatile.Write(ref _slowestReader, value);
-    }
 
     /// <summary>Each partition's log position read through: how far this silo has followed the cluster.</summary>
     public IReadOnlyList<long> Cursors
@@ -122,7 +119,7 @@ public sealed partial class MergedLog : BackgroundService
         var appended = 0;
         for (var p = 0; p < _logs.Length; p++)
         {
-            if (Head - (SlowestReader?.Invoke() ?? Head) >= Window)
+            if (Head - (SlowestReader() ?? Head) >= Window)
             {
                 break;
             }
@@ -241,10 +238,20 @@ public sealed partial class MergedLog : BackgroundService
         return events.Count;
     }
 
+    /// <summary>
+    /// The position of the slowest of the host's log followers (recommendation indexes, segment membership); null
+    /// when the host has none. Resolved at first use: the followers read this log through the store, which needs it.
+    /// </summary>
+    private long? SlowestReader()
+    {
+        var followers = _followers ??= [.. _services.GetServices<LogFollower>()];
+        return followers.Length == 0 ? null : followers.Min(f => f.Position);
+    }
+
     /// <summary>Drops the events every reader has read.</summary>
     private void Trim()
     {
-        var slowest = SlowestReader?.Invoke() ?? Head;
+        var slowest = SlowestReader() ?? Head;
         lock (_lock)
         {
             var drop = (int)Math.Min(_events.Count, slowest - _first + 1);

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Persona.Storage.Redis.Tests;
+namespace Persona.TestData;
 
 /// <summary>
 /// A real <c>redis-server</c> (<c>/usr/bin/redis-server</c>, or <c>PERSONA_REDIS_SERVER</c>) of a test's own, on a free
