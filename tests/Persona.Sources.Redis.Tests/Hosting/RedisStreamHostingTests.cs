@@ -38,7 +38,8 @@ public sealed class RedisStreamHostingTests(RedisServerFixture redis) : IDisposa
             metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         }
         while (!(metrics.Contains($"persona_source_entries_total{{kind=\"redis-stream\",name=\"{_stream}\",group=\"persona\"}} 1\n", StringComparison.Ordinal)
-                 && metrics.Contains($"persona_source_pending{{kind=\"redis-stream\",name=\"{_stream}\",group=\"persona\"}} 0\n", StringComparison.Ordinal)) // the gauges are sampled every LagInterval
+                 && metrics.Contains($"persona_source_pending{{kind=\"redis-stream\",name=\"{_stream}\",group=\"persona\"}} 0\n", StringComparison.Ordinal)
+                 && metrics.Contains($"persona_source_lag{{kind=\"redis-stream\",name=\"{_stream}\",group=\"persona\"}} 0\n", StringComparison.Ordinal)) // the gauges are sampled every LagInterval
                && DateTime.UtcNow < deadline);
 
         Assert.Contains($"persona_source_lag{{kind=\"redis-stream\",name=\"{_stream}\",group=\"persona\"}} 0\n", metrics, StringComparison.Ordinal);
