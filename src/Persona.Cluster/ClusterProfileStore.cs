@@ -14,7 +14,8 @@ namespace Persona.Cluster;
 /// The store as every silo's serving stack sees it: one <see cref="IProfileStore"/> over all partitions. Writes
 /// and per-user reads go to the partition that owns the user (<see cref="PartitionMap"/>), wherever Orleans has
 /// activated it; a batch is split by partition and its parts sent at once, and the call returns when every part
-/// is durable. A part that fails (its owner died, its store was fenced off or lost Redis) fails the whole call
+/// is durable. A part refused by a superseded activation is sent again (nothing of it was kept). A part that fails
+/// (its owner died, its store lost Redis, or it stayed superseded) fails the whole call
 /// with <see cref="StoreUnavailableException"/>, though other parts may be durable: a client resends the batch,
 /// and the partitions' deduplication counts those parts as duplicates (exactly once per event; a batch is not
 /// all-or-nothing). Catalog changes go to every partition, so that each one's log orders them with its events.
@@ -24,8 +25,10 @@ namespace Persona.Cluster;
 public sealed partial class ClusterProfileStore(
     IGrainFactory grains, PartitionMap map, MergedLog log, ProfileEngine engine, TimeProvider clock, ILogger<ClusterProfileStore> logger) : IProfileStore, IStoreMaintenance
 {
+    private const int SupersededRetries = 5;
     private static readonly TimeSpan StatusTtl = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan SupersededBackoff = TimeSpan.FromMilliseconds(50);
     private readonly Lock _statusLock = new();
     private (PartitionStatus?[] Parts, long At)? _status;
 
@@ -90,7 +93,7 @@ public sealed partial class ClusterProfileStore(
         ArgumentNullException.ThrowIfNull(batch);
         var all = Enumerable.Range(0, batch.Accepted.Count).ToList();
         var replies = Wait(Enumerable.Range(0, map.Count)
-            .Select(p => Partition(p).UpsertItems(WireCodec.From(batch, all, withRejected: p == 0, WireCodec.Encode))));
+            .Select(p => Send(p, WireCodec.From(batch, all, withRejected: p == 0, WireCodec.Encode), (g, w) => g.UpsertItems(w))));
         log.Catalog.Upsert(batch.Accepted.Select(a => a.Record));
         return Combine([replies[0]]);
     }
@@ -172,8 +175,26 @@ public sealed partial class ClusterProfileStore(
             byPartition[0] = [];
         }
 
-        var replies = Wait(byPartition.Select(kv => send(Partition(kv.Key), WireCodec.From(batch, kv.Value, withRejected: kv.Key == 0, encode))));
+        var replies = Wait(byPartition.Select(kv => Send(kv.Key, WireCodec.From(batch, kv.Value, withRejected: kv.Key == 0, encode), send)));
         return Combine(replies);
+    }
+
+    /// <summary>
+    /// Sends a partition its part, again when the answer is <see cref="IngestReply.Superseded"/>: an activation
+    /// whose store another activation took over (two activations for a moment while membership settles, or a
+    /// stale one after a failover) kept nothing and has gone, so the next call reaches the store's owner.
+    /// </summary>
+    private async Task<IngestReply> Send(int p, WireBatch part, Func<IPartitionGrain, WireBatch, Task<IngestReply>> send)
+    {
+        var reply = await send(Partition(p), part);
+        for (var attempt = 1; reply.Superseded && attempt <= SupersededRetries; attempt++)
+        {
+            PartitionSuperseded(logger, p, attempt);
+            await Task.Delay(SupersededBackoff * attempt, clock);
+            reply = await send(Partition(p), part);
+        }
+
+        return reply;
     }
 
     private IngestResult Combine(IReadOnlyList<IngestReply> replies)
@@ -268,6 +289,9 @@ public sealed partial class ClusterProfileStore(
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "A partition call failed ({Type}: {Message})")]
     private static partial void PartitionFailed(ILogger logger, string type, string message);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Partition {Partition} answered from a superseded activation; sending its part again (attempt {Attempt})")]
+    private static partial void PartitionSuperseded(ILogger logger, int partition, int attempt);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Partition {Partition} gave no status ({Message})")]
     private static partial void NoStatus(ILogger logger, int partition, string message);

@@ -140,11 +140,19 @@ public sealed class RedisStoreBackend : IStoreBackend
     /// </summary>
     public void Sync() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    /// <summary>Out of memory (<c>OOM</c>) and a failing disk (<c>MISCONF</c>, append-only file write errors) are a full disk; anything else a failed write.</summary>
+    /// <summary>
+    /// A write refused by the epoch check is superseded; out of memory (<c>OOM</c>) and a failing disk
+    /// (<c>MISCONF</c>, append-only file write errors) are a full disk; anything else a failed write.
+    /// </summary>
     public StoreFaultKind Classify(Exception failure)
     {
         for (var ex = failure; ex is not null; ex = ex.InnerException)
         {
+            if (ex is RedisStoreFencedException)
+            {
+                return StoreFaultKind.Superseded;
+            }
+
             var message = ex.Message;
             if (message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase)
                 || (ex is RedisServerException && (message.StartsWith("OOM", StringComparison.Ordinal) || message.StartsWith("MISCONF", StringComparison.Ordinal) || message.Contains("append only file", StringComparison.OrdinalIgnoreCase))))

@@ -45,7 +45,7 @@ public sealed class RedisFencingTests : IDisposable
     }
 
     [Fact]
-    public void Ingest_OnTheOlderOfTwoStores_UnavailableAndTheNewerLogHoldsOnlyItsOwnRecords()
+    public void Ingest_OnTheOlderOfTwoStores_UnavailableAsSupersededAndTheNewerLogHoldsOnlyItsOwnRecords()
     {
         var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-1), users: 50, events: 900);
         var options = _redis.Options(new DurableStoreOptions());
@@ -56,7 +56,8 @@ public sealed class RedisFencingTests : IDisposable
         using var newer = RedisProfileStore.Open(options, _engine, _redis.Connection);
         var refused = Assert.Throws<StoreUnavailableException>(() => older.Ingest(Batch(events[300..600])));
         Assert.IsType<RedisStoreFencedException>(refused.InnerException);
-        Assert.False(older.Health.IsHealthy);
+        Assert.Equal((StoreFaultKind.Superseded, "superseded"), (refused.Fault.Kind, refused.Fault.Reason));
+        Assert.Equal(StoreFaultKind.Superseded, older.Health.Fault?.Kind);
         Assert.Equal(300, newer.Ingest(Batch(events[600..])).Accepted);
 
         using var reader = RedisStoreBackend.OpenReadOnly(options, _redis.Connection);

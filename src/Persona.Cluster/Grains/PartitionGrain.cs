@@ -109,7 +109,7 @@ internal sealed partial class PartitionGrain(IPartitionStores stores, ILogger<Pa
         {
             Unavailable(logger, Partition, ex.Fault.Reason, ex.Fault.Message);
             this.DeactivateOnIdle();
-            return new IngestReply(0, 0, 0, [], $"partition {Partition}: {ex.Fault.Message}");
+            return IngestReply.Refused(Partition, ex.Fault);
         }
     }
 

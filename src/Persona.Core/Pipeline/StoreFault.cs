@@ -11,6 +11,7 @@ public sealed record StoreFault(StoreFaultKind Kind, string Message, DateTimeOff
     {
         StoreFaultKind.DiskFull => "disk_full",
         StoreFaultKind.ApplyFailed => "apply_failed",
+        StoreFaultKind.Superseded => "superseded",
         _ => "write_failed",
     };
 }

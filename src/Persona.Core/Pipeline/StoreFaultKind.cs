@@ -11,4 +11,10 @@ public enum StoreFaultKind
 
     /// <summary>Applying a logged batch to the profiles failed; the profiles in memory are behind the log.</summary>
     ApplyFailed,
+
+    /// <summary>
+    /// Another writer took the store over (a newer writer epoch, as after a failover): the refused write kept
+    /// nothing, and this writer may not write again; the store is reopened by whoever owns it now.
+    /// </summary>
+    Superseded,
 }

@@ -18,6 +18,7 @@ public sealed class StoreUnavailableException : Exception
         {
             StoreFaultKind.DiskFull => $"the store's disk is full ({fault.Message}); free space and restart the service",
             StoreFaultKind.ApplyFailed => $"applying a logged batch failed ({fault.Message}); restart the service to recover from the log",
+            StoreFaultKind.Superseded => $"another writer took the store over ({fault.Message}); nothing of this write was kept, send it again",
             _ => $"a durable write failed ({fault.Message}); restart the service to recover from the log",
         };
     }
