@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Persona.Cluster.Following;
 using Persona.Storage.Redis;
@@ -161,6 +162,60 @@ public sealed class ClusterTests : IAsyncLifetime
         var gone = await Eventually(async () =>
             (await _a.Client.GetAsync(new Uri("/v1/segments/probed", UriKind.Relative))).StatusCode == HttpStatusCode.NotFound ? "gone" : null);
         Assert.Equal("gone", gone);
+    }
+
+    [Fact]
+    public async Task PutExperiment_OnOneSilo_ServedOnBothAndEitherReportCountsEveryAnswer()
+    {
+        using var experiment = new StringContent(
+            """{"variants":[{"name":"control","policy":"popularity"},{"name":"treatment"}]}""", Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.Created, (await _a.Client.PutAsync(new Uri("/v1/experiments/ab1", UriKind.Relative), experiment)).StatusCode);
+        var seen = await Eventually(async () =>
+            (await _b.Client.GetAsync(new Uri("/v1/experiments/ab1", UriKind.Relative))).IsSuccessStatusCode ? "running" : null);
+        Assert.Equal("running", seen);
+
+        // 20 answers on each silo, to 30 users, 10 of whom are answered on both.
+        foreach (var (silo, from) in new[] { (_a, 0), (_b, 10) })
+        {
+            for (var u = from; u < from + 20; u++)
+            {
+                var answer = await silo.Client.GetAsync(new Uri($"/v1/users/xu{u}/recommendations?k=5", UriKind.Relative));
+                Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            }
+        }
+
+        var reports = new List<JsonElement>();
+        foreach (var silo in new[] { _a, _b })
+        {
+            var report = await Eventually(async () =>
+            {
+                var text = await silo.Client.GetStringAsync(new Uri("/v1/experiments/ab1", UriKind.Relative));
+                var variants = JsonDocument.Parse(text).RootElement.GetProperty("variants");
+                return variants.EnumerateArray().Sum(v => v.GetProperty("answers").GetInt64()) == 40 ? text : null;
+            });
+            Assert.NotNull(report);
+            reports.Add(JsonDocument.Parse(report).RootElement.GetProperty("variants"));
+        }
+
+        foreach (var variants in reports)
+        {
+            Assert.Equal(30, variants.EnumerateArray().Sum(v => v.GetProperty("users").GetInt64()));
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _b.Client.DeleteAsync(new Uri("/v1/experiments/ab1", UriKind.Relative))).StatusCode);
+        var gone = await Eventually(async () =>
+            (await _a.Client.GetAsync(new Uri("/v1/experiments/ab1", UriKind.Relative))).StatusCode == HttpStatusCode.NotFound ? "gone" : null);
+        Assert.Equal("gone", gone);
+    }
+
+    [Fact]
+    public async Task PutExperiment_WhileAnotherRunsOnTheOtherSilo_Conflict()
+    {
+        using var first = new StringContent("""{"variants":[{"name":"a"},{"name":"b"}]}""", Encoding.UTF8, "application/json");
+        using var second = new StringContent("""{"variants":[{"name":"a"},{"name":"b"}]}""", Encoding.UTF8, "application/json");
+
+        Assert.Equal(HttpStatusCode.Created, (await _a.Client.PutAsync(new Uri("/v1/experiments/one", UriKind.Relative), first)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await _b.Client.PutAsync(new Uri("/v1/experiments/two", UriKind.Relative), second)).StatusCode);
     }
 
     [Fact]

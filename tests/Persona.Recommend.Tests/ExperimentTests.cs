@@ -90,6 +90,71 @@ public sealed class ExperimentTests
     }
 
     [Fact]
+    public void Report_TalliesOfTwoServers_EqualsTheReportOfOneServerThatCountedEverything()
+    {
+        var (first, second, both) = (new ExperimentResults(Ab()), new ExperimentResults(Ab()), new ExperimentResults(Ab()));
+        var random = new Random(7);
+        var shownBy = new Dictionary<string, List<ExperimentResults>>();
+        for (var i = 0; i < 2_000; i++)
+        {
+            var user = $"u{random.Next(300)}";
+            var variant = Bucketing.Assign(Ab(), user).Name;
+            var kind = random.Next(4);
+            if (kind < 2)
+            {
+                // An answer, served by either server (a user may be answered by both).
+                var server = random.Next(2) == 0 ? first : second;
+                server.Shown(variant, user, 10);
+                both.Shown(variant, user, 10);
+                (shownBy.TryGetValue(user, out var servers) ? servers : shownBy[user] = []).Add(server);
+                continue;
+            }
+
+            // A response is attributed by the server that served the answer it carries the id of.
+            if (!shownBy.TryGetValue(user, out var by))
+            {
+                continue;
+            }
+
+            var attributing = by[random.Next(by.Count)];
+            if (kind == 2)
+            {
+                attributing.Clicked(variant, user);
+                both.Clicked(variant, user);
+            }
+            else
+            {
+                attributing.Purchased(variant, user, 12.5);
+                both.Purchased(variant, user, 12.5);
+            }
+        }
+
+        var merged = ExperimentResults.Report(Ab(), [first.Tally(), second.Tally()]);
+        var expected = both.Report();
+
+        Assert.True(first.Tally().Arms.Sum(a => a.Users.Count) > 0 && second.Tally().Arms.Sum(a => a.Users.Count) > 0);
+        Assert.Equal(expected.Variants.Select(v => (v.Users, v.Answers, v.ItemsShown, v.Clicks, v.Purchases)), merged.Variants.Select(v => (v.Users, v.Answers, v.ItemsShown, v.Clicks, v.Purchases)));
+        for (var v = 0; v < expected.Variants.Count; v++)
+        {
+            Assert.Equal(expected.Variants[v].ConversionRate, merged.Variants[v].ConversionRate);
+            Assert.Equal(expected.Variants[v].ClickThroughRate, merged.Variants[v].ClickThroughRate);
+            Assert.Equal(expected.Variants[v].RevenuePerUser.Value, merged.Variants[v].RevenuePerUser.Value, 9);
+        }
+    }
+
+    [Fact]
+    public void Version_EachCountedAction_GrowsAndAnUnknownVariantLeavesIt()
+    {
+        var results = new ExperimentResults(Ab());
+        results.Shown("control", "u1", 5);
+        results.Clicked("control", "u1");
+        results.Purchased("control", "u1", 3);
+        results.Shown("nope", "u1", 5);
+
+        Assert.Equal(3, results.Version);
+    }
+
+    [Fact]
     public void Problems_BadConfigurations_EachNamed()
     {
         Assert.Empty(Ab().Problems());

@@ -8,6 +8,7 @@ public sealed class ExperimentResults(Experiment experiment)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Arm> _arms = experiment.Variants.ToDictionary(v => v.Name, _ => new Arm(), StringComparer.Ordinal);
+    private long _version;
 
     public Experiment Experiment { get; } = experiment;
 
@@ -17,6 +18,7 @@ public sealed class ExperimentResults(Experiment experiment)
         {
             if (_arms.TryGetValue(variant, out var arm))
             {
+                _version++;
                 arm.Answers++;
                 arm.Items += items;
                 arm.Users.TryAdd(userId, new UserOutcome());
@@ -30,6 +32,7 @@ public sealed class ExperimentResults(Experiment experiment)
         {
             if (_arms.TryGetValue(variant, out var arm))
             {
+                _version++;
                 arm.Clicks++;
                 if (arm.Users.TryGetValue(userId, out var u))
                 {
@@ -45,6 +48,7 @@ public sealed class ExperimentResults(Experiment experiment)
         {
             if (_arms.TryGetValue(variant, out var arm))
             {
+                _version++;
                 arm.Purchases++;
                 if (arm.Users.TryGetValue(userId, out var u))
                 {
@@ -55,44 +59,78 @@ public sealed class ExperimentResults(Experiment experiment)
         }
     }
 
-    /// <summary>The report: per variant rates with 95 % intervals, and each variant's tests against the control (the first).</summary>
-    public ExperimentReport Report()
+    /// <summary>Grows with every change to the counts, so a copy of them (<see cref="Tally"/>) is known to be current.</summary>
+    public long Version
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _version;
+            }
+        }
+    }
+
+    /// <summary>A copy of the counts so far.</summary>
+    public ExperimentTally Tally()
     {
         lock (_lock)
         {
-            var control = _arms[Experiment.Variants[0].Name];
-            var controlRevenue = control.Users.Values.Select(u => u.Revenue).ToList();
-            var variants = new List<VariantReport>();
-            foreach (var v in Experiment.Variants)
+            return new ExperimentTally([.. Experiment.Variants.Select(v =>
             {
                 var arm = _arms[v.Name];
-                var users = arm.Users.Count;
-                var converted = arm.Users.Values.Count(u => u.Purchases > 0);
-                var revenue = arm.Users.Values.Select(u => u.Revenue).ToList();
-                var ctr = Statistics.Wilson(arm.Clicks, arm.Items);
-                var cvr = Statistics.Wilson(converted, users);
-                var rpu = Statistics.MeanInterval(revenue);
-                var isControl = ReferenceEquals(arm, control);
-                var controlConverted = control.Users.Values.Count(u => u.Purchases > 0);
-                variants.Add(new VariantReport(
-                    v.Name,
-                    v.Policy,
-                    users,
-                    arm.Answers,
-                    arm.Items,
-                    arm.Clicks,
-                    arm.Purchases,
-                    new Estimate(Rate(arm.Clicks, arm.Items), ctr.Low, ctr.High),
-                    new Estimate(Rate(converted, users), cvr.Low, cvr.High),
-                    new Estimate(rpu.Mean, rpu.Low, rpu.High),
-                    isControl ? null : new Comparison(
-                        Statistics.TwoProportionP(control.Clicks, control.Items, arm.Clicks, arm.Items),
-                        Statistics.TwoProportionP(controlConverted, control.Users.Count, converted, users),
-                        Statistics.WelchP(controlRevenue, revenue))));
-            }
-
-            return new ExperimentReport(Experiment.Id, Experiment.Variants[0].Name, variants);
+                return new ArmTally(
+                    v.Name, arm.Answers, arm.Items, arm.Clicks, arm.Purchases,
+                    [.. arm.Users.Select(u => new UserTally(u.Key, u.Value.Clicks, u.Value.Purchases, u.Value.Revenue))]);
+            })]);
         }
+    }
+
+    /// <summary>The report of the counts here alone.</summary>
+    public ExperimentReport Report() => Report(Experiment, [Tally()]);
+
+    /// <summary>
+    /// The report of the counts of several servers (<see cref="ExperimentTally.Merge"/>): per variant rates with
+    /// 95 % intervals, and each variant's tests against the control (the first).
+    /// </summary>
+    public static ExperimentReport Report(Experiment experiment, IEnumerable<ExperimentTally> tallies)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        var merged = ExperimentTally.Merge(tallies);
+        var empty = new ArmTally(string.Empty, 0, 0, 0, 0, []);
+        ArmTally Arm(string name) => merged.Arms.FirstOrDefault(a => a.Name == name) ?? empty;
+        var control = Arm(experiment.Variants[0].Name);
+        var controlRevenue = control.Users.Select(u => u.Revenue).ToList();
+        var controlConverted = control.Users.Count(u => u.Purchases > 0);
+        var variants = new List<VariantReport>();
+        foreach (var v in experiment.Variants)
+        {
+            var arm = Arm(v.Name);
+            var users = arm.Users.Count;
+            var converted = arm.Users.Count(u => u.Purchases > 0);
+            var revenue = arm.Users.Select(u => u.Revenue).ToList();
+            var ctr = Statistics.Wilson(arm.Clicks, arm.Items);
+            var cvr = Statistics.Wilson(converted, users);
+            var rpu = Statistics.MeanInterval(revenue);
+            var isControl = v.Name == experiment.Variants[0].Name;
+            variants.Add(new VariantReport(
+                v.Name,
+                v.Policy,
+                users,
+                arm.Answers,
+                arm.Items,
+                arm.Clicks,
+                arm.Purchases,
+                new Estimate(Rate(arm.Clicks, arm.Items), ctr.Low, ctr.High),
+                new Estimate(Rate(converted, users), cvr.Low, cvr.High),
+                new Estimate(rpu.Mean, rpu.Low, rpu.High),
+                isControl ? null : new Comparison(
+                    Statistics.TwoProportionP(control.Clicks, control.Items, arm.Clicks, arm.Items),
+                    Statistics.TwoProportionP(controlConverted, control.Users.Count, converted, users),
+                    Statistics.WelchP(controlRevenue, revenue))));
+        }
+
+        return new ExperimentReport(experiment.Id, experiment.Variants[0].Name, variants);
     }
 
     private static double Rate(long s, long n) => n == 0 ? 0 : (double)s / n;

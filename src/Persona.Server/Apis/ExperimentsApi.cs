@@ -51,8 +51,8 @@ public static class ExperimentsApi
     }
 
     internal static Results<Ok<ExperimentReport>, ProblemHttpResult> Get(string id, RecommendationService service) =>
-        service.Experiment is { } running && running.Experiment.Id == id
-            ? TypedResults.Ok(running.Report())
+        service.Report(id) is { } report
+            ? TypedResults.Ok(report)
             : Problem(StatusCodes.Status404NotFound, "Unknown experiment", $"id: no running experiment '{id}'");
 
     internal static Results<NoContent, ProblemHttpResult> Delete(string id, RecommendationService service) =>

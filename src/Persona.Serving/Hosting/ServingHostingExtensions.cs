@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Persona.Core.Engine;
 using Persona.Serving.Churn;
+using Persona.Serving.Experiments;
 using Persona.Serving.Following;
 using Persona.Serving.Maintenance;
 using Persona.Serving.Marketing;
@@ -38,7 +39,10 @@ public static class ServingHostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
         services.AddSingleton(_ => new PredictionCache(options.PredictionCacheEntries));
         services.AddSingleton<ProfileViews>();
+        services.AddSingleton(sp => new NodeIdentity(options));
+        services.TryAddSingleton<IExperimentStore>(_ => new ExperimentFile(options.DataDirectory));
         services.AddSingleton<RecommendationService>();
+        services.AddHostedService<ExperimentSync>();
         services.AddSingleton<RecommendationFollower>();
         services.AddHostedService(sp => sp.GetRequiredService<RecommendationFollower>());
         services.TryAddSingleton<ISegmentDefinitionStore>(_ => new SegmentFile(options.DataDirectory));

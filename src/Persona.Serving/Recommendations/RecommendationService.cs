@@ -6,6 +6,8 @@ using Persona.Recommend.Experiments;
 using Persona.Recommend.Feedback;
 using Persona.Recommend.Index;
 using Persona.Recommend.Ranking;
+using Persona.Serving.Experiments;
+using Persona.Serving.Hosting;
 using Persona.Serving.ModelHosting;
 
 namespace Persona.Serving.Recommendations;
@@ -14,8 +16,9 @@ namespace Persona.Serving.Recommendations;
 /// Serves recommendations: the user's profile signals (read under the same hold of the state as a profile
 /// read), the running experiment's arm, the <see cref="ServedRecommender"/>, and the answer logged as an
 /// impression. Fed by <see cref="RecommendationFollower"/> with every committed event (index and attribution).
-/// The running experiment is kept in <c>experiment.json</c> and the answers in <c>impressions.bin</c> in the
-/// data directory; both are read back at start.
+/// The running experiment is kept in an <see cref="IExperimentStore"/> (<c>experiment.json</c> on one node, Redis
+/// in a cluster, where a report adds up every silo's counts) and the answers in <c>impressions.bin</c> in the data
+/// directory; both are read back at start.
 /// </summary>
 public sealed class RecommendationService : IAsyncDisposable
 {
@@ -24,22 +27,28 @@ public sealed class RecommendationService : IAsyncDisposable
     private readonly ModelHost _models;
     private readonly TimeProvider _clock;
     private readonly ImpressionLog? _log;
-    private readonly string _experimentPath;
+    private readonly IExperimentStore _experiments;
+    private readonly NodeIdentity _node;
     private readonly Lock _experimentLock = new();
+    private string? _run;
+    private long _publishedVersion = -1;
 
-    public RecommendationService(IProfileStore store, ProfileReader reader, ModelHost models, TimeProvider clock, ServingOptions options, ILogger<RecommendationService> logger)
+    public RecommendationService(
+        IProfileStore store, ProfileReader reader, ModelHost models, IExperimentStore experiments, NodeIdentity node, TimeProvider clock, ServingOptions options, ILogger<RecommendationService> logger)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
         _reader = reader;
         _models = models;
+        _experiments = experiments;
+        _node = node;
         _clock = clock;
         Stack = new ServedRecommender(store.Catalog, options.Recommendations, clock);
-        _experimentPath = Path.Combine(options.DataDirectory, "experiment.json");
-        if (File.Exists(_experimentPath) && JsonSerializer.Deserialize<Experiment>(File.ReadAllText(_experimentPath), JsonOptions) is { } running)
+        if (experiments.Load() is { } running)
         {
-            Stack.Experiment = new ExperimentResults(running);
+            Stack.Experiment = new ExperimentResults(running.Experiment);
+            _run = running.Run;
         }
 
         _log = options.LogImpressions ? new ImpressionLog(options.DataDirectory, logger) : null;
@@ -100,17 +109,8 @@ public sealed class RecommendationService : IAsyncDisposable
     {
         lock (_experimentLock)
         {
-            if (Experiment is { } running && running.Experiment.Id != experiment.Id)
-            {
-                throw new InvalidOperationException($"experiment '{running.Experiment.Id}' is running: stop it first");
-            }
-
-            var tmp = _experimentPath + ".tmp";
-            File.WriteAllText(tmp, JsonSerializer.Serialize(experiment, JsonOptions));
-            File.Move(tmp, _experimentPath, overwrite: true);
-            var results = new ExperimentResults(experiment);
-            Stack.Experiment = results;
-            return results;
+            var running = _experiments.Start(experiment);
+            return Take(running)!;
         }
     }
 
@@ -119,15 +119,77 @@ public sealed class RecommendationService : IAsyncDisposable
     {
         lock (_experimentLock)
         {
-            if (Experiment?.Experiment.Id != id)
+            if (!_experiments.Finish(id))
             {
                 return false;
             }
 
-            File.Delete(_experimentPath);
-            Stack.Experiment = null;
+            Take(null);
             return true;
         }
+    }
+
+    /// <summary>
+    /// The report of the experiment <paramref name="id"/>, or null when it is not the one running: this server's
+    /// counts, and where the experiment is shared, every other server's as last published (within a second).
+    /// </summary>
+    public ExperimentReport? Report(string id)
+    {
+        if (_experiments.IsShared)
+        {
+            SyncExperiment();
+        }
+
+        string? run;
+        ExperimentResults? results;
+        lock (_experimentLock)
+        {
+            (run, results) = (_run, Experiment);
+        }
+
+        if (results is null || run is null || results.Experiment.Id != id)
+        {
+            return null;
+        }
+
+        var node = _node.Id;
+        var tallies = _experiments.IsShared
+            ? _experiments.Tallies(run).Where(t => t.Key != node).Select(t => t.Value).Append(results.Tally())
+            : [results.Tally()];
+        return ExperimentResults.Report(results.Experiment, tallies);
+    }
+
+    /// <summary>
+    /// Follows a shared experiment store: takes an experiment started or stopped elsewhere, then publishes this
+    /// server's counts if they changed since they were last published.
+    /// </summary>
+    public void SyncExperiment()
+    {
+        lock (_experimentLock)
+        {
+            var running = _experiments.Load();
+            if (running?.Run != _run)
+            {
+                Take(running);
+            }
+
+            if (Experiment is { } results && _run is { } run && results.Version != _publishedVersion)
+            {
+                var version = results.Version;
+                _experiments.Publish(run, _node.Id, results.Tally());
+                _publishedVersion = version;
+            }
+        }
+    }
+
+    /// <summary>Serves <paramref name="running"/> (or no experiment) from now on, with counts from zero.</summary>
+    private ExperimentResults? Take(RunningExperiment? running)
+    {
+        var results = running is null ? null : new ExperimentResults(running.Experiment);
+        Stack.Experiment = results;
+        _run = running?.Run;
+        _publishedVersion = -1;
+        return results;
     }
 
     public ValueTask DisposeAsync() => _log?.DisposeAsync() ?? ValueTask.CompletedTask;
