@@ -30,6 +30,13 @@ public sealed record PersonaClusterOptions
     /// <summary>How long a silo may miss probes before the others declare it dead and its partitions move: a probe timeout.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long the cluster's membership must stay unchanged before a partition that is not on the silo the
+    /// assignment gives it (<see cref="Grains.PartitionAssignment"/>) moves there: a silo that joins takes its share
+    /// this long after it joined.
+    /// </summary>
+    public TimeSpan RebalanceDelay { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The store settings each partition opens with (checkpoints, retention, dedupe horizon, cache).</summary>
     public DurableStoreOptions Store { get; init; } = new();
 
@@ -50,6 +57,11 @@ public sealed record PersonaClusterOptions
         if (ProbeTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(ProbeTimeout), ProbeTimeout, "a positive probe timeout");
+        }
+
+        if (RebalanceDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RebalanceDelay), RebalanceDelay, "a rebalance delay of zero or more");
         }
 
         Store.Validate();

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Persona.Cluster.Following;
+using Persona.Cluster.Grains;
 using Persona.Storage.Redis;
 using Persona.Storage.TestKit;
 using Persona.TestData;
@@ -216,6 +217,26 @@ public sealed class ClusterTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Created, (await _a.Client.PutAsync(new Uri("/v1/experiments/one", UriKind.Relative), first)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await _b.Client.PutAsync(new Uri("/v1/experiments/two", UriKind.Relative), second)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Partitions_ActivatedBeforeTheSecondSiloJoined_SpreadTwoAndTwoOnceMembershipSettles()
+    {
+        var grains = _a.Services.GetRequiredService<IGrainFactory>();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        string[] silos = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            silos = await Task.WhenAll(Enumerable.Range(0, 4).Select(async p => (await grains.GetGrain<IPartitionGrain>(p).Status()).Silo));
+            if (silos.Distinct().Count() == 2 && silos.CountBy(s => s).All(c => c.Value == 2))
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Equal([2, 2], silos.CountBy(s => s).Select(c => c.Value));
     }
 
     [Fact]

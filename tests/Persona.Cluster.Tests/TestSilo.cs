@@ -33,7 +33,7 @@ internal sealed class TestSilo : IAsyncDisposable
         var dir = Path.Combine(Path.GetTempPath(), "persona-silo-" + Guid.NewGuid().ToString("N"));
         var uri = new Uri($"http://127.0.0.1:{FreePort()}");
         var options = new ServerOptions { Serving = new ServingOptions { DataDirectory = dir }, Urls = uri.ToString().TrimEnd('/') };
-        var cluster = new PersonaClusterOptions { Redis = redis, Partitions = partitions };
+        var cluster = new PersonaClusterOptions { Redis = redis, Partitions = partitions, RebalanceDelay = TimeSpan.FromSeconds(1) };
         var app = PersonaApp.Create(options, services => services.AddPersonaCluster(cluster));
         await app.StartAsync();
         return new TestSilo(app, dir, uri);

@@ -12,11 +12,16 @@ namespace Persona.Cluster.Grains;
 /// deactivation. The store's calls block on Redis round trips, so they run off the grain's turn on the thread
 /// pool. A store that has failed (Redis gone, or this activation fenced off) answers <see cref="IngestReply.Unavailable"/>
 /// and the grain deactivates (on that write, or within a second when a background write such as a checkpoint
-/// failed), so that the next call opens the store afresh, wherever the grain lands.
+/// failed), so that the next call opens the store afresh, wherever the grain lands: partitions spread over the
+/// silos alive when they activate (<see cref="PartitionPlacement"/>).
 /// </summary>
 [CollectionAgeLimit(AlwaysActive = true)]
-internal sealed partial class PartitionGrain(IPartitionStores stores, ILogger<PartitionGrain> logger) : Grain, IPartitionGrain
+[PartitionPlacement]
+internal sealed partial class PartitionGrain(
+    IPartitionStores stores, IClusterMembershipService membership, ILocalSiloDetails silo, PersonaClusterOptions options, ILogger<PartitionGrain> logger) : Grain, IPartitionGrain
 {
+    private MembershipVersion _seenVersion;
+    private long _seenSince;
     /// <summary>How often the grain looks whether its store has failed (a lost connection, a fenced commit, a failed checkpoint).</summary>
     private static readonly TimeSpan HealthCheckInterval = TimeSpan.FromSeconds(1);
     private DurableProfileStore? _store;
@@ -31,7 +36,7 @@ internal sealed partial class PartitionGrain(IPartitionStores stores, ILogger<Pa
         _store = await stores.OpenAsync(Partition, cancellationToken);
         var elapsed = TimeProvider.System.GetElapsedTime(started).TotalMilliseconds;
         Opened(logger, Partition, _store.Recovered.Replayed, elapsed);
-        this.RegisterGrainTimer(DeactivateIfFailed, HealthCheckInterval, HealthCheckInterval);
+        this.RegisterGrainTimer(Check, HealthCheckInterval, HealthCheckInterval);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -87,12 +92,38 @@ internal sealed partial class PartitionGrain(IPartitionStores stores, ILogger<Pa
 
     public Task<long> CompactRetention() => Task.Run(Store.CompactRetention);
 
-    /// <summary>A store that has failed takes no more writes: the grain deactivates, so the next call opens the store afresh (recovering from Redis).</summary>
-    private Task DeactivateIfFailed()
+    /// <summary>
+    /// Deactivates when the store has failed (it takes no more writes; the next call opens it afresh, recovering
+    /// from Redis), or when the partition belongs on another silo and membership has not changed for
+    /// <see cref="PersonaClusterOptions.RebalanceDelay"/> (the next call activates it there).
+    /// </summary>
+    private Task Check()
     {
         if (_store?.Health.Fault is { } fault)
         {
             Unavailable(logger, Partition, fault.Reason, fault.Message);
+            this.DeactivateOnIdle();
+            return Task.CompletedTask;
+        }
+
+        var snapshot = membership.CurrentSnapshot;
+        var now = TimeProvider.System.GetTimestamp();
+        if (snapshot.Version != _seenVersion)
+        {
+            (_seenVersion, _seenSince) = (snapshot.Version, now);
+            return Task.CompletedTask;
+        }
+
+        if (TimeProvider.System.GetElapsedTime(_seenSince, now) < options.RebalanceDelay)
+        {
+            return Task.CompletedTask;
+        }
+
+        var alive = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).ToList();
+        var here = silo.SiloAddress.ToParsableString();
+        if (alive.Contains(here) && PartitionAssignment.Assign(stores.Count, alive)[Partition] is { } owner && owner != here)
+        {
+            Moving(logger, Partition, owner);
             this.DeactivateOnIdle();
         }
 
@@ -115,6 +146,9 @@ internal sealed partial class PartitionGrain(IPartitionStores stores, ILogger<Pa
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Partition {Partition} opened: {Replayed} log records replayed in {Milliseconds:F0} ms")]
     private static partial void Opened(ILogger logger, int partition, long replayed, double milliseconds);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Partition {Partition} belongs on silo {Silo} now; it deactivates here and activates there on the next call")]
+    private static partial void Moving(ILogger logger, int partition, string silo);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Partition {Partition} refused a write ({Reason}: {Message}); it deactivates and reopens on the next call")]
     private static partial void Unavailable(ILogger logger, int partition, string reason, string message);

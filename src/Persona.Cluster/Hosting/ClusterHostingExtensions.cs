@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Persona.Cluster.Following;
+using Persona.Cluster.Grains;
 using Persona.Core.Pipeline;
 using Persona.Serving.Experiments;
 using Persona.Serving.Segments;
@@ -52,6 +53,7 @@ public static class ClusterHostingExtensions
                 m.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(30);
             });
             silo.Configure<SiloMessagingOptions>(m => m.ResponseTimeout = TimeSpan.FromSeconds(10));
+            silo.AddPlacementDirector<PartitionPlacement, PartitionPlacementDirector>();
         });
         services.AddSingleton(options);
         services.AddSingleton<IPartitionStores>(sp => new RedisPartitionStores(
