@@ -17,6 +17,7 @@ var root = new RootCommand("Persona: real-time user profiles for e-commerce")
     RecommendCommand.Create(),
     SimulateCommand.Create(),
     TrainRankerCommand.Create(),
+    KeysCommand.Create(),
 };
 try
 {

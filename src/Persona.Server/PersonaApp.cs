@@ -4,6 +4,8 @@ using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
 using Persona.Core.Sources;
 using Persona.Server.Apis;
+using Persona.Server.Security;
+using Persona.Serving.Access;
 using Persona.Serving.Hosting;
 
 namespace Persona.Server;
@@ -34,6 +36,8 @@ public static partial class PersonaApp
         builder.Services.AddSingleton<PersonaMetrics>();
         builder.Services.AddSingleton<IIngestListener, SourceIngestListener>();
         builder.Services.AddSingleton(_ => new IngestWorker(options.MaxQueuedBatches, options.IngestPriority, options.YoungCollectionBytes));
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddPersonaRateLimits(options.Access);
 
         var app = builder.Build();
         MapApis(app);
@@ -64,7 +68,10 @@ public static partial class PersonaApp
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
+        app.UseRouting();
+        app.UseMiddleware<AccessMiddleware>();
+        app.UseRateLimiter();
+        app.MapOpenApi().OpenWithoutKey();
         app.MapIngestApi();
         app.MapProfilesApi();
         app.MapOpsApi();
@@ -80,6 +87,13 @@ public static partial class PersonaApp
     /// <summary>Opens what must be ready before the first request, in order.</summary>
     private static void Open(WebApplication app, ServerOptions options)
     {
+        var keys = app.Services.GetRequiredService<ApiKeys>();
+        if (!options.Access.InsecureNoAuth && !AccessMiddleware.ListensOnLoopbackOnly(options.Urls) && !keys.AnyActive)
+        {
+            throw new InvalidOperationException(
+                $"listening on {options.Urls} beyond loopback with no API key in {keys.Where}: add one (persona keys add --data-dir DIR --name NAME --scopes ...) or pass --insecure-no-auth");
+        }
+
         _ = app.Services.GetRequiredService<IProfileStore>(); // open (and recover) the store before serving
         _ = app.Services.GetRequiredService<ModelHost>(); // load the active models before serving
         _ = app.Services.GetRequiredService<SegmentBook>(); // read the segment definitions (a damaged file stops the start)

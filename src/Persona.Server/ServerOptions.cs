@@ -41,10 +41,15 @@ public sealed record ServerOptions
     /// <summary>Uploads waiting for the ingest thread at most; beyond that they get 503 with Retry-After.</summary>
     public int MaxQueuedBatches { get; init; } = IngestWorker.DefaultCapacity;
 
+    /// <summary>Keys in force, rate limits (docs/SECURITY.md).</summary>
+    public Security.AccessOptions Access { get; init; } = new();
+
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Serving);
         Serving.Validate();
+        ArgumentNullException.ThrowIfNull(Access);
+        Access.Validate();
         var errors = new List<string>();
         if (MaxBodyBytes < 1024)
         {

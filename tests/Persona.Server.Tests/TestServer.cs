@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Persona.Core.Engine;
+using Persona.Server.Security;
 using Persona.Serving;
 using Persona.Storage.Faults;
 using Persona.Storage.RocksDb;
@@ -30,11 +31,11 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestServer> StartAsync(long maxBodyBytes = 8 * 1024 * 1024, int maxQueuedBatches = IngestWorker.DefaultCapacity, bool inlineIo = true, IFaultInjector? faults = null, string? dataDir = null, EngineConfig? engineConfig = null, TimeProvider? clock = null)
+    public static async Task<TestServer> StartAsync(long maxBodyBytes = 8 * 1024 * 1024, int maxQueuedBatches = IngestWorker.DefaultCapacity, bool inlineIo = true, IFaultInjector? faults = null, string? dataDir = null, EngineConfig? engineConfig = null, TimeProvider? clock = null, AccessOptions? access = null)
     {
         var dir = dataDir ?? Path.Combine(Path.GetTempPath(), "persona-test-" + Guid.NewGuid().ToString("N"));
         var uri = new Uri($"http://127.0.0.1:{FreePort()}");
-        var options = new ServerOptions { Serving = new ServingOptions { DataDirectory = dir }, Urls = uri.ToString().TrimEnd('/'), MaxBodyBytes = maxBodyBytes, MaxBatchRecords = 5_000, MaxQueuedBatches = maxQueuedBatches, InlineIo = inlineIo };
+        var options = new ServerOptions { Serving = new ServingOptions { DataDirectory = dir }, Urls = uri.ToString().TrimEnd('/'), MaxBodyBytes = maxBodyBytes, MaxBatchRecords = 5_000, MaxQueuedBatches = maxQueuedBatches, InlineIo = inlineIo, Access = access ?? new AccessOptions() };
         var store = new EmbeddedStoreOptions { DataDirectory = dir, Faults = faults };
         var app = PersonaApp.Create(options, services => services.AddRocksDbProfileStore(store), engineConfig, clock: clock);
         await app.StartAsync();

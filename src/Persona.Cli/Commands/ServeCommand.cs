@@ -7,6 +7,7 @@ using Persona.Cluster.Hosting;
 using Persona.Core.Engine;
 using Persona.Recommend.Ranking;
 using Persona.Server;
+using Persona.Server.Security;
 using Persona.Serving;
 using Persona.Storage.Faults;
 using Persona.Storage.RocksDb;
@@ -30,8 +31,10 @@ internal static class ServeCommand
         var youngCollection = new Option<long>("--young-collection-mb") { Description = "MiB the process allocates between the young collections the ingest thread makes at batch boundaries (0 leaves them to the runtime)", DefaultValueFactory = _ => ServerOptions.DefaultYoungCollectionBytes >> 20 };
         var models = new Option<string?>("--models") { Description = "Model registry to serve from (default: models in the data directory; persona models list|add|promote|rollback)" };
         var modelPoll = new Option<double>("--model-poll-seconds") { Description = "How often the registry is checked for a promoted or rolled-back model", DefaultValueFactory = _ => 2 };
+        var insecure = new Option<bool>("--insecure-no-auth") { Description = "Serve without API keys beyond loopback (otherwise a service bound beyond loopback needs a key: persona keys add)" };
+        var rateLimits = new Option<string?>("--rate-limits") { Description = "Requests per second per key and scope, over the defaults: ingest=500,read=5000,analytics=50,privacy=20,admin=20 (0: no limit)" };
         var blend = new Option<string?>("--blend") { Description = "Recommendation blend weights to serve (JSON, as persona evaluate --model service writes beside its report; default: the heuristic blend)" };
-        var command = new Command("serve", "Run the HTTP service on the embedded store, or as a silo of a cluster over Redis (--cluster); --redis-stream also consumes a Redis Stream") { urls, maxBody, maxBatch, ingestPriority, maxQueued, youngCollection, models, modelPoll, blend };
+        var command = new Command("serve", "Run the HTTP service on the embedded store, or as a silo of a cluster over Redis (--cluster); --redis-stream also consumes a Redis Stream") { urls, maxBody, maxBatch, ingestPriority, maxQueued, youngCollection, models, modelPoll, blend, insecure, rateLimits };
         store.AddTo(command);
         cluster.AddTo(command);
         stream.AddTo(command);
@@ -53,6 +56,11 @@ internal static class ServeCommand
                 MaxQueuedBatches = r.GetValue(maxQueued),
                 IngestPriority = r.GetValue(ingestPriority),
                 YoungCollectionBytes = Math.Max(0, r.GetValue(youngCollection)) << 20,
+                Access = new AccessOptions
+                {
+                    InsecureNoAuth = r.GetValue(insecure),
+                    RateLimits = r.GetValue(rateLimits) is { } limits ? AccessOptions.ParseRateLimits(limits) : new AccessOptions().RateLimits,
+                },
             };
 
             var clusterOptions = cluster.Build(r, storeOptions);

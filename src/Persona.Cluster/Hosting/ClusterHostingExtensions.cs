@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Persona.Cluster.Following;
 using Persona.Cluster.Grains;
 using Persona.Core.Pipeline;
+using Persona.Serving.Access;
 using Persona.Serving.Experiments;
 using Persona.Serving.Segments;
 using Persona.Storage.Redis;
@@ -20,7 +21,7 @@ public static class ClusterHostingExtensions
 
     /// <summary>
     /// An Orleans silo whose membership lives in the cluster's Redis (Orleans' Redis clustering), the partition
-    /// grains over Redis stores, the merged log of every partition, the segment definitions and the running experiment shared in Redis, and <see cref="ClusterProfileStore"/> as the
+    /// grains over Redis stores, the merged log of every partition, the segment definitions, the running experiment and the API keys shared in Redis, and <see cref="ClusterProfileStore"/> as the
     /// host's <see cref="IProfileStore"/> and <see cref="IStoreMaintenance"/>. Failure detection is tuned so a
     /// dead silo is declared dead (and its partitions move) within a few seconds. The partitions' stores run on
     /// <paramref name="storeClock"/>, or the host's clock. Options are validated here.
@@ -60,6 +61,7 @@ public static class ClusterHostingExtensions
             options, sp.GetRequiredService<Persona.Core.Engine.ProfileEngine>(), storeClock ?? sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new PartitionMap(sp.GetRequiredService<IPartitionStores>().Count));
         services.AddSingleton<ISegmentDefinitionStore>(sp => new RedisSegmentDefinitions(((RedisPartitionStores)sp.GetRequiredService<IPartitionStores>()).Connection, options.ClusterId));
+        services.AddSingleton<IApiKeyStore>(sp => new RedisApiKeys(((RedisPartitionStores)sp.GetRequiredService<IPartitionStores>()).Connection, options.ClusterId));
         services.AddSingleton<IExperimentStore>(sp => new RedisExperiments(((RedisPartitionStores)sp.GetRequiredService<IPartitionStores>()).Connection, options.ClusterId));
         services.AddSingleton<MergedLog>();
         services.AddHostedService(sp => sp.GetRequiredService<MergedLog>());

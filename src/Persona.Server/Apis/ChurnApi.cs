@@ -1,3 +1,5 @@
+using Persona.Server.Security;
+using Persona.Serving.Access;
 
 namespace Persona.Server.Apis;
 
@@ -10,7 +12,8 @@ public static class ChurnApi
     {
         app.MapGet("/v1/churn/at-risk", AtRisk)
             .WithTags("Churn")
-            .WithSummary("Customers ranked by churn risk × spend, with the top reasons for each risk");
+            .WithSummary("Customers ranked by churn risk × spend, with the top reasons for each risk")
+            .RequireScope(Scopes.Analytics);
         return app;
     }
 

@@ -1,4 +1,6 @@
 using Persona.Core.Discovery;
+using Persona.Server.Security;
+using Persona.Serving.Access;
 
 namespace Persona.Server.Apis;
 
@@ -11,10 +13,12 @@ public static class DiscoveryApi
     {
         app.MapGet("/v1/discovery/rfm", Rfm)
             .WithTags("Discovery")
-            .WithSummary("RFM quintile scores of every customer, summarised per cell of the RFM segment map");
+            .WithSummary("RFM quintile scores of every customer, summarised per cell of the RFM segment map")
+            .RequireScope(Scopes.Analytics);
         app.MapGet("/v1/discovery/clusters", Clusters)
             .WithTags("Discovery")
-            .WithSummary("Seeded k-means++ over standardized profile features, summarised per cluster");
+            .WithSummary("Seeded k-means++ over standardized profile features, summarised per cluster")
+            .RequireScope(Scopes.Analytics);
         return app;
     }
 

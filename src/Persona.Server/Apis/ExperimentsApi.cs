@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Persona.Recommend.Experiments;
+using Persona.Server.Security;
+using Persona.Serving.Access;
 
 namespace Persona.Server.Apis;
 
@@ -10,9 +12,9 @@ public static class ExperimentsApi
     public static IEndpointRouteBuilder MapExperimentsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/experiments").WithTags("Experiments");
-        group.MapPut("/{id}", Put).WithSummary("Starts an experiment: {variants: [{name, weight, policy: personalised|popularity, blend?, useModel?}]}; the first variant is the control");
-        group.MapGet("/{id}", Get).WithSummary("Per variant: users, impressions, CTR, conversion rate, revenue per user with 95 % intervals, and p-values against the control");
-        group.MapDelete("/{id}", Delete).WithSummary("Stops the experiment");
+        group.MapPut("/{id}", Put).WithSummary("Starts an experiment: {variants: [{name, weight, policy: personalised|popularity, blend?, useModel?}]}; the first variant is the control").RequireScope(Scopes.Admin);
+        group.MapGet("/{id}", Get).WithSummary("Per variant: users, impressions, CTR, conversion rate, revenue per user with 95 % intervals, and p-values against the control").RequireScope(Scopes.Analytics);
+        group.MapDelete("/{id}", Delete).WithSummary("Stops the experiment").RequireScope(Scopes.Admin);
         return app;
     }
 

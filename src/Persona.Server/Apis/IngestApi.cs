@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
+using Persona.Server.Security;
+using Persona.Serving.Access;
 
 namespace Persona.Server.Apis;
 
@@ -10,7 +12,7 @@ public static class IngestApi
 {
     public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Ingest");
+        var group = app.MapGroup("/v1").WithTags("Ingest").RequireScope(Scopes.Ingest);
         group.MapPost("/events", PostEvents)
             .Accepts<object>("application/json", "application/x-ndjson")
             .WithSummary("Ingest behaviour events (JSON array or NDJSON); each is accepted, a duplicate, or rejected with reasons");

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Persona.Core.Marketing;
+using Persona.Server.Security;
+using Persona.Serving.Access;
 
 namespace Persona.Server.Apis;
 
@@ -16,7 +18,8 @@ public static class MarketingApi
     {
         app.MapPost("/v1/marketing/coupons", Coupons)
             .WithTags("Marketing")
-            .WithSummary("Coupon targeting: the discount per customer that maximises expected incremental revenue within a budget");
+            .WithSummary("Coupon targeting: the discount per customer that maximises expected incremental revenue within a budget")
+            .RequireScope(Scopes.Analytics);
         return app;
     }
 

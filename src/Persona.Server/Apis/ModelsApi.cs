@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Persona.Server.Security;
+using Persona.Serving.Access;
 
 namespace Persona.Server.Apis;
 
@@ -9,14 +11,16 @@ public static class ModelsApi
     {
         app.MapGet("/v1/models", (ModelHost host) => Status(host, host.Current.Versions, null))
             .WithTags("Models")
-            .WithSummary("The active model of each kind and the registry they come from");
+            .WithSummary("The active model of each kind and the registry they come from")
+            .RequireScope(Scopes.Admin);
         app.MapPost("/v1/models/reload", (ModelHost host) =>
             {
                 var (models, errors) = host.Reload(retryRefused: true);
                 return Status(host, models.Versions, errors);
             })
             .WithTags("Models")
-            .WithSummary("Reads the registry's active versions now and swaps in what changed; refused models are listed with the reason");
+            .WithSummary("Reads the registry's active versions now and swaps in what changed; refused models are listed with the reason")
+            .RequireScope(Scopes.Admin);
         return app;
     }
 

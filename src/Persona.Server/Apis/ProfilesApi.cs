@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Persona.Core.Pipeline;
 using Persona.Core.Views;
+using Persona.Server.Security;
+using Persona.Serving.Access;
 
 namespace Persona.Server.Apis;
 
@@ -12,7 +14,8 @@ public static class ProfilesApi
     {
         app.MapGet("/v1/users/{userId}/profile", GetProfile)
             .WithTags("Profiles")
-            .WithSummary("A user's profile now; explain=true adds the events behind each top interest");
+            .WithSummary("A user's profile now; explain=true adds the events behind each top interest")
+            .RequireScope(Scopes.Read);
         return app;
     }
 

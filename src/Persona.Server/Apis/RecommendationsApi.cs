@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Persona.Recommend.Ranking;
+using Persona.Server.Security;
+using Persona.Serving.Access;
 
 namespace Persona.Server.Apis;
 
@@ -14,10 +16,12 @@ public static class RecommendationsApi
     {
         app.MapGet("/v1/users/{userId}/recommendations", Get)
             .WithTags("Recommendations")
-            .WithSummary("k items for the user (cold start included), with reasons and a recommendationId to attribute clicks and purchases to; context.* query values (category, brand, query, item, device, page) and exclude=id,id");
+            .WithSummary("k items for the user (cold start included), with reasons and a recommendationId to attribute clicks and purchases to; context.* query values (category, brand, query, item, device, page) and exclude=id,id")
+            .RequireScope(Scopes.Read);
         app.MapGet("/v1/recommendations/stats", Stats)
             .WithTags("Recommendations")
-            .WithSummary("Online statistics: impressions and clicks by position and for the items shown most");
+            .WithSummary("Online statistics: impressions and clicks by position and for the items shown most")
+            .RequireScope(Scopes.Analytics);
         return app;
     }
 

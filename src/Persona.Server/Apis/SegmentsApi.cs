@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Persona.Core.Pipeline;
 using Persona.Core.Segments;
+using Persona.Server.Security;
+using Persona.Serving.Access;
 
 namespace Persona.Server.Apis;
 
@@ -20,23 +22,23 @@ public static class SegmentsApi
     public static IEndpointRouteBuilder MapSegmentsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/segments", (SegmentBook book) => TypedResults.Ok(new { segments = book.List() }))
-            .WithTags("Segments").WithSummary("Every segment with its rule, member count and backfill state");
+            .WithTags("Segments").WithSummary("Every segment with its rule, member count and backfill state").RequireScope(Scopes.Analytics);
         app.MapGet("/v1/segments/changes", Changes)
-            .WithTags("Segments").WithSummary("Enter/leave changes after a sequence number (long-poll with waitMs)");
+            .WithTags("Segments").WithSummary("Enter/leave changes after a sequence number (long-poll with waitMs)").RequireScope(Scopes.Analytics);
         app.MapPut("/v1/segments/{name}", Put)
-            .WithTags("Segments").WithSummary("Creates (201) or replaces (200) a segment rule; backfills it over every user");
+            .WithTags("Segments").WithSummary("Creates (201) or replaces (200) a segment rule; backfills it over every user").RequireScope(Scopes.Admin);
         app.MapGet("/v1/segments/{name}", (string name, SegmentBook book) =>
                 book.Get(name) is { } info ? TypedResults.Ok(info) : UnknownSegment(name))
-            .WithTags("Segments").WithSummary("One segment");
+            .WithTags("Segments").WithSummary("One segment").RequireScope(Scopes.Analytics);
         app.MapDelete("/v1/segments/{name}", (string name, SegmentBook book) =>
                 book.Delete(name) ? TypedResults.NoContent() : UnknownSegment(name))
-            .WithTags("Segments").WithSummary("Deletes a segment");
+            .WithTags("Segments").WithSummary("Deletes a segment").RequireScope(Scopes.Admin);
         app.MapGet("/v1/segments/{name}/members", Members)
-            .WithTags("Segments").WithSummary("A page of members in ordinal order; cursor = the last user id of the previous page");
+            .WithTags("Segments").WithSummary("A page of members in ordinal order; cursor = the last user id of the previous page").RequireScope(Scopes.Analytics);
         app.MapGet("/v1/segments/{name}/export", Export)
-            .WithTags("Segments").WithSummary("The audience for an ad platform, as CSV or JSON");
+            .WithTags("Segments").WithSummary("The audience for an ad platform, as CSV or JSON").RequireScope(Scopes.Analytics);
         app.MapGet("/v1/users/{userId}/segments", UserSegments)
-            .WithTags("Segments").WithSummary("The segments a user is a member of");
+            .WithTags("Segments").WithSummary("The segments a user is a member of").RequireScope(Scopes.Read);
         return app;
     }
 

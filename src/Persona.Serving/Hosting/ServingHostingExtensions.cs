@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Persona.Core.Engine;
+using Persona.Serving.Access;
 using Persona.Serving.Churn;
 using Persona.Serving.Experiments;
 using Persona.Serving.Following;
@@ -40,6 +41,8 @@ public static class ServingHostingExtensions
         services.AddSingleton(_ => new PredictionCache(options.PredictionCacheEntries));
         services.AddSingleton<ProfileViews>();
         services.AddSingleton(sp => new NodeIdentity(options));
+        services.TryAddSingleton<IApiKeyStore>(_ => new ApiKeyFile(options.DataDirectory));
+        services.AddSingleton<ApiKeys>();
         services.TryAddSingleton<IExperimentStore>(_ => new ExperimentFile(options.DataDirectory));
         services.AddSingleton<RecommendationService>();
         services.AddHostedService<ExperimentSync>();
