@@ -7,9 +7,10 @@ namespace Persona.Server;
 /// Runs ingestion (parse, dedupe, durable write, apply) on one dedicated thread, in arrival order. The
 /// store applies one batch at a time anyway; with a dedicated thread, concurrent uploads wait in this
 /// queue instead of each blocking a thread-pool thread on the store's lock, so the pool stays free for
-/// profile reads however many clients upload at once. The queue is bounded, and an upload takes its place
-/// (<see cref="TryReserve"/>) before its body is read: when it is full, the upload is refused at once (the
-/// service answers 503 with Retry-After) rather than read into memory and held without limit. With
+/// profile reads however many clients upload at once. The queue is bounded: an upload takes its place
+/// (<see cref="TryReserve"/>) once its body has arrived, so a slow client never holds a place another client's
+/// batch needs; when the queue is full, the upload is refused (503 with Retry-After), before its body is read
+/// where the queue is already full on arrival. With
 /// <see cref="IngestPriority.Background"/> (the default) the thread yields its core to any other thread,
 /// profile reads included, except while uploads have waited <see cref="BoostAfter"/> or longer: then it runs at
 /// normal priority until the queue is empty.

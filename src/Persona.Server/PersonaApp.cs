@@ -61,6 +61,7 @@ public static partial class PersonaApp
         builder.Services.Configure<KestrelServerOptions>(k => k.AllowSynchronousIO = false);
         builder.Services.ConfigureHttpJsonOptions(j => ServingJson.Configure(j.SerializerOptions));
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ClientErrorHandler>();
         builder.Services.AddOpenApi();
     }
 

@@ -41,6 +41,9 @@ public sealed record ServerOptions
     /// <summary>Uploads waiting for the ingest thread at most; beyond that they get 503 with Retry-After.</summary>
     public int MaxQueuedBatches { get; init; } = IngestWorker.DefaultCapacity;
 
+    /// <summary>How long an ingest body may take to arrive; a slower one gets 408 (it never holds a queue place meanwhile).</summary>
+    public TimeSpan BodyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Keys in force, rate limits (docs/SECURITY.md).</summary>
     public Security.AccessOptions Access { get; init; } = new();
 
@@ -64,6 +67,11 @@ public sealed record ServerOptions
         if (YoungCollectionBytes < 0)
         {
             errors.Add("youngCollectionBytes: must not be negative");
+        }
+
+        if (BodyTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("bodyTimeout: must be positive");
         }
 
         if (MaxQueuedBatches < 1)

@@ -63,6 +63,66 @@ public sealed class BadInputTests
         await AssertHealthyAndEmpty(server);
     }
 
+    [Theory]
+    [InlineData("/v1/events", """{"eventId":"s1","type":"view","userId":"\ud800","itemId":"i1","timestamp":1767225600000}""")]
+    [InlineData("/v1/events", """{"eventId":"s1","type":"view","userId":"u1","itemId":"i1","timestamp":1767225600000,"context":{"\udc00":"x"}}""")]
+    [InlineData("/v1/items", """{"itemId":"i\ud800x","categoryPath":["a"],"price":1}""")]
+    [InlineData("/v1/users", """{"userId":"u\udfff"}""")]
+    public async Task PostRecords_LoneSurrogateEscape_ThatRecordRefusedTheOthersKept(string path, string bad)
+    {
+        await using var server = await TestServer.StartAsync();
+        var good = path switch
+        {
+            "/v1/events" => Valid,
+            "/v1/items" => """{"itemId":"i2","categoryPath":["a"],"price":1}""",
+            _ => """{"userId":"u2"}""",
+        };
+
+        var response = await server.Client.PostAsync(new Uri(path, UriKind.Relative), new StringContent(bad + "\n" + good, Encoding.UTF8, "application/x-ndjson"));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"accepted\":1", body, StringComparison.Ordinal);
+        Assert.Contains("not valid Unicode", body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"userId":"u1","consent":{"marketing":true,"marketing":false}}""", "consent: 'marketing' is given more than once")]
+    [InlineData("""{"userId":"u1","consent":{"":true}}""", "consent: at most 32 flags")]
+    public async Task PostUsers_AmbiguousOrOversizedConsent_400NamingIt(string record, string message)
+    {
+        await using var server = await TestServer.StartAsync();
+
+        var response = await server.Client.PostAsync(new Uri("/v1/users", UriKind.Relative), new StringContent("[" + record + "]", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("PUT", "/v1/experiments/big", false)]
+    [InlineData("POST", "/v1/marketing/coupons", false)]
+    [InlineData("PUT", "/v1/segments/big", true)]
+    public async Task JsonRoutes_BodyOverTheLimit_413ProblemNot500(string method, string path, bool chunked)
+    {
+        await using var server = await TestServer.StartAsync(maxBodyBytes: 64 * 1024);
+        var payload = Encoding.UTF8.GetBytes("{\"variants\":[" + new string(' ', 200 * 1024) + "]}");
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative))
+        {
+            Content = chunked ? new StreamContent(new MemoryStream(payload)) : new ByteArrayContent(payload),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        if (chunked)
+        {
+            request.Headers.TransferEncodingChunked = true;
+        }
+
+        using var response = await server.Client.SendAsync(request);
+
+        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "application/problem+json"), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
+        await AssertHealthyAndEmpty(server);
+    }
+
     [Fact]
     public async Task PostEvents_TooManyRecords_413()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -74,6 +75,58 @@ public sealed class StoreFailureApiTests
         Assert.Equal(503, status);
         gate.Set();
         Assert.True(await busy && await waiting);
+    }
+
+    [Fact]
+    public async Task PostEvents_MoreSlowUploadsThanQueuePlaces_OtherClientsBatchesStill200WithinASecond()
+    {
+        await using var server = await TestServer.StartAsync(maxQueuedBatches: 4);
+        var slow = new List<TcpClient>();
+        try
+        {
+            // Sixteen uploads, four times the queue, each announcing 8 MB and sending a trickle.
+            for (var i = 0; i < 16; i++)
+            {
+                var client = new TcpClient();
+                slow.Add(client);
+                await client.ConnectAsync(server.Client.BaseAddress!.Host, server.Client.BaseAddress.Port);
+                var head = $"POST /v1/events HTTP/1.1\r\nHost: {server.Client.BaseAddress.Authority}\r\nContent-Type: application/json\r\nContent-Length: {8 << 20}\r\n\r\n[";
+                await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(head));
+            }
+
+            await Task.Delay(300);
+            for (var n = 0; n < 5; n++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await server.Client.PostAsync(new Uri("/v1/events", UriKind.Relative), Events($"fast{n}", 1_700_000_000_000 + n));
+                var elapsed = Stopwatch.GetElapsedTime(started);
+
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.True(elapsed < TimeSpan.FromSeconds(1), $"batch {n} took {elapsed.TotalMilliseconds:F0} ms");
+            }
+        }
+        finally
+        {
+            slow.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task PostEvents_BodySlowerThanTheDeadline_408Problem()
+    {
+        await using var server = await TestServer.StartAsync(bodyTimeout: TimeSpan.FromSeconds(1));
+        using var client = new TcpClient();
+        await client.ConnectAsync(server.Client.BaseAddress!.Host, server.Client.BaseAddress.Port);
+        var stream = client.GetStream();
+        var head = $"POST /v1/events HTTP/1.1\r\nHost: {server.Client.BaseAddress.Authority}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var buffer = new byte[4096];
+        var read = await stream.ReadAsync(buffer, timeout.Token);
+        var answer = Encoding.ASCII.GetString(buffer, 0, read);
+
+        Assert.StartsWith("HTTP/1.1 408 ", answer, StringComparison.Ordinal);
+        Assert.Contains("application/problem+json", answer, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -31,11 +31,11 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestServer> StartAsync(long maxBodyBytes = 8 * 1024 * 1024, int maxQueuedBatches = IngestWorker.DefaultCapacity, bool inlineIo = true, IFaultInjector? faults = null, string? dataDir = null, EngineConfig? engineConfig = null, TimeProvider? clock = null, AccessOptions? access = null)
+    public static async Task<TestServer> StartAsync(long maxBodyBytes = 8 * 1024 * 1024, int maxQueuedBatches = IngestWorker.DefaultCapacity, bool inlineIo = true, IFaultInjector? faults = null, string? dataDir = null, EngineConfig? engineConfig = null, TimeProvider? clock = null, AccessOptions? access = null, TimeSpan? bodyTimeout = null)
     {
         var dir = dataDir ?? Path.Combine(Path.GetTempPath(), "persona-test-" + Guid.NewGuid().ToString("N"));
         var uri = new Uri($"http://127.0.0.1:{FreePort()}");
-        var options = new ServerOptions { Serving = new ServingOptions { DataDirectory = dir }, Urls = uri.ToString().TrimEnd('/'), MaxBodyBytes = maxBodyBytes, MaxBatchRecords = 5_000, MaxQueuedBatches = maxQueuedBatches, InlineIo = inlineIo, Access = access ?? new AccessOptions() };
+        var options = new ServerOptions { Serving = new ServingOptions { DataDirectory = dir }, Urls = uri.ToString().TrimEnd('/'), MaxBodyBytes = maxBodyBytes, MaxBatchRecords = 5_000, MaxQueuedBatches = maxQueuedBatches, InlineIo = inlineIo, Access = access ?? new AccessOptions(), BodyTimeout = bodyTimeout ?? TimeSpan.FromSeconds(30) };
         var store = new EmbeddedStoreOptions { DataDirectory = dir, Faults = faults };
         var app = PersonaApp.Create(options, services => services.AddRocksDbProfileStore(store), engineConfig, clock: clock);
         await app.StartAsync();

@@ -32,7 +32,18 @@ public sealed class EventParser
         var index = new FieldIndex(shareNames: true);
         for (var i = 0; i < records.Count; i++)
         {
-            var (e, error) = ParseOne(records[i], i, now, index);
+            BehaviorEvent? e;
+            RecordError? error;
+            try
+            {
+                (e, error) = ParseOne(records[i], i, now, index);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // A string with an unpaired surrogate escape ("\ud800") cannot be read as text: the record, not the batch, is refused.
+                (e, error) = (null, new RecordError(i, null, [JsonRecords.Unreadable(ex)]));
+            }
+
             if (e is not null)
             {
                 accepted.Add((i, e));

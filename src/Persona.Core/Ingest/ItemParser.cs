@@ -16,61 +16,70 @@ public static class ItemParser
         var raw = new List<string>();
         for (var i = 0; i < records.Count; i++)
         {
-            var f = new FieldReader(records[i]);
-            if (!f.IsObject)
+            try
             {
-                rejected.Add(new RecordError(i, null, [$"record: must be an object, not {FieldReader.Kind(records[i])}"]));
-                raw.Add(records[i].GetRawText());
-                continue;
-            }
-
-            var id = f.Id("itemId", required: true);
-            IReadOnlyList<string>? path = null;
-            if (f.Get("categoryPath") is { ValueKind: JsonValueKind.String } pathText)
-            {
-                path = [.. pathText.GetString()!.Split(['/', '>'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
-            }
-            else
-            {
-                path = f.StringList("categoryPath", 16);
-            }
-
-            var brand = f.Text("brand", FieldReader.MaxIdLength);
-            var price = f.Number("price", 0, 1e9);
-            var tags = f.StringList("tags", 64);
-            var title = f.Text("title", 1024);
-            var inStock = f.Bool("inStock");
-            Dictionary<string, string>? attributes = null;
-            if (f.Get("attributes") is { } attrs)
-            {
-                if (attrs.ValueKind != JsonValueKind.Object)
+                var f = new FieldReader(records[i]);
+                if (!f.IsObject)
                 {
-                    f.Errors.Add($"attributes: must be an object, not {FieldReader.Kind(attrs)}");
+                    rejected.Add(new RecordError(i, null, [$"record: must be an object, not {FieldReader.Kind(records[i])}"]));
+                    raw.Add(records[i].GetRawText());
+                    continue;
+                }
+
+                var id = f.Id("itemId", required: true);
+                IReadOnlyList<string>? path = null;
+                if (f.Get("categoryPath") is { ValueKind: JsonValueKind.String } pathText)
+                {
+                    path = [.. pathText.GetString()!.Split(['/', '>'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
                 }
                 else
                 {
-                    attributes = f.StringMap(attrs, "attributes");
+                    path = f.StringList("categoryPath", 16);
                 }
-            }
 
-            if (f.HasErrors)
+                var brand = f.Text("brand", FieldReader.MaxIdLength);
+                var price = f.Number("price", 0, 1e9);
+                var tags = f.StringList("tags", 64);
+                var title = f.Text("title", 1024);
+                var inStock = f.Bool("inStock");
+                Dictionary<string, string>? attributes = null;
+                if (f.Get("attributes") is { } attrs)
+                {
+                    if (attrs.ValueKind != JsonValueKind.Object)
+                    {
+                        f.Errors.Add($"attributes: must be an object, not {FieldReader.Kind(attrs)}");
+                    }
+                    else
+                    {
+                        attributes = f.StringMap(attrs, "attributes");
+                    }
+                }
+
+                if (f.HasErrors)
+                {
+                    rejected.Add(new RecordError(i, id, f.Errors));
+                    raw.Add(records[i].GetRawText());
+                    continue;
+                }
+
+                accepted.Add((i, new CatalogItem
+                {
+                    ItemId = id!,
+                    CategoryPath = path ?? [],
+                    Brand = string.IsNullOrWhiteSpace(brand) ? null : brand.Trim(),
+                    Price = price,
+                    Tags = tags ?? [],
+                    Title = title,
+                    InStock = inStock ?? true,
+                    Attributes = attributes,
+                }));
+            }
+            catch (InvalidOperationException ex)
             {
-                rejected.Add(new RecordError(i, id, f.Errors));
+                // A string with an unpaired surrogate escape ("\ud800") cannot be read as text: the record, not the batch, is refused.
+                rejected.Add(new RecordError(i, null, [JsonRecords.Unreadable(ex)]));
                 raw.Add(records[i].GetRawText());
-                continue;
             }
-
-            accepted.Add((i, new CatalogItem
-            {
-                ItemId = id!,
-                CategoryPath = path ?? [],
-                Brand = string.IsNullOrWhiteSpace(brand) ? null : brand.Trim(),
-                Price = price,
-                Tags = tags ?? [],
-                Title = title,
-                InStock = inStock ?? true,
-                Attributes = attributes,
-            }));
         }
 
         return new ParsedBatch<CatalogItem>(accepted, rejected, raw);

@@ -8,6 +8,17 @@ public static class JsonRecords
 {
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow };
 
+    /// <summary>
+    /// The error of a record whose text cannot be read: <see cref="JsonElement.GetString"/> throws
+    /// <see cref="InvalidOperationException"/> for an escape that is not valid UTF-16 (a lone surrogate such as
+    /// <c>"\ud800"</c>), which the body's UTF-8 check cannot see.
+    /// </summary>
+    public static string Unreadable(InvalidOperationException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return $"record: a string is not valid Unicode, e.g. an unpaired surrogate escape such as \\ud800 ({error.Message})";
+    }
+
     /// <summary>Parses the body; throws <see cref="MalformedBodyException"/> naming the position of the first syntax error.</summary>
     public static List<JsonElement> Split(ReadOnlyMemory<byte> body) => SplitOwned(body, out _);
 

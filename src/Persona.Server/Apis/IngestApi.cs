@@ -68,32 +68,52 @@ public static class IngestApi
     private static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> Handle(
         HttpRequest request, IProfileStore store, ServerOptions options, PersonaMetrics metrics, IngestWorker worker, Func<ReadOnlyMemory<byte>, IngestResult?> ingest, CancellationToken ct)
     {
-        // Refusals come before the body is read: a failed store, or a queue with no place left.
+        // Refusals come before the body is read where they can: a failed store, or a queue already full.
         if (store.Health.Fault is { } fault)
         {
             metrics.RecordUnavailable();
             return Unavailable(fault);
         }
 
-        using var place = worker.TryReserve();
-        if (place is null)
+        if (worker.Queued >= options.MaxQueuedBatches)
         {
-            metrics.RecordOverload();
-            request.HttpContext.Response.Headers.RetryAfter = "1";
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Ingestion busy", detail: $"queue: {options.MaxQueuedBatches} batches are already waiting; retry after 1 s");
+            return Busy(request, options, metrics);
         }
 
-        using var body = await BodyReader.ReadAsync(request, options.MaxBodyBytes, ct);
-        if (body is null)
+        // The body is read before a queue place is taken, within a deadline: a client that uploads slowly holds
+        // its own connection, never a place another client's batch needs.
+        BodyReader.PooledBody? body;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            deadline.CancelAfter(options.BodyTimeout);
+            try
+            {
+                body = await BodyReader.ReadAsync(request, options.MaxBodyBytes, deadline.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                metrics.RecordBadRequest();
+                return TypedResults.Problem(statusCode: StatusCodes.Status408RequestTimeout, title: "Body too slow", detail: $"body: not received within {options.BodyTimeout.TotalSeconds:F0} s");
+            }
+        }
+
+        using var received = body;
+        if (received is null)
         {
             metrics.RecordBadRequest();
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"body: larger than {options.MaxBodyBytes} bytes");
         }
 
+        using var place = worker.TryReserve();
+        if (place is null)
+        {
+            return Busy(request, options, metrics);
+        }
+
         IngestResult? result;
         try
         {
-            result = await place.Run(() => ingest(body.Memory));
+            result = await place.Run(() => ingest(received.Memory));
         }
         catch (MalformedBodyException ex)
         {
@@ -120,6 +140,13 @@ public static class IngestApi
         }
 
         return TypedResults.Ok(response);
+    }
+
+    private static ProblemHttpResult Busy(HttpRequest request, ServerOptions options, PersonaMetrics metrics)
+    {
+        metrics.RecordOverload();
+        request.HttpContext.Response.Headers.RetryAfter = "1";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Ingestion busy", detail: $"queue: {options.MaxQueuedBatches} batches are already waiting; retry after 1 s");
     }
 
     /// <summary>
