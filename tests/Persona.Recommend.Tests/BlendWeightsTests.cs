@@ -37,6 +37,16 @@ public sealed class BlendWeightsTests
     }
 
     [Fact]
+    public void Deserialize_SourceOverTheCap_Refused()
+    {
+        var at = JsonSerializer.Deserialize<BlendWeights>($$"""{"source":"{{new string('s', 200)}}"}""", Web)!;
+        var ex = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<BlendWeights>($$"""{"source":"{{new string('s', 201)}}"}""", Web));
+
+        Assert.Equal(200, at.Source.Length);
+        Assert.Equal("blend: source must be a string of at most 200 characters", ex.Message);
+    }
+
+    [Fact]
     public void Deserialize_UnknownFeature_RefusedNamingTheFeatures()
     {
         var ex = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<BlendWeights>("""{"sequence":1,"coocurrence":0.6}""", Web));

@@ -23,6 +23,8 @@ public sealed class ModelServingTests
         Assert.Equal(3, profile["eventCount"]!.GetValue<long>());
         var models = await server.Client.GetFromJsonAsync<JsonObject>(new Uri("/v1/models", UriKind.Relative));
         Assert.Empty(models!["active"]!.AsObject());
+        Assert.Equal("models", models["registry"]!.GetValue<string>());
+        Assert.DoesNotContain(server.DataDir, models.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,6 +12,9 @@ namespace Persona.Recommend.Ranking;
 /// </summary>
 public sealed class BlendWeightsJsonConverter : JsonConverter<BlendWeights>
 {
+    /// <summary>The longest <c>source</c> accepted.</summary>
+    public const int MaxSourceLength = 200;
+
     private const string SourceName = "source";
 
     public override BlendWeights Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -31,7 +34,9 @@ public sealed class BlendWeightsJsonConverter : JsonConverter<BlendWeights>
             reader.Read();
             if (string.Equals(name, SourceName, comparison))
             {
-                source = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException("blend: source must be a string");
+                source = reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: <= MaxSourceLength } text
+                    ? text
+                    : throw new JsonException($"blend: source must be a string of at most {MaxSourceLength} characters");
                 continue;
             }
 

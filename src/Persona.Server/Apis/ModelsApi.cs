@@ -25,7 +25,10 @@ public static class ModelsApi
     }
 
     private static Ok<ModelsStatus> Status(ModelHost host, IReadOnlyDictionary<string, string> versions, IReadOnlyDictionary<string, string>? errors) =>
-        TypedResults.Ok(new ModelsStatus(host.RegistryRoot, versions, errors ?? host.Errors));
+        TypedResults.Ok(new ModelsStatus(
+            Path.GetFileName(Path.TrimEndingDirectorySeparator(host.RegistryRoot)),
+            versions,
+            (errors ?? host.Errors).ToDictionary(e => e.Key, e => e.Value.Replace(Path.GetFullPath(host.RegistryRoot), "<registry>", StringComparison.Ordinal).Replace(host.RegistryRoot, "<registry>", StringComparison.Ordinal))));
 }
 
 /// <summary>The registry folder, the version in service per kind, and the kinds whose newest promotion was refused.</summary>

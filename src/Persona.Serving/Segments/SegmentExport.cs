@@ -36,12 +36,21 @@ public static class SegmentExport
         return csv.ToString();
     }
 
-    /// <summary>A CSV field: quoted when it holds a comma, a quote, CR or LF, inner quotes doubled.</summary>
+    /// <summary>
+    /// A CSV field: a value a spreadsheet would run as a formula (starting with <c>= + - @</c>, a tab or CR) gets a
+    /// leading apostrophe, so it opens as text (OWASP's advice against CSV injection); then quoted when it holds a
+    /// comma, a quote, CR or LF, inner quotes doubled.
+    /// </summary>
     public static string Field(string? value)
     {
         if (value is null)
         {
             return string.Empty;
+        }
+
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
         }
 
         return value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
