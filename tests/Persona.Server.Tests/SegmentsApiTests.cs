@@ -246,6 +246,27 @@ public sealed class SegmentsApiTests
     }
 
     [Fact]
+    public async Task Coupons_CustomersWithoutMarketingConsent_NoCouponAndCounted()
+    {
+        await using var server = await TestServer.StartAsync();
+        await PostItems(server);
+        var t = DateTimeOffset.UtcNow.AddDays(-2).ToUnixTimeMilliseconds();
+        await PostEvents(server, string.Join('\n', Enumerable.Range(0, 10).Select(i => Purchase($"k{i}", $"cust{i:D2}", t + i))));
+        var users = """[{"userId":"cust00","consent":{"marketing":false}},{"userId":"cust01","consent":{"marketing":false,"profiling":true}},{"userId":"cust02","consent":{"marketing":true}}]""";
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync(new Uri("/v1/users", UriKind.Relative), new StringContent(users, Encoding.UTF8, "application/json"))).StatusCode);
+
+        var body = JsonSerializer.Serialize(new { budget = 1e6, discounts = new[] { 0.1 } });
+        var response = await server.Client.PostAsync(new Uri("/v1/marketing/coupons", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+        var plan = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var awarded = plan.GetProperty("awards").EnumerateArray().Select(a => a.GetProperty("userId").GetString()).ToList();
+
+        Assert.Equal((8, 2), (plan.GetProperty("candidates").GetInt32(), plan.GetProperty("withheldForConsent").GetInt32()));
+        Assert.DoesNotContain("cust00", awarded);
+        Assert.DoesNotContain("cust01", awarded);
+        Assert.Contains("cust02", awarded);
+    }
+
+    [Fact]
     public async Task Discovery_RfmAndClusters_Summaries()
     {
         await using var server = await TestServer.StartAsync();

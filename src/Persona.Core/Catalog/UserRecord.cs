@@ -10,5 +10,12 @@ public sealed record UserRecord
     /// <summary>Declared preferences as feature keys, e.g. "category:Beauty/Makeup" or "brand:Acme".</summary>
     public IReadOnlyList<string> DeclaredPreferences { get; init; } = [];
 
+    /// <summary>Consent flags by purpose (e.g. <see cref="MarketingConsent"/>): a purpose set to false is withheld; one not named is not.</summary>
     public IReadOnlyDictionary<string, bool>? Consent { get; init; }
+
+    /// <summary>The purpose of coupons and audience exports.</summary>
+    public const string MarketingConsent = "marketing";
+
+    /// <summary>Whether this user withheld consent for <paramref name="purpose"/> (the flag is present and false).</summary>
+    public bool Withholds(string purpose) => Consent is { } consent && consent.TryGetValue(purpose, out var allowed) && !allowed;
 }

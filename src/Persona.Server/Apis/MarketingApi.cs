@@ -59,9 +59,9 @@ public static class MarketingApi
         }
 
         var ct = request.HttpContext.RequestAborted;
-        var (plan, source) = await Task.Run(() => targeting.Plan(members, body.Discounts!, body.Budget!.Value, body.Elasticity ?? CouponPlanner.DefaultElasticity, ct), ct);
+        var (plan, source, withheld) = await Task.Run(() => targeting.Plan(members, body.Discounts!, body.Budget!.Value, body.Elasticity ?? CouponPlanner.DefaultElasticity, ct), ct);
         var limit = body.Limit ?? 1_000;
-        return TypedResults.Ok(new CouponResponse(source, plan.Candidates, plan.Awards.Count, plan.Budget, Math.Round(plan.ExpectedCost, 4), Math.Round(plan.ExpectedIncrementalValue, 4),
+        return TypedResults.Ok(new CouponResponse(source, plan.Candidates, withheld, plan.Awards.Count, plan.Budget, Math.Round(plan.ExpectedCost, 4), Math.Round(plan.ExpectedIncrementalValue, 4),
             [.. plan.Awards.OrderByDescending(a => a.ExpectedIncrementalValue).ThenBy(a => a.UserId, StringComparer.Ordinal).Take(limit)]));
     }
 
@@ -107,4 +107,4 @@ public static class MarketingApi
 }
 
 /// <summary>The plan: where propensities came from, candidates considered, coupons given, the budget, the expected cost and incremental value, and the awards listed (largest expected gain first).</summary>
-public sealed record CouponResponse(string Propensity, int Candidates, int Coupons, double Budget, double ExpectedCost, double ExpectedIncrementalValue, IReadOnlyList<CouponAward> Awards);
+public sealed record CouponResponse(string Propensity, int Candidates, int WithheldForConsent, int Coupons, double Budget, double ExpectedCost, double ExpectedIncrementalValue, IReadOnlyList<CouponAward> Awards);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Persona.Core.Catalog;
 using Persona.Core.Pipeline;
 using Persona.Serving.Profiles;
 
@@ -63,7 +64,7 @@ public static class SegmentExport
         var withheld = 0;
         foreach (var id in ids)
         {
-            if (store.FindUser(id)?.Consent is { } consent && consent.TryGetValue("marketing", out var allowed) && !allowed)
+            if (store.FindUser(id)?.Withholds(UserRecord.MarketingConsent) == true)
             {
                 withheld++;
                 continue;
