@@ -83,6 +83,7 @@ public static partial class PersonaApp
         app.MapMarketingApi();
         app.MapRecommendationsApi();
         app.MapExperimentsApi();
+        app.MapPrivacyApi();
     }
 
     /// <summary>Opens what must be ready before the first request, in order.</summary>
