@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Persona.Cluster.Following;
 using Persona.Cluster.Grains;
+using Persona.Serving.Access;
 using Persona.Storage.Redis;
 using Persona.Storage.TestKit;
 using Persona.TestData;
@@ -237,6 +238,21 @@ public sealed class ClusterTests : IAsyncLifetime
         }
 
         Assert.Equal([2, 2], silos.CountBy(s => s).Select(c => c.Value));
+    }
+
+    [Fact]
+    public async Task ApiKey_AddedThroughOneSilo_InForceOnTheOtherWithinASecond()
+    {
+        var (_, secret) = _a.Services.GetRequiredService<ApiKeys>().Create("cluster reader", [Scopes.Read]);
+
+        var refused = await Eventually(async () =>
+            (await _b.Client.GetAsync(new Uri("/v1/users/nobody/profile", UriKind.Relative))).StatusCode == HttpStatusCode.Unauthorized ? "401" : null);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/v1/users/nobody/profile", UriKind.Relative));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        using var withKey = await _b.Client.SendAsync(request);
+
+        Assert.Equal("401", refused);
+        Assert.Equal(HttpStatusCode.NotFound, withKey.StatusCode);
     }
 
     [Fact]
