@@ -33,8 +33,9 @@ internal static class ServeCommand
         var modelPoll = new Option<double>("--model-poll-seconds") { Description = "How often the registry is checked for a promoted or rolled-back model", DefaultValueFactory = _ => 2 };
         var insecure = new Option<bool>("--insecure-no-auth") { Description = "Serve without API keys beyond loopback (otherwise a service bound beyond loopback needs a key: persona keys add)" };
         var rateLimits = new Option<string?>("--rate-limits") { Description = "Requests per second per key and scope, over the defaults: ingest=500,read=5000,analytics=50,privacy=20,admin=20 (0: no limit)" };
+        var privacyBudget = new Option<double>("--privacy-budget") { Description = "ε each key may spend per UTC day on differentially private aggregates (?epsilon=)", DefaultValueFactory = _ => 10 };
         var blend = new Option<string?>("--blend") { Description = "Recommendation blend weights to serve (JSON, as persona evaluate --model service writes beside its report; default: the heuristic blend)" };
-        var command = new Command("serve", "Run the HTTP service on the embedded store, or as a silo of a cluster over Redis (--cluster); --redis-stream also consumes a Redis Stream") { urls, maxBody, maxBatch, ingestPriority, maxQueued, youngCollection, models, modelPoll, blend, insecure, rateLimits };
+        var command = new Command("serve", "Run the HTTP service on the embedded store, or as a silo of a cluster over Redis (--cluster); --redis-stream also consumes a Redis Stream") { urls, maxBody, maxBatch, ingestPriority, maxQueued, youngCollection, models, modelPoll, blend, insecure, rateLimits, privacyBudget };
         store.AddTo(command);
         cluster.AddTo(command);
         stream.AddTo(command);
@@ -60,6 +61,7 @@ internal static class ServeCommand
                 {
                     InsecureNoAuth = r.GetValue(insecure),
                     RateLimits = r.GetValue(rateLimits) is { } limits ? AccessOptions.ParseRateLimits(limits) : new AccessOptions().RateLimits,
+                    PrivacyBudgetPerDay = r.GetValue(privacyBudget),
                 },
             };
 

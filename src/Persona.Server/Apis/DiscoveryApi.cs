@@ -1,6 +1,7 @@
 using Persona.Core.Discovery;
 using Persona.Server.Security;
 using Persona.Serving.Access;
+using Persona.Serving.Privacy;
 
 namespace Persona.Server.Apis;
 
@@ -13,7 +14,7 @@ public static class DiscoveryApi
     {
         app.MapGet("/v1/discovery/rfm", Rfm)
             .WithTags("Discovery")
-            .WithSummary("RFM quintile scores of every customer, summarised per cell of the RFM segment map")
+            .WithSummary("RFM quintile scores of every customer, summarised per cell of the RFM segment map; epsilon=E gives ε-differentially private cell counts (no means)")
             .RequireScope(Scopes.Analytics);
         app.MapGet("/v1/discovery/clusters", Clusters)
             .WithTags("Discovery")
@@ -22,10 +23,15 @@ public static class DiscoveryApi
         return app;
     }
 
-    private static async Task<IResult> Rfm(ProfileViews views, HttpContext context)
+    private static async Task<IResult> Rfm(ProfileViews views, PrivacyBudget budget, HttpContext context, string? epsilon = null)
     {
+        if (PrivateCounts.Charge(epsilon, context, budget, out var e, out var left) is { } refused)
+        {
+            return refused;
+        }
+
         var ct = context.RequestAborted;
-        return TypedResults.Ok(await Task.Run(() =>
+        var report = await Task.Run(() =>
         {
             var customers = new List<RfmCustomer>();
             views.VisitProfiles(p =>
@@ -37,7 +43,17 @@ public static class DiscoveryApi
             }, k: 1, ct);
             var scores = RfmScoring.Score(customers);
             return new RfmReport(customers.Count, RfmScoring.Summarise(customers, scores));
-        }, ct));
+        }, ct);
+        if (e is not { } eps)
+        {
+            return TypedResults.Ok(report);
+        }
+
+        // The cells partition the customers: one customer changes one cell's count by one (sensitivity 1); the
+        // total is the sum of the noisy cells, which costs nothing more. Means are not released.
+        var note = PrivacyNote.Laplace(eps, 1, left);
+        var cells = report.Cells.Select(c => new PrivateRfmCell(c.Name, LaplaceMechanism.Release(c.Customers, note.Scale))).ToList();
+        return TypedResults.Ok(new PrivateRfmReport(cells.Sum(c => c.Customers), cells, note));
     }
 
     private static async Task<IResult> Clusters(ProfileViews views, HttpContext context, string? k = null, string? seed = null)
@@ -64,6 +80,12 @@ public static class DiscoveryApi
         return TypedResults.Ok(new ClustersReport(points.Count, (int)clusters, (int)s, ClusterPoint.FeatureNames, summaries));
     }
 }
+
+/// <summary>The RFM map with ε-differentially private customer counts per cell, and how they were made.</summary>
+public sealed record PrivateRfmReport(long Customers, IReadOnlyList<PrivateRfmCell> Cells, PrivacyNote Privacy);
+
+/// <summary>A cell of the RFM map and its noisy customer count.</summary>
+public sealed record PrivateRfmCell(string Name, long Customers);
 
 /// <summary>How many customers (users with a purchase) were scored, and each cell of the RFM map.</summary>
 public sealed record RfmReport(int Customers, IReadOnlyList<RfmCell> Cells);

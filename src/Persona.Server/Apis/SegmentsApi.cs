@@ -3,6 +3,7 @@ using Persona.Core.Pipeline;
 using Persona.Core.Segments;
 using Persona.Server.Security;
 using Persona.Serving.Access;
+using Persona.Serving.Privacy;
 
 namespace Persona.Server.Apis;
 
@@ -21,15 +22,14 @@ public static class SegmentsApi
 
     public static IEndpointRouteBuilder MapSegmentsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/segments", (SegmentBook book) => TypedResults.Ok(new { segments = book.List() }))
-            .WithTags("Segments").WithSummary("Every segment with its rule, member count and backfill state").RequireScope(Scopes.Analytics);
+        app.MapGet("/v1/segments", List)
+            .WithTags("Segments").WithSummary("Every segment with its rule, member count and backfill state; epsilon=E makes the counts ε-differentially private").RequireScope(Scopes.Analytics);
         app.MapGet("/v1/segments/changes", Changes)
             .WithTags("Segments").WithSummary("Enter/leave changes after a sequence number (long-poll with waitMs)").RequireScope(Scopes.Analytics);
         app.MapPut("/v1/segments/{name}", Put)
             .WithTags("Segments").WithSummary("Creates (201) or replaces (200) a segment rule; backfills it over every user").RequireScope(Scopes.Admin);
-        app.MapGet("/v1/segments/{name}", (string name, SegmentBook book) =>
-                book.Get(name) is { } info ? TypedResults.Ok(info) : UnknownSegment(name))
-            .WithTags("Segments").WithSummary("One segment").RequireScope(Scopes.Analytics);
+        app.MapGet("/v1/segments/{name}", GetOne)
+            .WithTags("Segments").WithSummary("One segment; epsilon=E makes its member count ε-differentially private").RequireScope(Scopes.Analytics);
         app.MapDelete("/v1/segments/{name}", (string name, SegmentBook book) =>
                 book.Delete(name) ? TypedResults.NoContent() : UnknownSegment(name))
             .WithTags("Segments").WithSummary("Deletes a segment").RequireScope(Scopes.Admin);
@@ -40,6 +40,49 @@ public static class SegmentsApi
         app.MapGet("/v1/users/{userId}/segments", UserSegments)
             .WithTags("Segments").WithSummary("The segments a user is a member of").RequireScope(Scopes.Read);
         return app;
+    }
+
+    /// <summary>
+    /// Every segment; with <c>epsilon</c>, each member count gets Laplace noise. One user may be in every segment, so
+    /// the counts' sensitivity is the number of segments.
+    /// </summary>
+    private static IResult List(SegmentBook book, PrivacyBudget budget, HttpContext context, string? epsilon = null)
+    {
+        if (PrivateCounts.Charge(epsilon, context, budget, out var e, out var left) is { } refused)
+        {
+            return refused;
+        }
+
+        var segments = book.List();
+        if (e is not { } eps)
+        {
+            return TypedResults.Ok(new { segments });
+        }
+
+        var note = PrivacyNote.Laplace(eps, Math.Max(1, segments.Count), left);
+        return TypedResults.Ok(new { segments = segments.Select(s => s with { Members = (int)LaplaceMechanism.Release(s.Members, note.Scale) }).ToList(), privacy = note });
+    }
+
+    /// <summary>One segment; with <c>epsilon</c>, its member count gets Laplace noise (sensitivity 1).</summary>
+    private static IResult GetOne(string name, SegmentBook book, PrivacyBudget budget, HttpContext context, string? epsilon = null)
+    {
+        if (book.Get(name) is not { } info)
+        {
+            return UnknownSegment(name);
+        }
+
+        if (PrivateCounts.Charge(epsilon, context, budget, out var e, out var left) is { } refused)
+        {
+            return refused;
+        }
+
+        if (e is not { } eps)
+        {
+            return TypedResults.Ok(info);
+        }
+
+        var note = PrivacyNote.Laplace(eps, 1, left);
+        return TypedResults.Ok(new { segment = info with { Members = (int)LaplaceMechanism.Release(info.Members, note.Scale) }, privacy = note });
     }
 
     internal static IResult UnknownSegment(string name) => QueryValue.NotFound("Unknown segment", $"name: no segment '{QueryValue.Shorten(name)}'");

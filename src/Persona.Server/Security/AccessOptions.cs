@@ -25,6 +25,9 @@ public sealed record AccessOptions
         [Scopes.Admin] = 20,
     };
 
+    /// <summary>The ε each key may spend per UTC day on differentially private aggregates (<c>?epsilon=</c>).</summary>
+    public double PrivacyBudgetPerDay { get; init; } = 10;
+
     /// <summary>Parses <c>scope=N,scope=N</c> over the defaults; <see cref="ArgumentException"/> naming a bad part.</summary>
     public static IReadOnlyDictionary<string, int> ParseRateLimits(string text)
     {
@@ -47,6 +50,11 @@ public sealed record AccessOptions
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(RateLimits);
+        if (!double.IsFinite(PrivacyBudgetPerDay) || PrivacyBudgetPerDay <= 0)
+        {
+            throw new ArgumentException($"invalid access options: privacy budget {PrivacyBudgetPerDay} must be positive");
+        }
+
         foreach (var (scope, limit) in RateLimits)
         {
             if (!Scopes.All.Contains(scope, StringComparer.Ordinal) || limit < 0)
