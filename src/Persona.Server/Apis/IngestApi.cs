@@ -25,7 +25,7 @@ public static class IngestApi
         return app;
     }
 
-    internal static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> PostEvents(
+    internal static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> PostEvents(
         HttpRequest request, IProfileStore store, EventParser parser, ServerOptions options, PersonaMetrics metrics, IngestWorker worker, LogSignal signal, CancellationToken ct)
     {
         var received = Stopwatch.GetTimestamp();
@@ -49,7 +49,7 @@ public static class IngestApi
         }, ct);
     }
 
-    internal static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> PostItems(
+    internal static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> PostItems(
         HttpRequest request, IProfileStore store, ServerOptions options, PersonaMetrics metrics, IngestWorker worker, CancellationToken ct) =>
         await Handle(request, store, options, metrics, worker, body =>
         {
@@ -57,7 +57,7 @@ public static class IngestApi
             return batch.Total > options.MaxBatchRecords ? null : store.UpsertItems(batch);
         }, ct);
 
-    internal static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> PostUsers(
+    internal static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> PostUsers(
         HttpRequest request, IProfileStore store, ServerOptions options, PersonaMetrics metrics, TimeProvider clock, IngestWorker worker, CancellationToken ct) =>
         await Handle(request, store, options, metrics, worker, body =>
         {
@@ -65,7 +65,7 @@ public static class IngestApi
             return batch.Total > options.MaxBatchRecords ? null : store.UpsertUsers(batch);
         }, ct);
 
-    private static async Task<Results<Ok<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> Handle(
+    private static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> Handle(
         HttpRequest request, IProfileStore store, ServerOptions options, PersonaMetrics metrics, IngestWorker worker, Func<ReadOnlyMemory<byte>, IngestResult?> ingest, CancellationToken ct)
     {
         // Refusals come before the body is read where they can: a failed store, or a queue already full.
@@ -136,7 +136,19 @@ public static class IngestApi
         if (result.Rejected > 0 && result.Accepted == 0 && result.Duplicate == 0)
         {
             metrics.RecordBadRequest();
-            return TypedResults.BadRequest(response);
+            // Every record refused: a 400 problem that carries the same counts and per-record errors as a 200.
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "No record accepted",
+                detail: $"every record was rejected; the first: {string.Join("; ", response.Errors[0].Errors)}",
+                type: "https://persona.dev/problems/records-rejected",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["accepted"] = response.Accepted,
+                    ["duplicate"] = response.Duplicate,
+                    ["rejected"] = response.Rejected,
+                    ["errors"] = response.Errors,
+                });
         }
 
         return TypedResults.Ok(response);

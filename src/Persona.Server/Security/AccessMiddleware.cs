@@ -20,8 +20,10 @@ public sealed partial class AccessMiddleware(RequestDelegate next, ApiKeys keys,
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        // No endpoint (404), or one the framework made rather than a route (405 for a path mapped under other
+        // methods): nothing to guard. Every route is a RouteEndpoint.
         var endpoint = context.GetEndpoint();
-        if (endpoint is null || endpoint.Metadata.GetMetadata<OpenWithoutKey>() is not null)
+        if (endpoint is not RouteEndpoint || endpoint.Metadata.GetMetadata<OpenWithoutKey>() is not null)
         {
             await next(context);
             return;
