@@ -57,6 +57,25 @@ public sealed class PrivacyApiTests
         Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
     }
 
+    [Fact]
+    public async Task GetProfile_IdsWrittenWithSpacesOrASlash_ReadBackByTheirOneSpelling()
+    {
+        await using var server = await TestServer.StartAsync();
+        var t = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
+        await Post(server, "/v1/events", string.Join('\n',
+            $$"""{"eventId":"n1","type":"view","userId":" Zo\u00eb ","itemId":"i1","timestamp":{{t}}}""",
+            $$"""{"eventId":"n2","type":"view","userId":"Zo\u00eb","itemId":"i1","timestamp":{{t + 1}}}""",
+            $$"""{"eventId":"n3","type":"view","userId":"shop/42","itemId":"i1","timestamp":{{t + 2}}}"""));
+
+        var zoe = await server.Client.GetFromJsonAsync<JsonElement>(new Uri("/v1/users/Zo%C3%AB/profile", UriKind.Relative));
+        var slashed = await server.Client.GetFromJsonAsync<JsonElement>(new Uri("/v1/users/shop%2F42/profile", UriKind.Relative));
+        using var segments = await server.Client.GetAsync(new Uri("/v1/users/shop%2F42/segments", UriKind.Relative));
+
+        Assert.Equal(2, zoe.GetProperty("eventCount").GetInt64());
+        Assert.Equal("shop/42", slashed.GetProperty("userId").GetString());
+        Assert.Equal(HttpStatusCode.OK, segments.StatusCode);
+    }
+
     private static async Task Post(TestServer server, string path, string ndjson)
     {
         using var content = new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson");

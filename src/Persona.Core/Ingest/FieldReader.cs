@@ -69,7 +69,7 @@ internal sealed class FieldReader
             return null;
         }
 
-        s = s.Trim();
+        s = Ids.Normalize(s);
         if (s.Length == 0)
         {
             Errors.Add($"{name}: must not be empty");

@@ -29,6 +29,7 @@ public static class PrivacyApi
         string userId, IProfileStore store, ProfileViews views, SegmentBook book, ProfileEngine engine, ServerOptions options, TimeProvider clock, CancellationToken ct) =>
         await Task.Run<Results<Ok<UserExport>, ProblemHttpResult>>(() =>
         {
+            userId = Ids.FromPath(userId);
             var user = store.FindUser(userId);
             var profile = views.Read(userId, k: 100)?.View;
             var events = store.History(userId, MaxEvents);

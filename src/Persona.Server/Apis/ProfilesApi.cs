@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
 using Persona.Core.Views;
 using Persona.Server.Security;
@@ -28,6 +29,7 @@ public static class ProfilesApi
         string userId, IProfileStore store, ProfileViews views, PersonaMetrics metrics, bool explain = false, int k = 10)
     {
         var start = Stopwatch.GetTimestamp();
+        userId = Ids.FromPath(userId);
         if (k is < 1 or > 100)
         {
             return ValueTask.FromResult<Results<Ok<ProfileView>, ProblemHttpResult>>(TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad parameter", detail: $"k: {k} is outside 1..100"));

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Persona.Core.Ingest;
 using Persona.Recommend.Ranking;
 using Persona.Server.Security;
 using Persona.Serving.Access;
@@ -28,6 +29,7 @@ public static class RecommendationsApi
     internal static ValueTask<Results<Ok<Recommendation>, ProblemHttpResult>> Get(string userId, HttpRequest request, RecommendationService service, PersonaMetrics metrics)
     {
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        userId = Ids.FromPath(userId);
         var query = request.Query;
         var k = 20;
         if (query.TryGetValue("k", out var kText) && (!int.TryParse(kText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out k) || k < 1 || k > service.Recommender.Options.MaxK))

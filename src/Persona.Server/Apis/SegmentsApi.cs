@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
 using Persona.Core.Segments;
 using Persona.Server.Security;
@@ -164,6 +165,7 @@ public static class SegmentsApi
 
     private static IResult UserSegments(string userId, IProfileStore store, SegmentBook book)
     {
+        userId = Ids.FromPath(userId);
         if (store.Read(userId, _ => string.Empty) is null)
         {
             return QueryValue.NotFound("Unknown user", $"userId: no profile for '{QueryValue.Shorten(userId)}'");
