@@ -63,7 +63,7 @@ public static partial class PersonaApp
         builder.Services.ConfigureHttpJsonOptions(j => ServingJson.Configure(j.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ClientErrorHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddPersonaSecurity());
     }
 
     private static void MapApis(WebApplication app)

@@ -101,6 +101,21 @@ public sealed class AccessTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task OpenApi_Document_BearerSchemeAndEachScopedOperationsScopeAndAnswers()
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(await _server.Client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
+        var root = document.RootElement;
+        var profile = root.GetProperty("paths").GetProperty("/v1/users/{userId}/profile").GetProperty("get");
+        var deleteSegment = root.GetProperty("paths").GetProperty("/v1/segments/{name}").GetProperty("delete");
+
+        Assert.Equal("bearer", root.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
+        Assert.Equal("read", profile.GetProperty("security")[0].GetProperty("bearer")[0].GetString());
+        Assert.Equal("admin", deleteSegment.GetProperty("security")[0].GetProperty("bearer")[0].GetString());
+        Assert.True(profile.GetProperty("responses").TryGetProperty("401", out _) && profile.GetProperty("responses").TryGetProperty("403", out _) && profile.GetProperty("responses").TryGetProperty("429", out _));
+        Assert.False(root.GetProperty("paths").GetProperty("/health").GetProperty("get").TryGetProperty("security", out _));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("Bearer")]
