@@ -140,7 +140,7 @@ public sealed class AccessTests : IAsyncLifetime
     public async Task Authenticate_KeyWithAnotherSecret_Refused()
     {
         var genuine = _keyFor[Scopes.Read];
-        var forged = genuine[..(genuine.LastIndexOf('_') + 1)] + new string('A', 43);
+        var forged = genuine[..^SecretOf(genuine).Length] + new string('A', 43);
 
         using var response = await Send("GET", "/v1/users/u1/profile", forged);
 
@@ -170,11 +170,19 @@ public sealed class AccessTests : IAsyncLifetime
     {
         var text = File.ReadAllText(Path.Combine(_server.DataDir, ApiKeyFile.FileName));
 
-        Assert.All(_keyFor.Values, secret => Assert.DoesNotContain(secret[(secret.LastIndexOf('_') + 1)..], text, StringComparison.Ordinal));
+        // A key reads psn_ID_SECRET; the secret (base64url) may itself hold '_', so it starts after the first '_' past the prefix.
+        Assert.All(_keyFor.Values, key => Assert.DoesNotContain(SecretOf(key), text, StringComparison.Ordinal));
+        Assert.All(_keyFor.Values, key => Assert.Equal(43, SecretOf(key).Length));
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_server.DataDir, ApiKeyFile.FileName)));
         }
+    }
+
+    private static string SecretOf(string key)
+    {
+        var rest = key[ApiKeys.Prefix.Length..];
+        return rest[(rest.IndexOf('_', StringComparison.Ordinal) + 1)..];
     }
 
     [Fact]
