@@ -18,6 +18,7 @@ var root = new RootCommand("Persona: real-time user profiles for e-commerce")
     SimulateCommand.Create(),
     TrainRankerCommand.Create(),
     KeysCommand.Create(),
+    EraseCommand.Create(),
 };
 try
 {

@@ -118,6 +118,17 @@ public sealed partial class ClusterProfileStore(
     public UserRecord? FindUser(string userId) =>
         Wait(Owner(userId).User(userId)) is { } json ? JsonSerializer.Deserialize<UserRecord>(json, WireCodec.Json) : null;
 
+    /// <summary>
+    /// Erases the user in every partition: their profile, record and events are in their own partition, but a
+    /// rejected record of theirs may have been dead-lettered in partition 0 (or in another, under an earlier map).
+    /// </summary>
+    public ErasureResult EraseUser(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        var parts = Wait(Enumerable.Range(0, map.Count).Select(p => Partition(p).EraseUser(userId)));
+        return new ErasureResult(parts.Any(r => r[0] == 1), parts.Sum(r => r[1]), (int)parts.Sum(r => r[2]));
+    }
+
     public IReadOnlyList<BehaviorEvent> History(string userId, int max = 10_000) =>
         [.. Wait(Owner(userId).History(userId, max)).Select(b => EventCodec.Deserialize(b))];
 
@@ -145,6 +156,9 @@ public sealed partial class ClusterProfileStore(
     public void CheckpointIfDue() => Wait(Enumerable.Range(0, map.Count).Select(p => Partition(p).CheckpointIfDue()));
 
     public long CompactRetention() => Wait(Enumerable.Range(0, map.Count).Select(p => Partition(p).CompactRetention())).Sum();
+
+    /// <summary>Every partition rewrites its Redis data; they share one Redis, so the first rewrite covers them all and the rest are cheap.</summary>
+    public void Purge() => Wait(Enumerable.Range(0, map.Count).Select(p => Partition(p).Purge()));
 
     /// <summary>The partitions' grains are the silo's to keep; nothing to release here.</summary>
     public void Dispose()
@@ -208,7 +222,10 @@ public sealed partial class ClusterProfileStore(
             replies.Sum(r => r.Accepted),
             replies.Sum(r => r.Duplicate),
             replies.Sum(r => r.Rejected),
-            [.. replies.SelectMany(r => r.Errors).Select(e => e.ToRecordError()).OrderBy(e => e.Index)]);
+            [.. replies.SelectMany(r => r.Errors).Select(e => e.ToRecordError()).OrderBy(e => e.Index)])
+        {
+            Withheld = replies.Sum(r => r.Withheld),
+        };
     }
 
     /// <summary>Each partition's status, or null for one that did not answer; cached briefly (health and metrics ask often).</summary>

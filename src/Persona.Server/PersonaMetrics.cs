@@ -77,6 +77,7 @@ public sealed class PersonaMetrics(IngestWorker worker)
         Gauge(sb, "persona_dedupe_index_entries", "Event ids in the deduplication index.", stats.DedupeEntries);
         Gauge(sb, "persona_dedupe_index_bytes", "Bytes of the deduplication index.", stats.DedupeBytes);
         Counter(sb, "persona_dedupe_disk_lookups_total", "Event ids looked up on disk (the index's spilled part), for late events only.", [(string.Empty, stats.DedupeDiskLookups)]);
+        Counter(sb, "persona_unprofiled_events_total", "Events only counted, their users having withheld consent to profiling.", [(string.Empty, stats.UnprofiledEvents)]);
         Gauge(sb, "persona_dedupe_horizon_seconds", "How far behind the newest event time events are still accepted (deduplicated exactly); older ones are refused.", stats.DedupeFloorMs == 0 || stats.NewestEventTimeMs == 0 ? 0 : (stats.NewestEventTimeMs - stats.DedupeFloorMs) / 1000.0);
         Gauge(sb, "persona_freshness_lag_seconds", "Wall clock minus the newest event time applied.", stats.NewestEventTimeMs == 0 ? 0 : (nowMs - stats.NewestEventTimeMs) / 1000.0);
         Counter(sb, "persona_gc_collections_total", "Garbage collections of the service process, by generation.", [("generation=\"0\"", GC.CollectionCount(0)), ("generation=\"1\"", GC.CollectionCount(1)), ("generation=\"2\"", GC.CollectionCount(2))]);

@@ -35,6 +35,12 @@ public sealed record ServingOptions
     /// <summary>Enter/leave changes kept for <c>GET /v1/segments/changes</c>; older ones are dropped (a reader behind them is told so).</summary>
     public int SegmentChangeCapacity { get; init; } = 100_000;
 
+    /// <summary>
+    /// The longest an erased user's bytes may stay in the files after the erasure: a purge (a full compaction of
+    /// the store, the impression files rewritten) runs once the oldest pending erasure is this old.
+    /// </summary>
+    public TimeSpan ErasurePurgeWithin { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming every invalid setting.</summary>
     public void Validate()
     {
@@ -63,6 +69,11 @@ public sealed record ServingOptions
         if (SegmentChangeCapacity is < 1 or > 100_000_000)
         {
             errors.Add("segmentChangeCapacity: must be within 1..100000000");
+        }
+
+        if (ErasurePurgeWithin < TimeSpan.FromSeconds(1) || ErasurePurgeWithin > TimeSpan.FromDays(30))
+        {
+            errors.Add("erasurePurgeWithin: must be within 1 s..30 days");
         }
 
         if (errors.Count > 0)

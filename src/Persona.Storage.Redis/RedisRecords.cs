@@ -14,5 +14,14 @@ internal sealed class RedisRecords(IDatabase db, RedisKeys keys) : Backend.IReco
         }
     }
 
+    public void ScanUsers(Action<ReadOnlySpan<byte>> visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        foreach (var entry in db.HashScan(keys.Users, pageSize: 1_000))
+        {
+            visitor((byte[])entry.Value!);
+        }
+    }
+
     public byte[]? ReadUser(string userId) => db.HashGet(keys.Users, userId);
 }

@@ -22,13 +22,14 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// One commit. KEYS: epoch, log, dead letters, items, users, meta. ARGV: epoch, then the counts of log
-    /// records, dead letters, items, users and meta entries, then the log records as (id, record), the dead
-    /// letters as (position, member), and the keyed entries as (op, key, value) with op <c>p</c> (put) or
-    /// <c>d</c> (delete, value empty), in the commit's order.
+    /// One commit. KEYS: epoch, log, dead letters, items, users, meta, profiles. ARGV: epoch, then the counts of
+    /// log records, dead letters, items, users and meta entries, deleted log records, deleted dead letters and
+    /// deleted profiles; then the log records as (id, record), the dead letters as (position, member), the keyed
+    /// entries as (op, key, value) with op <c>p</c> (put) or <c>d</c> (delete, value empty), the deleted log ids,
+    /// the deleted dead-letter positions and the deleted profiles' user ids, in the commit's order.
     /// </summary>
     public static readonly RedisScript Commit = new(Fence + """
-        local i = 7
+        local i = 10
         for _ = 1, tonumber(ARGV[2]) do
           redis.call('XADD', KEYS[2], ARGV[i], 'r', ARGV[i + 1])
           i = i + 2
@@ -47,6 +48,18 @@ internal static class RedisScripts
             end
             i = i + 3
           end
+        end
+        for _ = 1, tonumber(ARGV[7]) do
+          redis.call('XDEL', KEYS[2], ARGV[i])
+          i = i + 1
+        end
+        for _ = 1, tonumber(ARGV[8]) do
+          redis.call('ZREMRANGEBYSCORE', KEYS[3], ARGV[i], ARGV[i])
+          i = i + 1
+        end
+        for _ = 1, tonumber(ARGV[9]) do
+          redis.call('HDEL', KEYS[7], ARGV[i])
+          i = i + 1
         end
         return i - 1
         """);

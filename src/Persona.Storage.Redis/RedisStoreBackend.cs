@@ -108,6 +108,9 @@ public sealed class RedisStoreBackend : IStoreBackend
             write.Items.Count,
             write.Users.Count,
             write.Meta.Count,
+            write.DeletedLogRecords.Count,
+            write.DeletedDeadLetters.Count,
+            write.DeletedProfiles.Count,
         };
         var previous = 0L;
         foreach (var (seq, record) in write.LogRecords)
@@ -131,7 +134,22 @@ public sealed class RedisStoreBackend : IStoreBackend
         AddKeyed(args, write.Items);
         AddKeyed(args, write.Users);
         AddKeyed(args, write.Meta);
-        _writer.Run(RedisScripts.Commit, [_keys.Epoch, _keys.Log, _keys.DeadLetters, _keys.Items, _keys.Users, _keys.Meta], [.. args]);
+        foreach (var seq in write.DeletedLogRecords)
+        {
+            args.Add(StreamIds.Of(seq));
+        }
+
+        foreach (var seq in write.DeletedDeadLetters)
+        {
+            args.Add(seq);
+        }
+
+        foreach (var user in write.DeletedProfiles)
+        {
+            args.Add(user);
+        }
+
+        _writer.Run(RedisScripts.Commit, [_keys.Epoch, _keys.Log, _keys.DeadLetters, _keys.Items, _keys.Users, _keys.Meta, _keys.Profiles], [.. args]);
     }
 
     /// <summary>
@@ -139,6 +157,50 @@ public sealed class RedisStoreBackend : IStoreBackend
     /// <c>appendfsync always</c> Redis answers a write once it is fsynced.
     /// </summary>
     public void Sync() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>
+    /// Rewrites the append-only file (<c>BGREWRITEAOF</c>) and waits for the rewrite to finish: Redis then deletes
+    /// the old files, whose history still held every deleted entry. Redis holds deleted stream entries nowhere
+    /// else on disk once the rewrite is done, provided the rewrite writes commands (<c>aof-use-rdb-preamble no</c>):
+    /// an RDB preamble copies a stream's nodes as they are in memory, where an entry deleted from a node that
+    /// still holds others keeps its bytes. docs/SECURITY.md says what to configure.
+    /// </summary>
+    public void Purge()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var deadline = DateTime.UtcNow + PurgeTimeout;
+        while (true)
+        {
+            try
+            {
+                _db.Execute("BGREWRITEAOF");
+                break;
+            }
+            catch (RedisServerException ex) when (ex.Message.Contains("in progress", StringComparison.OrdinalIgnoreCase) && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100); // another rewrite or a snapshot runs: one started after this call is needed
+            }
+        }
+
+        while (RewriteRunning())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the append-only file rewrite of {Where} did not finish within {PurgeTimeout.TotalSeconds:0} s");
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
+    /// <summary>How long <see cref="Purge"/> waits for Redis to rewrite its append-only file.</summary>
+    private static readonly TimeSpan PurgeTimeout = TimeSpan.FromMinutes(10);
+
+    private bool RewriteRunning()
+    {
+        var info = (string)_db.Execute("INFO", "persistence")!;
+        return info.Contains("aof_rewrite_in_progress:1", StringComparison.Ordinal) || info.Contains("aof_rewrite_scheduled:1", StringComparison.Ordinal);
+    }
 
     /// <summary>
     /// A write refused by the epoch check is superseded; out of memory (<c>OOM</c>) and a failing disk

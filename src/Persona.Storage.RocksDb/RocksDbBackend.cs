@@ -61,7 +61,13 @@ internal sealed class RocksDbBackend : IStoreBackend
             .SetCreateMissingColumnFamilies(true)
             .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount))
             .SetMaxBackgroundCompactions(2)
-            .SetMaxTotalWalSize(256UL << 20);
+            .SetMaxTotalWalSize(256UL << 20)
+            .SetMaxManifestFileSize(1);
+
+        // The manifest is a log of file changes, and each file's first and last keys are in it (user ids, in the
+        // profile and user families). Rolled at every change, it holds only the live files, so that a purge
+        // (which ends with a change) leaves no erased id in it; a roll writes a few kilobytes per flush or compaction.
+        Native.Instance.rocksdb_options_set_max_manifest_space_amp_pct(db.Handle, 0);
         _db = RocksDbSharp.RocksDb.Open(db, options.DataDirectory, families);
         _families = [.. FamilyNames.Select(_db.GetColumnFamily)];
         _syncWrite = new WriteOptions().SetSync(true);
@@ -73,6 +79,9 @@ internal sealed class RocksDbBackend : IStoreBackend
         Meta = new RocksMeta(_db, _families[5]);
         EventIds = new RocksEventIds(_db, _families[6], idOptions, Path.Combine(options.DataDirectory, "ingest"));
     }
+
+    /// <summary>The metadata key under which a purge records when it ran.</summary>
+    public const string PurgedKey = "purged/at";
 
     public IEventLogStore Log { get; }
 
@@ -110,11 +119,61 @@ internal sealed class RocksDbBackend : IStoreBackend
         Put(wb, write.Items, _families[2]);
         Put(wb, write.Users, _families[3]);
         Put(wb, write.Meta, _families[5]);
+        foreach (var seq in write.DeletedLogRecords)
+        {
+            Keys.Seq(seq, key);
+            wb.Delete(key.ToArray(), Events);
+        }
+
+        foreach (var seq in write.DeletedDeadLetters)
+        {
+            Keys.Seq(seq, key);
+            wb.Delete(key.ToArray(), _families[4]);
+        }
+
+        foreach (var user in write.DeletedProfiles)
+        {
+            wb.Delete(Encoding.UTF8.GetBytes(user), _families[1]);
+        }
+
         _db.Write(wb, durable ? _syncWrite : _plainWrite);
     }
 
     /// <summary>Syncs the write-ahead log, which holds every commit.</summary>
     public void Sync() => Native.Instance.rocksdb_flush_wal(_db.Handle, 1);
+
+    /// <summary>
+    /// Flushes every family's memtable (so that the write-ahead log holding deleted values becomes obsolete and
+    /// is deleted), then compacts every family whole, the bottommost level included, so that each delete drops
+    /// the value it covers and then itself.
+    /// </summary>
+    public void Purge()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var flush = new FlushOptions().SetWaitForFlush(true);
+        foreach (var family in _families)
+        {
+            Native.Instance.rocksdb_flush_cf(_db.Handle, flush.Handle, family.Handle);
+        }
+
+        var compact = Native.Instance.rocksdb_compactoptions_create();
+        try
+        {
+            Native.Instance.rocksdb_compactoptions_set_bottommost_level_compaction(compact, 2); // kForce
+            foreach (var family in _families)
+            {
+                Native.Instance.rocksdb_compact_range_cf_opt(_db.Handle, family.Handle, compact, IntPtr.Zero, UIntPtr.Zero, IntPtr.Zero, UIntPtr.Zero);
+            }
+        }
+        finally
+        {
+            Native.Instance.rocksdb_compactoptions_destroy(compact);
+        }
+
+        // One more change after the compactions, so that the manifest rolls over to one listing only the files they left.
+        _db.Put(Encoding.UTF8.GetBytes(PurgedKey), BitConverter.GetBytes(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), _families[5], _syncWrite);
+        Native.Instance.rocksdb_flush_cf(_db.Handle, flush.Handle, _families[5].Handle);
+    }
 
     public StoreFaultKind Classify(Exception failure)
     {

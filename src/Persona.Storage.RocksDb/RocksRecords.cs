@@ -16,5 +16,15 @@ internal sealed class RocksRecords(RocksDbSharp.RocksDb db, ColumnFamilyHandle i
         }
     }
 
+    public void ScanUsers(Action<ReadOnlySpan<byte>> visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        using var it = db.NewIterator(users);
+        for (it.SeekToFirst(); it.Valid(); it.Next())
+        {
+            visitor(it.GetValueSpan());
+        }
+    }
+
     public byte[]? ReadUser(string userId) => db.Get(Encoding.UTF8.GetBytes(userId), users);
 }

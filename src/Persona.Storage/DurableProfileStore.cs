@@ -68,6 +68,8 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
         DedupeBytes = _parts.Dedupe.Index.Bytes,
         DedupeFloorMs = _parts.Dedupe.FloorMs == long.MinValue ? 0 : _parts.Dedupe.FloorMs,
         DedupeDiskLookups = _parts.Dedupe.Cold?.Lookups ?? 0,
+        UnprofiledEvents = _parts.OptOuts.WithheldEvents,
+        ProfilingWithheld = _parts.OptOuts.Count,
     };
 
     public StoreHealth Health => _gate.Health;
@@ -112,6 +114,14 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
         {
             _gate.ThrowIfUnavailable();
             var input = batch.Accepted;
+            var withheld = 0;
+            if (_parts.OptOuts.Count > 0)
+            {
+                var profiled = input.Where(a => !_parts.OptOuts.Contains(a.Record.UserId)).ToList();
+                withheld = input.Count - profiled.Count;
+                input = profiled;
+            }
+
             var errors = new List<RecordError>(batch.Rejected);
             var deadRaw = new List<(RecordError, string)>(batch.Rejected.Select((r, i) => (r, batch.RejectedRaw[i])));
 
@@ -231,8 +241,9 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
             }
 
             AfterCommit();
+            _parts.OptOuts.Withheld(withheld);
             errors.Sort((a, b) => a.Index.CompareTo(b.Index));
-            return new IngestResult(n, duplicates, errors.Count, errors);
+            return new IngestResult(n + withheld, duplicates, errors.Count, errors) { Withheld = withheld };
         }
     }
 
@@ -284,15 +295,169 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
         {
             _gate.ThrowIfUnavailable();
             _write.Clear();
+            var optingOut = new List<string>();
             foreach (var (_, user) in batch.Accepted)
             {
                 _write.Users.Add(new KeyedValue(user.UserId, JsonSerializer.SerializeToUtf8Bytes(user, StoreJson.Options)));
+                if (user.Withholds(UserRecord.ProfilingConsent) && !_parts.OptOuts.Contains(user.UserId) && !optingOut.Contains(user.UserId))
+                {
+                    optingOut.Add(user.UserId);
+                }
+            }
+
+            // Withholding profiling deletes what was built: the profile and the events it was built from, in the
+            // commit that stores the record (an erasure record takes a position when events go, as for an erasure).
+            if (optingOut.Count > 0)
+            {
+                AwaitCheckpoint();
+                foreach (var user in optingOut)
+                {
+                    _write.DeletedLogRecords.AddRange(ChainOf(user));
+                    _write.DeletedProfiles.Add(user);
+                }
+
+                if (_write.DeletedLogRecords.Count > 0)
+                {
+                    _write.LogRecords.Add(new LogEntry(_parts.Log.Position + 1, LogRecord.Erasure()));
+                }
             }
 
             CommitRecords(batch);
+            try
+            {
+                foreach (var (_, user) in batch.Accepted)
+                {
+                    _parts.OptOuts.Update(user);
+                }
+
+                foreach (var user in optingOut)
+                {
+                    Forget(user);
+                }
+
+                if (_write.LogRecords.Count > 0)
+                {
+                    _parts.Log.Advance(1);
+                    _parts.Checkpoints.Counted(1);
+                    _parts.Dedupe.Mark(_parts.Log.Position);
+                }
+            }
+            catch (Exception ex)
+            {
+                throw _gate.Fail(ex, StoreFaultKind.ApplyFailed);
+            }
+
             _parts.DeadLetters.Committed();
             AfterCommit();
             return new IngestResult(batch.Accepted.Count, 0, batch.Rejected.Count, batch.Rejected);
+        }
+    }
+
+    /// <summary>
+    /// Erases a user in one durable commit: the records along their chain through the log, the dead letters that
+    /// mention them, their profile snapshot and user record are deleted, and an erasure record takes the next
+    /// position (so the log's newest position never goes back). A checkpoint in flight is waited for first, so
+    /// none writes the profile back; the cached entry is dropped. The dedupe index keeps only fingerprints.
+    /// </summary>
+    public ErasureResult EraseUser(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        lock (_gate.WriteLock)
+        {
+            _gate.ThrowIfUnavailable();
+            AwaitCheckpoint();
+            var events = ChainOf(userId);
+            var letters = _parts.DeadLetters.Mentioning(userId);
+            var found = events.Count > 0 || letters.Count > 0 || _parts.Cache.ChainHead(userId) > 0 || _parts.Backend.Records.ReadUser(userId) is not null
+                || _parts.Cache.TryRead(userId, static _ => true, out _);
+            if (!found)
+            {
+                return new ErasureResult(false, 0, 0);
+            }
+
+            _write.Clear();
+            _write.LogRecords.Add(new LogEntry(_parts.Log.Position + 1, LogRecord.Erasure()));
+            _write.DeletedLogRecords.AddRange(events);
+            _write.DeletedDeadLetters.AddRange(letters);
+            _write.DeletedProfiles.Add(userId);
+            _write.Users.Add(new KeyedValue(userId, null));
+            try
+            {
+                _parts.Options.Faults?.Hit(FaultPoint.BeforeLogCommit);
+                _parts.Backend.Commit(_write, durable: true);
+            }
+            catch (Exception ex)
+            {
+                throw _gate.Fail(ex, StoreFaultKind.WriteFailed);
+            }
+
+            try
+            {
+                _parts.Log.Advance(1);
+                Forget(userId);
+                _parts.DeadLetters.Removed(letters);
+                _parts.Checkpoints.Counted(1);
+                _parts.Dedupe.Mark(_parts.Log.Position);
+            }
+            catch (Exception ex)
+            {
+                throw _gate.Fail(ex, StoreFaultKind.ApplyFailed);
+            }
+
+            StoreLog.Erased(_parts.Logger, events.Count, letters.Count, _parts.Log.Position);
+            return new ErasureResult(true, events.Count, letters.Count);
+        }
+    }
+
+    /// <summary>Waits for the checkpoint in flight (it could write back a profile being deleted); throws when it failed.</summary>
+    private void AwaitCheckpoint()
+    {
+        if (!_parts.Checkpoints.AwaitWrite())
+        {
+            _gate.ThrowIfUnavailable(); // the failed checkpoint stopped the store
+        }
+    }
+
+    /// <summary>The log positions of the user's retained events, newest first, along their chain.</summary>
+    private List<long> ChainOf(string userId)
+    {
+        var events = new List<long>();
+        for (var seq = _parts.Cache.ChainHead(userId); seq > 0;)
+        {
+            var record = _parts.Backend.Log.Read(seq);
+            if (record is null)
+            {
+                break; // older records went with retention
+            }
+
+            events.Add(seq);
+            _ = LogRecord.ReadEvent(record, out seq);
+        }
+
+        return events;
+    }
+
+    /// <summary>Drops a deleted user's cached entry, so that no checkpoint writes it back.</summary>
+    private void Forget(string userId)
+    {
+        if (_parts.Cache.Remove(userId) is { } entry)
+        {
+            _parts.Checkpoints.Forget(entry);
+        }
+    }
+
+    /// <summary>Rewrites the backend's files without deleted data; runs outside the write lock, one maintenance task at a time.</summary>
+    public void Purge()
+    {
+        _gate.Maintenance.Wait();
+        try
+        {
+            _gate.ThrowIfUnavailable();
+            _parts.Backend.Purge();
+        }
+        finally
+        {
+            _gate.Maintenance.Release();
         }
     }
 

@@ -26,6 +26,9 @@ internal static partial class StoreLog
     [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "The event at log position {Position} ({EventId}) could not be applied; it is skipped and dead-lettered")]
     public static partial void EventSkipped(ILogger logger, long position, string eventId, Exception exception);
 
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "A user was erased at log position {Position}: {Events} logged events and {DeadLetters} dead letters deleted")]
+    public static partial void Erased(ILogger logger, int events, int deadLetters, long position);
+
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Dead letters: {Removed} expired")]
     public static partial void DeadLettersExpired(ILogger logger, int removed);
 }

@@ -14,7 +14,8 @@ namespace Persona.Storage;
 
 /// <summary>
 /// The parts of a store that hold its state, over one backend: the catalog, the log's position and chains
-/// (<see cref="EventLog"/>), deduplication, the profile cache, the batch applier, checkpoints and dead letters.
+/// (<see cref="EventLog"/>), deduplication, the profile cache, the batch applier, checkpoints, dead letters and the
+/// users who withheld profiling.
 /// The store ingests through them and recovery (<see cref="Recovery.StoreRecovery"/>) rebuilds them on open.
 /// </summary>
 internal sealed record StoreParts(
@@ -28,7 +29,8 @@ internal sealed record StoreParts(
     ProfileCache Cache,
     BatchApplier Applier,
     Checkpointer Checkpoints,
-    DeadLetterBook DeadLetters)
+    DeadLetterBook DeadLetters,
+    Consent.ProfilingOptOuts OptOuts)
 {
     /// <summary>Builds the parts, empty, over <paramref name="backend"/>; a failed write in any of them fails <paramref name="gate"/>.</summary>
     public static StoreParts Create(IStoreBackend backend, DurableStoreOptions options, ProfileEngine engine, StoreGate gate, TimeProvider clock, ILogger logger)
@@ -49,6 +51,7 @@ internal sealed record StoreParts(
             cache,
             new BatchApplier(engine, catalog),
             new Checkpointer(backend, cache, catalog, log, dedupe, options, clock, logger, Failed),
-            new DeadLetterBook(backend.DeadLetters, options.DeadLetterBytes, options.DeadLetterRetention));
+            new DeadLetterBook(backend.DeadLetters, options.DeadLetterBytes, options.DeadLetterRetention),
+            new Consent.ProfilingOptOuts());
     }
 }

@@ -43,3 +43,9 @@ public sealed class RedisStoreCommitDurabilityTests : StoreCommitDurabilityTests
 {
     protected override IStoreUnderTest CreateStoreUnderTest() => new RedisStoreUnderTest();
 }
+
+/// <summary>The erasure suite on the Redis backend.</summary>
+public sealed class RedisStoreErasureTests : StoreErasureTests
+{
+    protected override IStoreUnderTest CreateStoreUnderTest() => new RedisStoreUnderTest();
+}

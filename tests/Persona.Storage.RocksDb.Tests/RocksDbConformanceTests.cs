@@ -31,3 +31,9 @@ public sealed class RocksDbStoreCrashTests : StoreCrashTests
 {
     protected override IStoreUnderTest CreateStoreUnderTest() => new RocksDbStoreUnderTest(checkpointFileMinProfiles: int.MaxValue);
 }
+
+/// <summary>The erasure suite on the embedded RocksDB backend.</summary>
+public sealed class RocksDbStoreErasureTests : StoreErasureTests
+{
+    protected override IStoreUnderTest CreateStoreUnderTest() => new RocksDbStoreUnderTest();
+}

@@ -42,6 +42,8 @@ public sealed class CrashableBackend(IStoreBackend inner, Action afterDurable) :
 
     public void Sync() => Write(inner.Sync, durable: true);
 
+    public void Purge() => Write(inner.Purge, durable: true);
+
     public StoreFaultKind Classify(Exception failure) => inner.Classify(failure);
 
     /// <summary>Closes the inner backend cleanly, unless it was killed (then nothing is written).</summary>
@@ -69,6 +71,8 @@ public sealed class CrashableBackend(IStoreBackend inner, Action afterDurable) :
     void IProfileSnapshotStore.ScanUserIds(Action<ReadOnlySpan<byte>> visitor) => Call(() => inner.Profiles.ScanUserIds(visitor));
 
     void IRecordStore.ScanItems(Action<ReadOnlySpan<byte>> visitor) => Call(() => inner.Records.ScanItems(visitor));
+
+    void IRecordStore.ScanUsers(Action<ReadOnlySpan<byte>> visitor) => Call(() => inner.Records.ScanUsers(visitor));
 
     byte[]? IRecordStore.ReadUser(string userId) => Call(() => inner.Records.ReadUser(userId));
 

@@ -38,6 +38,12 @@ public sealed class FaultyBackend(IStoreBackend inner) : IStoreBackend, IEventLo
         inner.Sync();
     }
 
+    public void Purge()
+    {
+        Before("Purge");
+        inner.Purge();
+    }
+
     public StoreFaultKind Classify(Exception failure) => inner.Classify(failure);
 
     public void Dispose() => inner.Dispose();

@@ -31,6 +31,8 @@ public sealed class SnapshotReadFault(IStoreBackend inner, string faultyUser, bo
 
     public void Sync() => inner.Sync();
 
+    public void Purge() => inner.Purge();
+
     public StoreFaultKind Classify(Exception failure) => inner.Classify(failure);
 
     public void Dispose() => inner.Dispose();

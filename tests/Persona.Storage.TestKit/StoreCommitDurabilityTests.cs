@@ -64,6 +64,8 @@ public abstract class StoreCommitDurabilityTests : StoreTestBase
 
         public void Sync() => inner.Sync();
 
+        public void Purge() => inner.Purge();
+
         public StoreFaultKind Classify(Exception failure) => inner.Classify(failure);
 
         public void Dispose() => inner.Dispose();

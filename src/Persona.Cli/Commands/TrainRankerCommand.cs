@@ -4,6 +4,7 @@ using System.Text.Json;
 using Persona.Core.Engine;
 using Persona.Recommend.Ranking;
 using Persona.Serving.Following;
+using Persona.Serving.Privacy;
 using Persona.Serving.Recommendations;
 using Persona.Storage.RocksDb;
 
@@ -32,7 +33,7 @@ internal static class TrainRankerCommand
             using var store = EmbeddedProfileStore.Open(options, engine);
             var events = LogEvents.All(store).Where(e => e.RecommendationId is not null).ToList();
 
-            var lists = ImpressionLearner.Join(impressions, events);
+            var lists = ImpressionLearner.Join(impressions, events, Pseudonyms.FromDirectory(options.DataDirectory).Of);
             if (lists.Count < 50)
             {
                 Console.Error.WriteLine($"train-ranker: {lists.Count} logged answers with clicks ({impressions.Count} answers logged); at least 50 are needed");

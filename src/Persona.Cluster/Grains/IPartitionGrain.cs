@@ -46,4 +46,10 @@ public interface IPartitionGrain : IGrainWithIntegerKey
     Task CheckpointIfDue();
 
     Task<long> CompactRetention();
+
+    /// <summary>Erases a user from this partition (see <c>IProfileStore.EraseUser</c>): [1 when anything was held else 0, events deleted, dead letters deleted].</summary>
+    Task<long[]> EraseUser(string userId);
+
+    /// <summary>Rewrites this partition's storage without deleted data.</summary>
+    Task Purge();
 }

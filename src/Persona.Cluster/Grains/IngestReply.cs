@@ -18,7 +18,11 @@ public sealed record IngestReply(
     [property: Id(4)] string? Unavailable,
     [property: Id(5)] bool Superseded)
 {
-    public static IngestReply From(IngestResult r) => new(r.Accepted, r.Duplicate, r.Rejected, [.. r.Errors.Select(WireError.From)], null, false);
+    /// <summary>Accepted events of users who withheld profiling (counted only).</summary>
+    [Id(6)]
+    public int Withheld { get; init; }
+
+    public static IngestReply From(IngestResult r) => new(r.Accepted, r.Duplicate, r.Rejected, [.. r.Errors.Select(WireError.From)], null, false) { Withheld = r.Withheld };
 
     /// <summary>The refusal of a partition whose store failed.</summary>
     public static IngestReply Refused(int partition, StoreFault fault) =>

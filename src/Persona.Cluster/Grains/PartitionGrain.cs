@@ -92,6 +92,14 @@ internal sealed partial class PartitionGrain(
 
     public Task<long> CompactRetention() => Task.Run(Store.CompactRetention);
 
+    public Task<long[]> EraseUser(string userId) => Task.Run(() =>
+    {
+        var erased = Store.EraseUser(userId);
+        return new[] { erased.Found ? 1L : 0L, erased.Events, erased.DeadLetters };
+    });
+
+    public Task Purge() => Task.Run(Store.Purge);
+
     /// <summary>
     /// Deactivates when the store has failed (it takes no more writes; the next call opens it afresh, recovering
     /// from Redis), or when the partition belongs on another silo and membership has not changed for

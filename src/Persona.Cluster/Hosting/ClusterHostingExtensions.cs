@@ -8,8 +8,11 @@ using Persona.Cluster.Grains;
 using Persona.Core.Pipeline;
 using Persona.Serving.Access;
 using Persona.Serving.Experiments;
+using Persona.Serving.Hosting;
+using Persona.Serving.Privacy;
 using Persona.Serving.Segments;
 using Persona.Storage.Redis;
+using StackExchange.Redis;
 
 namespace Persona.Cluster.Hosting;
 
@@ -21,7 +24,7 @@ public static class ClusterHostingExtensions
 
     /// <summary>
     /// An Orleans silo whose membership lives in the cluster's Redis (Orleans' Redis clustering), the partition
-    /// grains over Redis stores, the merged log of every partition, the segment definitions, the running experiment and the API keys shared in Redis, and <see cref="ClusterProfileStore"/> as the
+    /// grains over Redis stores, the merged log of every partition, the segment definitions, the running experiment, the API keys, the pseudonym key and erasures shared in Redis, and <see cref="ClusterProfileStore"/> as the
     /// host's <see cref="IProfileStore"/> and <see cref="IStoreMaintenance"/>. Failure detection is tuned so a
     /// dead silo is declared dead (and its partitions move) within a few seconds. The partitions' stores run on
     /// <paramref name="storeClock"/>, or the host's clock. Options are validated here.
@@ -60,15 +63,31 @@ public static class ClusterHostingExtensions
         services.AddSingleton<IPartitionStores>(sp => new RedisPartitionStores(
             options, sp.GetRequiredService<Persona.Core.Engine.ProfileEngine>(), storeClock ?? sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new PartitionMap(sp.GetRequiredService<IPartitionStores>().Count));
-        services.AddSingleton<ISegmentDefinitionStore>(sp => new RedisSegmentDefinitions(((RedisPartitionStores)sp.GetRequiredService<IPartitionStores>()).Connection, options.ClusterId));
-        services.AddSingleton<IApiKeyStore>(sp => new RedisApiKeys(((RedisPartitionStores)sp.GetRequiredService<IPartitionStores>()).Connection, options.ClusterId));
-        services.AddSingleton<IExperimentStore>(sp => new RedisExperiments(((RedisPartitionStores)sp.GetRequiredService<IPartitionStores>()).Connection, options.ClusterId));
+        AddSharedState(services, options);
         services.AddSingleton<MergedLog>();
         services.AddHostedService(sp => sp.GetRequiredService<MergedLog>());
         services.AddSingleton<ClusterProfileStore>();
         services.AddSingleton<IProfileStore>(sp => sp.GetRequiredService<ClusterProfileStore>());
         services.AddSingleton<IStoreMaintenance>(sp => sp.GetRequiredService<ClusterProfileStore>());
         return services;
+    }
+
+    /// <summary>
+    /// What every silo shares through the cluster's Redis: segment definitions, API keys, the running experiment,
+    /// the pseudonym key, and erasures (announced to every silo, and kept for those that were away).
+    /// </summary>
+    private static void AddSharedState(IServiceCollection services, PersonaClusterOptions options)
+    {
+        static IConnectionMultiplexer Redis(IServiceProvider sp) => ((RedisPartitionStores)sp.GetRequiredService<IPartitionStores>()).Connection;
+        services.AddSingleton<ISegmentDefinitionStore>(sp => new RedisSegmentDefinitions(Redis(sp), options.ClusterId));
+        services.AddSingleton<IApiKeyStore>(sp => new RedisApiKeys(Redis(sp), options.ClusterId));
+        services.AddSingleton<IExperimentStore>(sp => new RedisExperiments(Redis(sp), options.ClusterId));
+        services.AddSingleton(sp => new Pseudonyms(RedisPseudonymKey.Load(Redis(sp), options.ClusterId)));
+        services.AddSingleton(sp => new RedisErasures(
+            Redis(sp), options.ClusterId, sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<Pseudonyms>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IErasureBroadcast>(sp => sp.GetRequiredService<RedisErasures>());
+        services.AddHostedService(sp => new RedisErasureListener(
+            Redis(sp), sp.GetRequiredService<RedisErasures>(), sp.GetRequiredService<UserErasure>(), sp.GetRequiredService<ILogger<RedisErasureListener>>()));
     }
 
     /// <summary>

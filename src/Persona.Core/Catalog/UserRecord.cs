@@ -16,6 +16,9 @@ public sealed record UserRecord
     /// <summary>The purpose of coupons and audience exports.</summary>
     public const string MarketingConsent = "marketing";
 
+    /// <summary>The purpose of building a profile: withheld, the user's events are only counted.</summary>
+    public const string ProfilingConsent = "profiling";
+
     /// <summary>Whether this user withheld consent for <paramref name="purpose"/> (the flag is present and false).</summary>
     public bool Withholds(string purpose) => Consent is { } consent && consent.TryGetValue(purpose, out var allowed) && !allowed;
 }

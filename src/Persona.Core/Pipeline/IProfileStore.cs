@@ -34,6 +34,14 @@ public interface IProfileStore : IDisposable
 
     UserRecord? FindUser(string userId);
 
+    /// <summary>
+    /// Erases a user: their profile, user record, logged events and dead letters go in one atomic, durable commit,
+    /// and every read answers as for an unknown user from then on; replay and restart never bring them back. The
+    /// bytes leave the files at the next <see cref="IStoreMaintenance.Purge"/>. A later event for the same id
+    /// starts a new, empty profile.
+    /// </summary>
+    ErasureResult EraseUser(string userId);
+
     /// <summary>The user's retained events, oldest log position first.</summary>
     IReadOnlyList<BehaviorEvent> History(string userId, int max = 10_000);
 

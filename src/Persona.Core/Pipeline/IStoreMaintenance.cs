@@ -11,4 +11,10 @@ public interface IStoreMaintenance
 
     /// <summary>Deletes what the retention horizons allow (old log records, expired dead letters); returns the log records deleted.</summary>
     long CompactRetention();
+
+    /// <summary>
+    /// Rewrites storage so that deleted data (erased users, expired records) no longer lies in its files. Costs a
+    /// full compaction; writes go on meanwhile.
+    /// </summary>
+    void Purge();
 }

@@ -32,4 +32,10 @@ public sealed record StoreStats
 
     /// <summary>Lookups of event ids on disk (the index's spilled part), made for late events only.</summary>
     public long DedupeDiskLookups { get; init; }
+
+    /// <summary>Events only counted since the store opened, their users having withheld consent to profiling.</summary>
+    public long UnprofiledEvents { get; init; }
+
+    /// <summary>Users whose record withholds consent to profiling.</summary>
+    public long ProfilingWithheld { get; init; }
 }

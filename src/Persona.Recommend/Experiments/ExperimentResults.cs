@@ -26,6 +26,26 @@ public sealed class ExperimentResults(Experiment experiment)
         }
     }
 
+    /// <summary>Drops one user's outcomes from every arm (an erasure); the arms' answer, item, click and purchase totals stay.</summary>
+    public bool Forget(string userId)
+    {
+        lock (_lock)
+        {
+            var removed = false;
+            foreach (var arm in _arms.Values)
+            {
+                removed |= arm.Users.Remove(userId);
+            }
+
+            if (removed)
+            {
+                _version++;
+            }
+
+            return removed;
+        }
+    }
+
     public void Clicked(string variant, string userId)
     {
         lock (_lock)

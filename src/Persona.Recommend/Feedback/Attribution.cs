@@ -7,10 +7,13 @@ namespace Persona.Recommend.Feedback;
 /// Closes the loop: a click or purchase carrying a recommendation id is attributed to that answer, at the
 /// item's position, in the item statistics and in the experiment arm that served it. Each (answer, item,
 /// outcome) counts once; events of another user than the answer's, and items not in the answer, are not
-/// attributed.
+/// attributed. Impressions and experiment outcomes name users as <paramref name="nameOf"/> gives them (a keyed
+/// pseudonym where served; the id itself by default), so an event's user is compared and counted under that name.
 /// </summary>
-public sealed class Attribution(ImpressionBook book, ItemStats stats)
+public sealed class Attribution(ImpressionBook book, ItemStats stats, Func<string, string>? nameOf = null)
 {
+    private readonly Func<string, string> _nameOf = nameOf ?? (static id => id);
+
     /// <summary>The experiment whose arms receive outcomes (null when none runs).</summary>
     public ExperimentResults? Experiment { get; set; }
 
@@ -25,7 +28,13 @@ public sealed class Attribution(ImpressionBook book, ItemStats stats)
             return false;
         }
 
-        if (book.Find(e.RecommendationId) is not { } shown || shown.UserId != e.UserId)
+        if (book.Find(e.RecommendationId) is not { } shown)
+        {
+            return false;
+        }
+
+        var user = _nameOf(e.UserId);
+        if (shown.UserId != user)
         {
             return false;
         }
@@ -43,7 +52,7 @@ public sealed class Attribution(ImpressionBook book, ItemStats stats)
             stats.Click(e.ItemId, position);
             if (inArm)
             {
-                experiment!.Clicked(shown.Variant!, e.UserId);
+                experiment!.Clicked(shown.Variant!, user);
             }
         }
         else
@@ -51,13 +60,16 @@ public sealed class Attribution(ImpressionBook book, ItemStats stats)
             stats.Purchase(e.ItemId);
             if (inArm)
             {
-                experiment!.Purchased(shown.Variant!, e.UserId, (e.Price ?? 0) * (e.Quantity ?? 1));
+                experiment!.Purchased(shown.Variant!, user, (e.Price ?? 0) * (e.Quantity ?? 1));
             }
         }
 
         Attributed++;
         return true;
     }
+
+    /// <summary>The name impressions and experiment outcomes give <paramref name="userId"/>.</summary>
+    public string NameOf(string userId) => _nameOf(userId);
 
     /// <summary>Counts an answer as shown: its items at their positions, and its arm's exposure.</summary>
     public void Shown(Impression impression)

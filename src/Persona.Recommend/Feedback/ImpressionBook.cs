@@ -43,6 +43,21 @@ public sealed class ImpressionBook(int capacity)
         }
     }
 
+    /// <summary>Drops the answers shown to <paramref name="userId"/> (as impressions name them); returns how many.</summary>
+    public int Forget(string userId)
+    {
+        lock (_lock)
+        {
+            var ids = _byId.Where(kv => kv.Value.Impression.UserId == userId).Select(kv => kv.Key).ToList();
+            foreach (var id in ids)
+            {
+                _byId.Remove(id);
+            }
+
+            return ids.Count; // their ids leave the order queue when they reach its front
+        }
+    }
+
     public Impression? Find(string recommendationId)
     {
         lock (_lock)

@@ -21,6 +21,9 @@ internal sealed class CoOccurrence(IndexOptions options)
 
     public int Users => _windows.Count;
 
+    /// <summary>Drops the user's window of recent items.</summary>
+    public void Forget(string userId) => _windows.Remove(userId);
+
     public void Observe(string userId, int item, float weight, long timeMs)
     {
         Grow(item);

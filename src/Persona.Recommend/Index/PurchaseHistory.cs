@@ -24,6 +24,9 @@ internal sealed class PurchaseHistory
         _byItem[item] = times == 1 ? (buyers + 1, repeat) : times == 2 ? (buyers, repeat + 1) : (buyers, repeat);
     }
 
+    /// <summary>Drops the user's purchases; the items' buyer counts stay.</summary>
+    public void Forget(string userId) => _byUser.Remove(userId);
+
     public IReadOnlyDictionary<int, int>? Of(string userId) => _byUser.GetValueOrDefault(userId);
 
     /// <summary>Share of the item's buyers who bought it again, smoothed towards 0 for few buyers (1 prior buyer who did not).</summary>

@@ -76,6 +76,19 @@ public sealed class RecommendationIndex
         ObserveChunk(chunk);
     }
 
+    /// <summary>
+    /// Drops what the index keeps about one user (an erasure): their recent items and their purchases. Item
+    /// totals and pair counts they added stay, as counts over every user that name no one.
+    /// </summary>
+    public void Forget(string userId)
+    {
+        lock (_lock)
+        {
+            _cooc.Forget(userId);
+            _purchases.Forget(userId);
+        }
+    }
+
     /// <summary>Events applied per hold of the index's lock.</summary>
     public const int ChunkSize = 256;
 

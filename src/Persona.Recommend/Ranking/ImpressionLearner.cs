@@ -20,9 +20,14 @@ public sealed record LoggedList(float[][] Features, bool[] Clicked);
 /// </summary>
 public static class ImpressionLearner
 {
-    /// <summary>The logged answers with at least one click, joined with the clicks that carry their id (same user, item in the answer); items filled without scoring are left out.</summary>
-    public static List<LoggedList> Join(IEnumerable<Impression> impressions, IEnumerable<BehaviorEvent> events)
+    /// <summary>
+    /// The logged answers with at least one click, joined with the clicks that carry their id (same user, item in
+    /// the answer); items filled without scoring are left out. <paramref name="nameOf"/> names an event's user as
+    /// the impressions do (their keyed pseudonym where served; the id itself when null).
+    /// </summary>
+    public static List<LoggedList> Join(IEnumerable<Impression> impressions, IEnumerable<BehaviorEvent> events, Func<string, string>? nameOf = null)
     {
+        nameOf ??= static id => id;
         ArgumentNullException.ThrowIfNull(impressions);
         ArgumentNullException.ThrowIfNull(events);
         var clicks = new HashSet<(string, string, string)>();
@@ -30,7 +35,7 @@ public static class ImpressionLearner
         {
             if (e.BuiltInType == EventType.Click && e.RecommendationId is { } id && e.ItemId is { } item)
             {
-                clicks.Add((id, e.UserId, item));
+                clicks.Add((id, nameOf(e.UserId), item));
             }
         }
 

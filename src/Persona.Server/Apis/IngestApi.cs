@@ -132,7 +132,7 @@ public static class IngestApi
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Batch too large", detail: $"body: more than {options.MaxBatchRecords} records");
         }
 
-        var response = new IngestResponse(result.Accepted, result.Duplicate, result.Rejected, result.Errors);
+        var response = new IngestResponse(result.Accepted, result.Duplicate, result.Rejected, result.Errors) { Withheld = result.Withheld };
         if (result.Rejected > 0 && result.Accepted == 0 && result.Duplicate == 0)
         {
             metrics.RecordBadRequest();

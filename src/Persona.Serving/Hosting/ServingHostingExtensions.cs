@@ -7,6 +7,7 @@ using Persona.Serving.Following;
 using Persona.Serving.Maintenance;
 using Persona.Serving.Marketing;
 using Persona.Serving.ModelHosting;
+using Persona.Serving.Privacy;
 using Persona.Serving.Profiles;
 using Persona.Serving.Recommendations;
 using Persona.Serving.Segments;
@@ -44,6 +45,9 @@ public static class ServingHostingExtensions
         services.TryAddSingleton<IApiKeyStore>(_ => new ApiKeyFile(options.DataDirectory));
         services.AddSingleton<ApiKeys>();
         services.TryAddSingleton<IExperimentStore>(_ => new ExperimentFile(options.DataDirectory));
+        services.TryAddSingleton(_ => Pseudonyms.FromDirectory(options.DataDirectory));
+        services.AddSingleton(_ => new ErasureLedger(options.DataDirectory));
+        services.TryAddSingleton<IErasureBroadcast, NoErasureBroadcast>();
         services.AddSingleton<RecommendationService>();
         services.AddHostedService<ExperimentSync>();
         services.AddSingleton<RecommendationFollower>();
@@ -57,6 +61,7 @@ public static class ServingHostingExtensions
         services.AddSingleton<LogFollower>(sp => sp.GetRequiredService<SegmentFollower>());
         services.AddSingleton<ChurnWarning>();
         services.AddSingleton<CouponTargeting>();
+        services.AddSingleton<UserErasure>();
         services.AddHostedService<MaintenanceService>();
         return services;
     }

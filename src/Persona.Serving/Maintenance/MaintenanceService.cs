@@ -1,9 +1,14 @@
 using Persona.Core.Pipeline;
+using Persona.Serving.Privacy;
 
 namespace Persona.Serving.Maintenance;
 
-/// <summary>Periodic checkpoints (so recovery replays little) and, hourly, retention (old log records, expired dead letters).</summary>
-public sealed partial class MaintenanceService(IStoreMaintenance store, TimeProvider clock, ILogger<MaintenanceService> logger) : BackgroundService
+/// <summary>
+/// Periodic checkpoints (so recovery replays little); hourly, retention (old log records, expired dead letters);
+/// and a purge once the oldest pending erasure is <see cref="ServingOptions.ErasurePurgeWithin"/> old, so that an
+/// erased user's bytes leave the files within that bound.
+/// </summary>
+public sealed partial class MaintenanceService(IStoreMaintenance store, UserErasure erasure, TimeProvider clock, ILogger<MaintenanceService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,6 +23,11 @@ public sealed partial class MaintenanceService(IStoreMaintenance store, TimeProv
                 {
                     // Off the timer's thread: compaction holds the write lock only to choose what to delete.
                     await Task.Run(store.CompactRetention, stoppingToken);
+                }
+
+                if (erasure.PurgeDue)
+                {
+                    await Task.Run(erasure.Purge, stoppingToken);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -26,6 +26,9 @@ public sealed class PredictionCache(int capacity)
         return false;
     }
 
+    /// <summary>Drops the user's predictions (an erasure).</summary>
+    public void Remove(string userId) => _entries.TryRemove(userId, out _);
+
     public void Set(string userId, long setId, long minute, PredictionsView predictions)
     {
         ArgumentNullException.ThrowIfNull(predictions);

@@ -13,7 +13,8 @@ namespace Persona.Serving.Recommendations;
 /// <c>impressions.1.bin</c> at <see cref="MaxFileBytes"/>, so at most twice that is kept. Binary rather than JSON
 /// because each answer carries its candidate features (twenty rows of eight numbers): formatting them as text took
 /// the writer a share of the two cores the requests are served on. JSON-lines files of earlier versions
-/// (<c>impressions.1.jsonl</c>, <c>impressions.jsonl</c>) are still read back, before the binary ones.
+/// (<c>impressions.1.jsonl</c>, <c>impressions.jsonl</c>) are still read back, before the binary ones. Users are
+/// named by their keyed pseudonyms; <see cref="Purge"/> rewrites the files without the answers of erased users.
 /// </summary>
 public sealed partial class ImpressionLog : IAsyncDisposable
 {
@@ -22,6 +23,8 @@ public sealed partial class ImpressionLog : IAsyncDisposable
     private readonly string _path;
     private readonly Task _writer;
     private readonly ILogger _logger;
+    private readonly Lock _fileLock = new();
+    private FileStream? _stream;
 
     internal ImpressionLog(string directory, ILogger logger)
     {
@@ -79,54 +82,198 @@ public sealed partial class ImpressionLog : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The answers logged in <paramref name="directory"/> for one user (named by their pseudonym, or by their id in
+    /// files written before pseudonyms), leaving out those given before an erasure of theirs that waits for a purge.
+    /// </summary>
+    public static IEnumerable<Impression> ReadBackFor(string directory, string userId, Privacy.Pseudonyms pseudonyms, Privacy.ErasureLedger erasures)
+    {
+        ArgumentNullException.ThrowIfNull(pseudonyms);
+        ArgumentNullException.ThrowIfNull(erasures);
+        var name = pseudonyms.Of(userId);
+        return ReadBack(directory).Where(i => (i.UserId == name || i.UserId == userId) && !erasures.Erases(name, i.AtMs));
+    }
+
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     /// <summary>
     /// The writer: one open file, each impression written as a record as it comes, the file flushed when the
-    /// queue is empty (so at most the answers of the last moment are lost in a crash), and rotated at the size limit.
+    /// queue is empty (so at most the answers of the last moment are lost in a crash), and rotated at the size
+    /// limit. The file is held under a lock that <see cref="Purge"/> takes to rewrite it.
     /// </summary>
     private async Task WriteAsync()
     {
         var reader = _queue.Reader;
         var record = new ArrayBufferWriter<byte>(4_096);
         var length = new byte[sizeof(int)];
-        FileStream? stream = null;
         try
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                try
+                lock (_fileLock)
                 {
-                    stream ??= Open(_path);
-                    while (reader.TryRead(out var impression))
+                    try
                     {
-                        record.ResetWrittenCount();
-                        ImpressionRecord.Write(impression, record);
-                        BinaryPrimitives.WriteInt32LittleEndian(length, record.WrittenCount);
-                        stream.Write(length);
-                        stream.Write(record.WrittenSpan);
-                    }
+                        _stream ??= Open(_path);
+                        while (reader.TryRead(out var impression))
+                        {
+                            record.ResetWrittenCount();
+                            ImpressionRecord.Write(impression, record);
+                            BinaryPrimitives.WriteInt32LittleEndian(length, record.WrittenCount);
+                            _stream.Write(length);
+                            _stream.Write(record.WrittenSpan);
+                        }
 
-                    stream.Flush();
-                    if (stream.Length > MaxFileBytes)
-                    {
-                        stream.Dispose();
-                        stream = null;
-                        File.Move(_path, Path.Combine(Path.GetDirectoryName(_path)!, "impressions.1.bin"), overwrite: true);
+                        _stream.Flush();
+                        if (_stream.Length > MaxFileBytes)
+                        {
+                            _stream.Dispose();
+                            _stream = null;
+                            File.Move(_path, Path.Combine(Path.GetDirectoryName(_path)!, "impressions.1.bin"), overwrite: true);
+                        }
                     }
-                }
-                catch (IOException ex)
-                {
-                    WriteFailed(_logger, _path, ex.Message);
-                    stream?.Dispose();
-                    stream = null;
+                    catch (IOException ex)
+                    {
+                        WriteFailed(_logger, _path, ex.Message);
+                        _stream?.Dispose();
+                        _stream = null;
+                    }
                 }
             }
         }
         finally
         {
-            stream?.Dispose();
+            lock (_fileLock)
+            {
+                _stream?.Dispose();
+                _stream = null;
+            }
         }
+    }
+
+    /// <summary>
+    /// Rewrites every impression file of <paramref name="directory"/> without the answers to the users named in
+    /// <paramref name="erased"/> (pseudonyms, or ids for files written before pseudonyms): each file is written
+    /// anew beside the old one, synced, and moved over it. The live writer (when <paramref name="log"/> is given)
+    /// waits meanwhile and reopens the file after. Returns how many answers went.
+    /// </summary>
+    public static long Purge(string directory, IReadOnlySet<string> erased, ImpressionLog? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(erased);
+        if (erased.Count == 0)
+        {
+            return 0;
+        }
+
+        if (log is null)
+        {
+            return PurgeFiles(directory, erased);
+        }
+
+        lock (log._fileLock)
+        {
+            log._stream?.Dispose();
+            log._stream = null;
+            return PurgeFiles(directory, erased);
+        }
+    }
+
+    private static long PurgeFiles(string directory, IReadOnlySet<string> erased)
+    {
+        long removed = 0;
+        foreach (var name in new[] { "impressions.1.jsonl", "impressions.jsonl" })
+        {
+            var file = Path.Combine(directory, name);
+            if (!File.Exists(file))
+            {
+                continue;
+            }
+
+            var kept = new List<string>();
+            var gone = 0;
+            foreach (var line in File.ReadLines(file))
+            {
+                Impression? impression = null;
+                try
+                {
+                    impression = JsonSerializer.Deserialize<Impression>(line, JsonOptions);
+                }
+                catch (JsonException)
+                {
+                    // a torn last line: dropped with the rewrite
+                }
+
+                if (impression is not null && erased.Contains(impression.UserId))
+                {
+                    gone++;
+                }
+                else if (impression is not null)
+                {
+                    kept.Add(line);
+                }
+            }
+
+            if (gone == 0)
+            {
+                continue;
+            }
+
+            removed += gone;
+            Replace(file, stream =>
+            {
+                using var writer = new StreamWriter(stream, leaveOpen: true);
+                foreach (var line in kept)
+                {
+                    writer.WriteLine(line);
+                }
+            });
+        }
+
+        foreach (var name in new[] { "impressions.1.bin", "impressions.bin" })
+        {
+            var file = Path.Combine(directory, name);
+            if (!File.Exists(file))
+            {
+                continue;
+            }
+
+            var all = ImpressionRecord.ReadAll(file).ToList();
+            var kept = all.Where(i => !erased.Contains(i.UserId)).ToList();
+            if (kept.Count == all.Count)
+            {
+                continue;
+            }
+
+            removed += all.Count - kept.Count;
+            var record = new ArrayBufferWriter<byte>(4_096);
+            var length = new byte[sizeof(int)];
+            Replace(file, stream =>
+            {
+                foreach (var impression in kept)
+                {
+                    record.ResetWrittenCount();
+                    ImpressionRecord.Write(impression, record);
+                    BinaryPrimitives.WriteInt32LittleEndian(length, record.WrittenCount);
+                    stream.Write(length);
+                    stream.Write(record.WrittenSpan);
+                }
+            });
+        }
+
+        return removed;
+    }
+
+    /// <summary>Writes <paramref name="file"/> anew through <paramref name="write"/> beside it, syncs it and moves it over the old one.</summary>
+    private static void Replace(string file, Action<FileStream> write)
+    {
+        var temporary = file + ".purge";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            write(stream);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, file, overwrite: true);
     }
 
     /// <summary>

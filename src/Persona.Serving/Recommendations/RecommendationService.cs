@@ -9,6 +9,7 @@ using Persona.Recommend.Ranking;
 using Persona.Serving.Experiments;
 using Persona.Serving.Hosting;
 using Persona.Serving.ModelHosting;
+using Persona.Serving.Privacy;
 
 namespace Persona.Serving.Recommendations;
 
@@ -34,7 +35,16 @@ public sealed class RecommendationService : IAsyncDisposable
     private long _publishedVersion = -1;
 
     public RecommendationService(
-        IProfileStore store, ProfileReader reader, ModelHost models, IExperimentStore experiments, NodeIdentity node, TimeProvider clock, ServingOptions options, ILogger<RecommendationService> logger)
+        IProfileStore store,
+        ProfileReader reader,
+        ModelHost models,
+        IExperimentStore experiments,
+        NodeIdentity node,
+        Pseudonyms pseudonyms,
+        ErasureLedger erasures,
+        TimeProvider clock,
+        ServingOptions options,
+        ILogger<RecommendationService> logger)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
@@ -44,7 +54,9 @@ public sealed class RecommendationService : IAsyncDisposable
         _experiments = experiments;
         _node = node;
         _clock = clock;
-        Stack = new ServedRecommender(store.Catalog, options.Recommendations, clock);
+        ArgumentNullException.ThrowIfNull(pseudonyms);
+        ArgumentNullException.ThrowIfNull(erasures);
+        Stack = new ServedRecommender(store.Catalog, options.Recommendations, clock, pseudonyms.Of);
         if (experiments.Load() is { } running)
         {
             Stack.Experiment = new ExperimentResults(running.Experiment);
@@ -54,9 +66,18 @@ public sealed class RecommendationService : IAsyncDisposable
         _log = options.LogImpressions ? new ImpressionLog(options.DataDirectory, logger) : null;
         foreach (var impression in ImpressionLog.ReadBack(options.DataDirectory))
         {
-            Stack.Attribution.Shown(impression);
+            if (!erasures.Erases(impression.UserId, impression.AtMs))
+            {
+                Stack.Attribution.Shown(impression);
+            }
         }
     }
+
+    /// <summary>The impression log this service appends to; null when answers are not logged.</summary>
+    public ImpressionLog? Log => _log;
+
+    /// <summary>Drops what the recommender keeps in memory about an erased user (see <see cref="ServedRecommender.Forget"/>).</summary>
+    public int Forget(string userId) => Stack.Forget(userId);
 
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 

@@ -22,7 +22,11 @@ public sealed class ServedRecommender
     private readonly RecommendationsOptions _options;
     private SequenceScorer? _scorer;
 
-    public ServedRecommender(CatalogIndex catalog, RecommendationsOptions? options = null, TimeProvider? clock = null)
+    /// <param name="catalog">The catalog the index and rules read.</param>
+    /// <param name="options">Index, blend and rule options; the defaults when null.</param>
+    /// <param name="clock">The clock of trending and rules.</param>
+    /// <param name="nameOf">How impressions and experiment outcomes name a user: a keyed pseudonym where served; the id itself when null.</param>
+    public ServedRecommender(CatalogIndex catalog, RecommendationsOptions? options = null, TimeProvider? clock = null, Func<string, string>? nameOf = null)
     {
         _options = options ?? new RecommendationsOptions();
         _options.Validate();
@@ -30,7 +34,7 @@ public sealed class ServedRecommender
         Stats = new ItemStats();
         Recommender = new Recommender(Index, _options.Recommender, Stats);
         Book = new ImpressionBook(_options.ImpressionsKept);
-        Attribution = new Attribution(Book, Stats);
+        Attribution = new Attribution(Book, Stats, nameOf);
     }
 
     public RecommendationIndex Index { get; }
@@ -83,9 +87,22 @@ public sealed class ServedRecommender
     /// <summary>Records an answer as shown, so that later clicks and purchases carrying its id are attributed to it.</summary>
     public Impression Shown(Recommendation answer, string? experimentId, long atMs)
     {
-        var impression = Impression.Of(answer, experimentId, atMs);
+        var impression = Impression.Of(answer, experimentId, atMs) with { UserId = Attribution.NameOf(answer.UserId) };
         Attribution.Shown(impression);
         return impression;
+    }
+
+    /// <summary>
+    /// Drops what the recommender keeps about one user (an erasure): their recent items and purchases in the
+    /// index, the answers shown to them, and their outcomes in the running experiment. Returns how many answers
+    /// shown to them were still kept.
+    /// </summary>
+    public int Forget(string userId)
+    {
+        Index.Forget(userId);
+        var name = Attribution.NameOf(userId);
+        Experiment?.Forget(name);
+        return Book.Forget(name);
     }
 
     /// <summary>The sequence model of <paramref name="models"/> as a candidate source, or null when none is in service (made once per model).</summary>

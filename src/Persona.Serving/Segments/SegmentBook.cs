@@ -169,6 +169,33 @@ public sealed partial class SegmentBook : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes an erased user out of every segment now: each segment they were in gets a leave change, so that
+    /// consumers of the stream (audiences kept elsewhere) drop them too. Returns those segments' names.
+    /// </summary>
+    public IReadOnlyList<string> Forget(string userId)
+    {
+        lock (_evaluating)
+        {
+            var at = _clock.GetUtcNow();
+            var position = _store.LogPosition;
+            var left = new List<string>();
+            lock (_lock)
+            {
+                foreach (var s in _segments.Values)
+                {
+                    if (s.Members.Remove(userId))
+                    {
+                        left.Add(s.Definition.Name);
+                        Changes.Append(s.Definition.Name, userId, SegmentChange.Leave, at, position);
+                    }
+                }
+            }
+
+            return left;
+        }
+    }
+
     /// <summary>The segments the user is a member of, in ordinal order.</summary>
     public IReadOnlyList<string> SegmentsOf(string userId)
     {

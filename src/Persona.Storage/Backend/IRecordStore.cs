@@ -6,6 +6,9 @@ public interface IRecordStore
     /// <summary>Visits the JSON of every catalog item.</summary>
     void ScanItems(Action<ReadOnlySpan<byte>> visitor);
 
+    /// <summary>Visits the JSON of every user record.</summary>
+    void ScanUsers(Action<ReadOnlySpan<byte>> visitor);
+
     /// <summary>The JSON of a user record, or null.</summary>
     byte[]? ReadUser(string userId);
 }

@@ -31,6 +31,14 @@ public interface IStoreBackend : IDisposable
     /// <summary>Makes every commit so far durable, those made with <c>durable: false</c> included.</summary>
     void Sync();
 
+    /// <summary>
+    /// Rewrites storage so that deleted data (an erased user's records, expired log records) no longer lies in its
+    /// files: what a delete leaves behind until compaction gets to it (RocksDB's tombstoned values and its
+    /// write-ahead log, Redis' append-only history). May take long; the store never calls it while holding its
+    /// write lock, and commits may run meanwhile.
+    /// </summary>
+    void Purge();
+
     /// <summary>What kind of failure an exception thrown by this backend is (a full disk, or any other).</summary>
     Persona.Core.Pipeline.StoreFaultKind Classify(Exception failure);
 }

@@ -122,6 +122,36 @@ internal sealed class ProfileCache : IDisposable
     }
 
     /// <summary>
+    /// The position of the user's newest logged event (the head of their chain through the log), from the cached
+    /// entry or else the checkpoint; 0 for a user with none.
+    /// </summary>
+    public long ChainHead(string userId)
+    {
+        if (_entries.TryGetValue(userId, out var entry))
+        {
+            return entry.LastLoggedSeq;
+        }
+
+        var bytes = Checkpointed(userId);
+        return bytes is null ? 0 : ProfileCodec.ReadAppliedSeq(bytes);
+    }
+
+    /// <summary>
+    /// Drops a user's entry (an erasure): its memory is freed, so no checkpoint writes it and a reader holding it
+    /// falls back to the checkpoint (which the erasure deleted). Returns the entry, or null when none was cached.
+    /// </summary>
+    public CachedProfile? Remove(string userId)
+    {
+        if (!_entries.TryRemove(userId, out var entry))
+        {
+            return null;
+        }
+
+        Account(-(entry.Free() + CostOf(userId)));
+        return entry;
+    }
+
+    /// <summary>
     /// Approximate LRU down to the budget: the access time below which to evict is estimated from a sample of
     /// the cache. Only entries a completed checkpoint holds (not dirty) leave; returns how many left.
     /// </summary>

@@ -75,6 +75,16 @@ internal sealed class Checkpointer
         }
     }
 
+    /// <summary>An erased user's entry: the next checkpoint must not write it.</summary>
+    public void Forget(CachedProfile entry)
+    {
+        if (entry.Dirty)
+        {
+            entry.Dirty = false;
+            _dirty.Remove(entry);
+        }
+    }
+
     /// <summary>Catalog items changed (applied to the catalog) that the next checkpoint must write.</summary>
     public void ItemsChanged(IEnumerable<string> itemIds) => _dirtyItems.UnionWith(itemIds);
 

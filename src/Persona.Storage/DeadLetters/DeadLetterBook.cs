@@ -116,6 +116,67 @@ internal sealed class DeadLetterBook
         return removed;
     }
 
+    /// <summary>
+    /// The positions of the stored letters that mention <paramref name="id"/> as a whole token of the record as
+    /// received (a JSON string, a CSV field), or as their id: an erased user's rejected records. Reads every
+    /// letter (bounded by the budget).
+    /// </summary>
+    public List<long> Mentioning(string id)
+    {
+        var found = new List<long>();
+        _store.Scan(newestFirst: false, (seq, value) =>
+        {
+            var letter = JsonSerializer.Deserialize<DeadLetter>(value, StoreJson.Options);
+            if (letter is not null && (letter.Id == id || ContainsToken(letter.Record, id)))
+            {
+                found.Add(seq);
+            }
+
+            return true;
+        });
+        return found;
+    }
+
+    /// <summary>Whether <paramref name="token"/> occurs in <paramref name="text"/> with no letter, digit, '-' or '_' right before or after it.</summary>
+    internal static bool ContainsToken(string text, string token)
+    {
+        if (token.Length == 0)
+        {
+            return false;
+        }
+
+        for (var at = text.IndexOf(token, StringComparison.Ordinal); at >= 0; at = text.IndexOf(token, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + token.Length;
+            if ((at == 0 || !IsWordChar(text[at - 1])) && (end == text.Length || !IsWordChar(text[end])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '-' or '_';
+    }
+
+    /// <summary>The letters at <paramref name="seqs"/> were deleted (by a commit that succeeded): they no longer count.</summary>
+    public void Removed(IReadOnlyCollection<long> seqs)
+    {
+        if (seqs.Count == 0)
+        {
+            return;
+        }
+
+        var gone = seqs.ToHashSet();
+        var kept = _kept.Where(k => !gone.Contains(k.Seq)).ToList();
+        Interlocked.Add(ref _bytes, -_kept.Where(k => gone.Contains(k.Seq)).Sum(k => (long)k.Bytes));
+        _kept.Clear();
+        foreach (var k in kept)
+        {
+            _kept.Enqueue(k);
+        }
+    }
+
     /// <summary>Dead letters, newest first.</summary>
     public IReadOnlyList<DeadLetter> Newest(int max)
     {

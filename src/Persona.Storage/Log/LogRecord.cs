@@ -9,18 +9,27 @@ namespace Persona.Storage.Log;
 /// The framing of a log record. An event: <c>[varint position of the same user's previous event][EventCodec
 /// encoding]</c>, so a user's history is a chain through the log that needs no second index. A catalog change:
 /// <c>[varint 0][0x80][UTF-8 JSON array of items]</c>; it takes its place in the log like an event, so that
-/// replay applies each event with the catalog as it was when the event was first applied.
+/// replay applies each event with the catalog as it was when the event was first applied. An erasure:
+/// <c>[varint 0][0x81]</c>, nothing more: it takes the position after the erased user's records (deleted in the
+/// same commit), so the log's newest position never goes back, and names no one.
 /// </summary>
 internal static class LogRecord
 {
     /// <summary>The byte after the header that marks a catalog change (an event encoding starts with its version, 1).</summary>
     public const byte ItemsMarker = 0x80;
 
+    /// <summary>The byte after the header that marks an erasure.</summary>
+    public const byte ErasureMarker = 0x81;
+
     public enum Kind
     {
         Event,
         Items,
+        Erasure,
     }
+
+    /// <summary>The record of an erasure.</summary>
+    public static byte[] Erasure() => [0, ErasureMarker];
 
     public static void WriteEvent(BinaryWriterBuffer w, long previous, BehaviorEvent e)
     {
@@ -44,7 +53,12 @@ internal static class LogRecord
         var r = new BinaryReaderSpan(record);
         _ = r.ReadVarUInt();
         bodyOffset = r.Position;
-        return record.Length > bodyOffset && record[bodyOffset] == ItemsMarker ? Kind.Items : Kind.Event;
+        return record.Length <= bodyOffset ? Kind.Event : record[bodyOffset] switch
+        {
+            ItemsMarker => Kind.Items,
+            ErasureMarker => Kind.Erasure,
+            _ => Kind.Event,
+        };
     }
 
     public static BehaviorEvent ReadEvent(ReadOnlySpan<byte> record, out long previous)

@@ -9,7 +9,7 @@ namespace Persona.Storage.Log;
 /// </summary>
 public static class LogRecordReader
 {
-    /// <summary>The event in <paramref name="record"/>, or null when the record is a catalog change.</summary>
+    /// <summary>The event in <paramref name="record"/>, or null when the record is a catalog change or an erasure.</summary>
     public static BehaviorEvent? ReadEvent(ReadOnlySpan<byte> record) =>
         LogRecord.KindOf(record, out _) == LogRecord.Kind.Event ? LogRecord.ReadEvent(record, out _) : null;
 

@@ -56,6 +56,7 @@ internal static class StoreRecovery
         parts.Checkpoints.Restore(checkpoint);
         parts.Cache.RestoreUsers(LoadUsers(backend, parts.Options.UserFilterBytes));
         parts.DeadLetters.Load();
+        parts.OptOuts.Load(backend.Records);
 
         // Positions are never handed out twice: should the log's tail have been lost (a disk that dropped
         // acknowledged writes), numbering goes on after the newest position a checkpoint saw.
@@ -115,7 +116,22 @@ internal static class StoreRecovery
                 parts.Dedupe.Mark(seq - 1);
             }
 
-            if (LogRecord.KindOf(record, out var body) == LogRecord.Kind.Items)
+            var kind = LogRecord.KindOf(record, out var body);
+            if (kind == LogRecord.Kind.Erasure)
+            {
+                // The erased user's records and profile went in the erasure's own commit: nothing to replay.
+                if (seq > checkpoint)
+                {
+                    Replay(parts, pending);
+                    parts.Checkpoints.Counted(1);
+                    parts.Dedupe.Mark(seq);
+                    parts.Log.Restore(seq);
+                }
+
+                return true;
+            }
+
+            if (kind == LogRecord.Kind.Items)
             {
                 if (seq > checkpoint)
                 {

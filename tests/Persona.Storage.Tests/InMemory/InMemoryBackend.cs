@@ -70,6 +70,11 @@ internal sealed class InMemoryBackend : IStoreBackend, IEventLogStore, IProfileS
         }
     }
 
+    /// <summary>Nothing to rewrite: a deleted entry leaves nothing behind in memory.</summary>
+    public void Purge()
+    {
+    }
+
     public void Sync()
     {
         if (_flaws.HasFlag(InMemoryFlaws.SyncDoesNothing))
@@ -158,6 +163,15 @@ internal sealed class InMemoryBackend : IStoreBackend, IEventLogStore, IProfileS
         }
     }
 
+    void IRecordStore.ScanUsers(Action<ReadOnlySpan<byte>> visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        foreach (var json in Read(l => l.Users.Values.ToList()))
+        {
+            visitor(json);
+        }
+    }
+
     byte[]? IRecordStore.ReadUser(string userId) => Read(l => l.Users.GetValueOrDefault(userId));
 
     void IDeadLetterStore.Scan(bool newestFirst, LogVisitor visitor)
@@ -240,6 +254,25 @@ internal sealed class InMemoryBackend : IStoreBackend, IEventLogStore, IProfileS
         parts.AddRange(Keyed(write.Items, l => l.Items));
         parts.AddRange(Keyed(write.Users, l => l.Users));
         parts.AddRange(Keyed(write.Meta, l => l.Meta));
+        foreach (var seq in write.DeletedLogRecords)
+        {
+            parts.Add(l =>
+            {
+                l.Log.Remove(seq);
+                l.LogSeqs.Remove(seq);
+            });
+        }
+
+        foreach (var seq in write.DeletedDeadLetters)
+        {
+            parts.Add(l => l.DeadLetters.Remove(seq));
+        }
+
+        foreach (var user in write.DeletedProfiles)
+        {
+            parts.Add(l => l.Profiles.Remove(user));
+        }
+
         return parts;
     }
 

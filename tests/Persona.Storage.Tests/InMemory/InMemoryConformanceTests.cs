@@ -43,3 +43,9 @@ public sealed class InMemoryStoreCommitDurabilityTests : StoreCommitDurabilityTe
 {
     protected override IStoreUnderTest CreateStoreUnderTest() => new InMemoryStoreUnderTest();
 }
+
+/// <inheritdoc cref="InMemoryBackendConformanceTests"/>
+public sealed class InMemoryStoreErasureTests : StoreErasureTests
+{
+    protected override IStoreUnderTest CreateStoreUnderTest() => new InMemoryStoreUnderTest();
+}
