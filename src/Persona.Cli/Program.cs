@@ -19,6 +19,7 @@ var root = new RootCommand("Persona: real-time user profiles for e-commerce")
     TrainRankerCommand.Create(),
     KeysCommand.Create(),
     EraseCommand.Create(),
+    EncryptionKeyCommand.Create(),
 };
 try
 {

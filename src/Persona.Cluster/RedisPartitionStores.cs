@@ -2,6 +2,7 @@ using System.Globalization;
 using Persona.Core.Engine;
 using Persona.Storage;
 using Persona.Storage.Backend;
+using Persona.Storage.Encryption;
 using Persona.Storage.Redis;
 using StackExchange.Redis;
 
@@ -56,7 +57,11 @@ public sealed class RedisPartitionStores : IPartitionStores, IDisposable
         }
     }
 
-    public IEventLogStore OpenLog(int partition) => RedisStoreBackend.OpenReadOnly(Options(partition), _redis).Log;
+    public IEventLogStore OpenLog(int partition)
+    {
+        var backend = RedisStoreBackend.OpenReadOnly(Options(partition), _redis);
+        return _options.Store.Encryption is { } ring ? StoreEncryption.Reading(backend, ring, $"partition {partition}").Log : backend.Log;
+    }
 
     public void Dispose()
     {

@@ -14,6 +14,7 @@ using Persona.Storage.Backend;
 using Persona.Storage.Cache;
 using Persona.Storage.Checkpoints;
 using Persona.Storage.Dedupe;
+using Persona.Storage.Encryption;
 using Persona.Storage.Faults;
 using Persona.Storage.Log;
 using Persona.Storage.Recovery;
@@ -89,6 +90,8 @@ public sealed class DurableProfileStore : IProfileStore, IStoreMaintenance
         options.Validate();
         clock ??= TimeProvider.System;
         logger ??= NullLogger.Instance;
+        backend = StoreEncryption.Apply(backend, options.Encryption, where);
+
         var gate = new StoreGate(backend.Classify, clock, logger);
         var parts = StoreParts.Create(backend, options, engine, gate, clock, logger);
         RecoveryOutcome recovered;

@@ -80,6 +80,12 @@ public record DurableStoreOptions
     /// <summary>A test hook called at the protocol's fault points (<see cref="FaultPoint"/>); null in production.</summary>
     public IFaultInjector? Faults { get; init; }
 
+    /// <summary>
+    /// The keys that encrypt the store at rest (<see cref="Encryption.EncryptingBackend"/>); null for a store kept
+    /// in the clear. Fixed when the store is created: an encrypted store is opened with its keys only.
+    /// </summary>
+    public Encryption.StoreKeyRing? Encryption { get; init; }
+
     /// <summary>Checks the settings; throws <see cref="ArgumentException"/> naming every problem.</summary>
     public virtual void Validate()
     {

@@ -88,7 +88,7 @@ public sealed class PrivateAggregatesTests
 
         var report = await server.Client.GetFromJsonAsync<JsonElement>(new Uri("/v1/discovery/rfm?epsilon=2", UriKind.Relative));
 
-        Assert.Equal(0.5, report.GetProperty("privacy").GetProperty("scale").GetDouble());
+        Assert.Equal((2.0, 1.0), (report.GetProperty("privacy").GetProperty("epsilon").GetDouble(), report.GetProperty("privacy").GetProperty("scale").GetDouble()));
         Assert.Equal(report.GetProperty("cells").EnumerateArray().Sum(c => c.GetProperty("customers").GetInt64()), report.GetProperty("customers").GetInt64());
         Assert.All(report.GetProperty("cells").EnumerateArray(), c => Assert.False(c.TryGetProperty("meanMonetary", out _)));
         Assert.InRange(report.GetProperty("customers").GetInt64(), 15, 45);

@@ -49,3 +49,9 @@ public sealed class RedisStoreErasureTests : StoreErasureTests
 {
     protected override IStoreUnderTest CreateStoreUnderTest() => new RedisStoreUnderTest();
 }
+
+/// <summary>The encryption suite on the Redis backend.</summary>
+public sealed class RedisStoreEncryptionTests : StoreEncryptionTests
+{
+    protected override IStoreUnderTest CreateStoreUnderTest() => new RedisStoreUnderTest();
+}

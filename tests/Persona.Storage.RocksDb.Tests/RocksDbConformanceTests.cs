@@ -37,3 +37,9 @@ public sealed class RocksDbStoreErasureTests : StoreErasureTests
 {
     protected override IStoreUnderTest CreateStoreUnderTest() => new RocksDbStoreUnderTest();
 }
+
+/// <summary>The encryption suite on the embedded RocksDB backend.</summary>
+public sealed class RocksDbStoreEncryptionTests : StoreEncryptionTests
+{
+    protected override IStoreUnderTest CreateStoreUnderTest() => new RocksDbStoreUnderTest();
+}

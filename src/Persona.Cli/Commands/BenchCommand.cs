@@ -7,6 +7,7 @@ using Persona.Core.Events;
 using Persona.Core.Ingest;
 using Persona.Core.Serialization;
 using Persona.Storage;
+using Persona.Storage.Encryption;
 using Persona.Storage.RocksDb;
 using Persona.Synthetic;
 
@@ -31,9 +32,10 @@ internal static class BenchCommand
         var pipelineOnly = new Option<bool>("--pipeline-only") { Description = "Skip the pure engine runs" };
         var checkpointFile = CommonOptions.CheckpointFileMinProfiles();
         var repeat = new Option<int>("--repeat") { Description = "Runs of the multi-core engine measurement (the median is reported)", DefaultValueFactory = _ => 3 };
+        var encrypt = new Option<bool>("--encrypt") { Description = "Encrypt the durable run's store at rest (AES-256-GCM, a fresh key), to measure what encryption costs" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Events between checkpoints of the durable run", DefaultValueFactory = _ => EmbeddedStoreOptions.DefaultCheckpointEveryEvents };
         var command = new Command("bench", "Measure engine and durable pipeline throughput, update latency and profile size") { events, users, items, batch, seed, json, dataDir, engineOnly, pipelineOnly, checkpointEvery, checkpointFile, repeat };
-        command.SetAction(r => Run(r.GetValue(events), r.GetValue(users), r.GetValue(items), r.GetValue(batch), r.GetValue(seed), r.GetValue(json), r.GetValue(dataDir), r.GetValue(engineOnly), r.GetValue(pipelineOnly), new StoreSettings(r.GetValue(checkpointEvery), r.GetValue(checkpointFile)), r.GetValue(repeat)));
+        command.SetAction(r => Run(r.GetValue(events), r.GetValue(users), r.GetValue(items), r.GetValue(batch), r.GetValue(seed), r.GetValue(json), r.GetValue(dataDir), r.GetValue(engineOnly), r.GetValue(pipelineOnly), new StoreSettings(r.GetValue(checkpointEvery), r.GetValue(checkpointFile), r.GetValue(encrypt)), r.GetValue(repeat)));
         return command;
     }
 
@@ -165,6 +167,7 @@ internal static class BenchCommand
         result["pipeline_batch"] = batchSize;
         result["pipeline_checkpoint_every"] = settings.CheckpointEvery;
         result["pipeline_checkpoint_file_min_profiles"] = settings.CheckpointFileMinProfiles;
+        result["pipeline_encrypted"] = settings.Encrypt;
         result["pipeline_final_checkpoint_seconds"] = Math.Round(run.FinalCheckpointSeconds, 3);
         result["pipeline_fsync"] = true;
         result["cores"] = Environment.ProcessorCount;
@@ -259,7 +262,15 @@ internal static class BenchCommand
 
     private static DurableProfileStore OpenStore(string dir, SyntheticShop shop, ProfileEngine engine, StoreSettings settings)
     {
-        var store = EmbeddedProfileStore.Open(new EmbeddedStoreOptions { DataDirectory = dir, CheckpointEveryEvents = settings.CheckpointEvery, CheckpointFileMinProfiles = settings.CheckpointFileMinProfiles }, engine);
+        var store = EmbeddedProfileStore.Open(
+            new EmbeddedStoreOptions
+            {
+                DataDirectory = dir,
+                CheckpointEveryEvents = settings.CheckpointEvery,
+                CheckpointFileMinProfiles = settings.CheckpointFileMinProfiles,
+                Encryption = settings.Encrypt ? StoreKeyRing.Parse(StoreKeyRing.NewEntry(1), "a fresh key") : null,
+            },
+            engine);
         store.UpsertItems(new ParsedBatch<Persona.Core.Catalog.CatalogItem>([.. shop.Catalog.Select((c, i) => (i, c))], [], []));
         return store;
     }
@@ -284,7 +295,7 @@ internal static class BenchCommand
     }
 
     /// <summary>Checkpoint settings of the durable run.</summary>
-    private sealed record StoreSettings(int CheckpointEvery, int CheckpointFileMinProfiles);
+    private sealed record StoreSettings(int CheckpointEvery, int CheckpointFileMinProfiles, bool Encrypt);
 
     /// <summary>The single-thread engine run: seconds, allocation per event, collection pauses, sorted update latencies (ticks), sorted profile sizes, profiles and heap per profile.</summary>
     private sealed record EngineRun(double Seconds, double AllocPerEvent, double GcPauseSeconds, long[] Latencies, int[] Sizes, int Profiles, double HeapPerProfile);

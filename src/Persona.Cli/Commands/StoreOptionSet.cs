@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Persona.Core.Engine;
 using Persona.Storage;
+using Persona.Storage.Encryption;
 using Persona.Storage.RocksDb;
 
 namespace Persona.Cli.Commands;
@@ -11,6 +12,11 @@ internal sealed class StoreOptionSet
     public Option<string> DataDir { get; } = CommonOptions.DataDir();
 
     public Option<string?> EngineConfig { get; } = CommonOptions.EngineConfig();
+
+    public Option<string?> EncryptionKeys { get; } = new("--encryption-keys")
+    {
+        Description = $"A key file (lines ID:BASE64; make one with persona encryption-key) that encrypts the store at rest; default: the {StoreKeyRing.EnvironmentVariable} environment variable, else none. Fixed when the store is created",
+    };
 
     public Option<double> RetentionDays { get; } = new("--retention-days")
     {
@@ -52,7 +58,7 @@ internal sealed class StoreOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { DataDir, EngineConfig, RetentionDays, DedupeHorizonDays, ProfileCacheMb, DedupeIndexMb, DeadLetterMb, CheckpointEvery, CheckpointFileMinProfiles })
+        foreach (var option in new Option[] { DataDir, EngineConfig, EncryptionKeys, RetentionDays, DedupeHorizonDays, ProfileCacheMb, DedupeIndexMb, DeadLetterMb, CheckpointEvery, CheckpointFileMinProfiles })
         {
             command.Options.Add(option);
         }
@@ -68,7 +74,14 @@ internal sealed class StoreOptionSet
         DeadLetterBytes = (long)r.GetValue(DeadLetterMb) << 20,
         CheckpointEveryEvents = r.GetValue(CheckpointEvery),
         CheckpointFileMinProfiles = r.GetValue(CheckpointFileMinProfiles),
+        Encryption = KeyRing(r.GetValue(EncryptionKeys)),
     };
+
+    /// <summary>The key ring in <paramref name="file"/>, else in the environment variable, else none.</summary>
+    public static StoreKeyRing? KeyRing(string? file) =>
+        file is not null ? StoreKeyRing.FromFile(file)
+        : Environment.GetEnvironmentVariable(StoreKeyRing.EnvironmentVariable) is { Length: > 0 } keys ? StoreKeyRing.Parse(keys, StoreKeyRing.EnvironmentVariable)
+        : null;
 
     /// <summary>The engine configuration: the file given with --engine-config, or the defaults.</summary>
     public EngineConfig Engine(ParseResult r) => CommonOptions.LoadEngineConfig(r.GetValue(EngineConfig));

@@ -31,28 +31,27 @@ public static class DiscoveryApi
         }
 
         var ct = context.RequestAborted;
-        var report = await Task.Run(() =>
+        var customers = await Task.Run(() =>
         {
-            var customers = new List<RfmCustomer>();
+            var list = new List<RfmCustomer>();
             views.VisitProfiles(p =>
             {
                 if (p.View.Rfm is { Frequency: > 0, RecencyDays: { } recency } rfm)
                 {
-                    customers.Add(new RfmCustomer(p.View.UserId, recency, rfm.Frequency, rfm.Monetary));
+                    list.Add(new RfmCustomer(p.View.UserId, recency, rfm.Frequency, rfm.Monetary));
                 }
             }, k: 1, ct);
-            var scores = RfmScoring.Score(customers);
-            return new RfmReport(customers.Count, RfmScoring.Summarise(customers, scores));
+            return list;
         }, ct);
         if (e is not { } eps)
         {
-            return TypedResults.Ok(report);
+            return TypedResults.Ok(new RfmReport(customers.Count, RfmScoring.Summarise(customers, RfmScoring.Score(customers))));
         }
 
-        // The cells partition the customers: one customer changes one cell's count by one (sensitivity 1); the
-        // total is the sum of the noisy cells, which costs nothing more. Means are not released.
-        var note = PrivacyNote.Laplace(eps, 1, left);
-        var cells = report.Cells.Select(c => new PrivateRfmCell(c.Name, LaplaceMechanism.Release(c.Customers, note.Scale))).ToList();
+        // Two steps of ε/2 each (PrivateRfm): noisy binned quintiles (sensitivity 2), then noisy cell counts
+        // (sensitivity 1). The total is the sum of the noisy cells, which costs nothing more; means are not released.
+        var note = PrivacyNote.Laplace(eps / 2, 1, left) with { Epsilon = eps, Mechanism = "laplace: binned quintiles (ε/2, sensitivity 2), then cell counts (ε/2, sensitivity 1)" };
+        var cells = PrivateRfm.Release(customers, eps, LaplaceMechanism.Sample).Select(c => new PrivateRfmCell(c.Cell, c.Customers)).ToList();
         return TypedResults.Ok(new PrivateRfmReport(cells.Sum(c => c.Customers), cells, note));
     }
 

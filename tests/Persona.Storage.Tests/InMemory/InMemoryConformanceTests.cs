@@ -49,3 +49,9 @@ public sealed class InMemoryStoreErasureTests : StoreErasureTests
 {
     protected override IStoreUnderTest CreateStoreUnderTest() => new InMemoryStoreUnderTest();
 }
+
+/// <inheritdoc cref="InMemoryBackendConformanceTests"/>
+public sealed class InMemoryStoreEncryptionTests : StoreEncryptionTests
+{
+    protected override IStoreUnderTest CreateStoreUnderTest() => new InMemoryStoreUnderTest();
+}
