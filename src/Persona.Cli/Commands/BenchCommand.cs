@@ -34,7 +34,7 @@ internal static class BenchCommand
         var repeat = new Option<int>("--repeat") { Description = "Runs of the multi-core engine measurement (the median is reported)", DefaultValueFactory = _ => 3 };
         var encrypt = new Option<bool>("--encrypt") { Description = "Encrypt the durable run's store at rest (AES-256-GCM, a fresh key), to measure what encryption costs" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Events between checkpoints of the durable run", DefaultValueFactory = _ => EmbeddedStoreOptions.DefaultCheckpointEveryEvents };
-        var command = new Command("bench", "Measure engine and durable pipeline throughput, update latency and profile size") { events, users, items, batch, seed, json, dataDir, engineOnly, pipelineOnly, checkpointEvery, checkpointFile, repeat };
+        var command = new Command("bench", "Measure engine and durable pipeline throughput, update latency and profile size") { events, users, items, batch, seed, json, dataDir, engineOnly, pipelineOnly, checkpointEvery, encrypt, checkpointFile, repeat };
         command.SetAction(r => Run(r.GetValue(events), r.GetValue(users), r.GetValue(items), r.GetValue(batch), r.GetValue(seed), r.GetValue(json), r.GetValue(dataDir), r.GetValue(engineOnly), r.GetValue(pipelineOnly), new StoreSettings(r.GetValue(checkpointEvery), r.GetValue(checkpointFile), r.GetValue(encrypt)), r.GetValue(repeat)));
         return command;
     }

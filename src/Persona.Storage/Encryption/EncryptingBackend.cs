@@ -59,9 +59,22 @@ internal sealed class EncryptingBackend : IStoreBackend, IEventLogStore, IProfil
         ArgumentNullException.ThrowIfNull(write);
         var sealedWrite = new StoreWrite();
         Span<byte> where = stackalloc byte[9];
+
+        // The batch's log records sealed into one array (one allocation, not one per record).
+        var total = 0;
+        foreach (var (_, record) in write.LogRecords)
+        {
+            total += record.Length + ValueCipher.Overhead;
+        }
+
+        var records = new byte[total];
+        var at = 0;
         foreach (var (seq, record) in write.LogRecords)
         {
-            sealedWrite.LogRecords.Add(new LogEntry(seq, _cipher.Encrypt(record.Span, AtPosition('l', seq, where))));
+            var length = record.Length + ValueCipher.Overhead;
+            _cipher.Encrypt(record.Span, AtPosition('l', seq, where), records.AsSpan(at, length));
+            sealedWrite.LogRecords.Add(new LogEntry(seq, records.AsMemory(at, length)));
+            at += length;
         }
 
         foreach (var (seq, letter) in write.DeadLetters)
@@ -227,7 +240,21 @@ internal sealed class EncryptingBackend : IStoreBackend, IEventLogStore, IProfil
     {
         public string UserId => inner.UserId;
 
+        /// <summary>Seals the encoding into a pooled buffer and hands that to <paramref name="write"/> (which copies what it keeps).</summary>
         public bool WriteTo<TState>(TState state, ReadOnlySpanAction<byte, TState> write) =>
-            inner.WriteTo((state, write, cipher, OfUser(inner.UserId)), static (plain, s) => s.write(s.cipher.Encrypt(plain, s.Item4), s.state));
+            inner.WriteTo((state, write, cipher, OfUser(inner.UserId)), static (plain, s) =>
+            {
+                var length = plain.Length + ValueCipher.Overhead;
+                var buffer = ArrayPool<byte>.Shared.Rent(length);
+                try
+                {
+                    s.cipher.Encrypt(plain, s.Item4, buffer);
+                    s.write(buffer.AsSpan(0, length), s.state);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            });
     }
 }
