@@ -4,6 +4,7 @@ using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
 using Persona.Core.Sources;
 using Persona.Server.Apis;
+using Persona.Server.OpenApi;
 using Persona.Server.Security;
 using Persona.Serving.Access;
 using Persona.Serving.Hosting;
@@ -63,7 +64,7 @@ public static partial class PersonaApp
         builder.Services.ConfigureHttpJsonOptions(j => ServingJson.Configure(j.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ClientErrorHandler>();
-        builder.Services.AddOpenApi(o => o.AddPersonaSecurity());
+        builder.Services.AddOpenApi(o => o.AddPersonaSecurity().AddPersonaDocumentation());
     }
 
     private static void MapApis(WebApplication app)

@@ -1,3 +1,4 @@
+using Persona.Server.OpenApi;
 using Persona.Server.Security;
 using Persona.Serving.Access;
 
@@ -13,6 +14,9 @@ public static class ChurnApi
         app.MapGet("/v1/churn/at-risk", AtRisk)
             .WithTags("Churn")
             .WithSummary("Customers ranked by churn risk × spend, with the top reasons for each risk")
+            .DocumentQuery(QueryParameterDoc.WholeNumber("limit", "Customers listed", 50, 1, MaxLimit))
+            .Produces<Persona.Serving.Churn.AtRiskReport>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .RequireScope(Scopes.Analytics);
         return app;
     }

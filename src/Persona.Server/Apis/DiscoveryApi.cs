@@ -1,4 +1,5 @@
 using Persona.Core.Discovery;
+using Persona.Server.OpenApi;
 using Persona.Server.Security;
 using Persona.Serving.Access;
 using Persona.Serving.Privacy;
@@ -15,10 +16,18 @@ public static class DiscoveryApi
         app.MapGet("/v1/discovery/rfm", Rfm)
             .WithTags("Discovery")
             .WithSummary("RFM quintile scores of every customer, summarised per cell of the RFM segment map; epsilon=E gives ε-differentially private cell counts (no means)")
+            .DocumentQuery(PrivateCounts.EpsilonDoc)
+            .Produces<RfmReport>()
+            .Produces<PrivateRfmReport>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .RequireScope(Scopes.Analytics);
         app.MapGet("/v1/discovery/clusters", Clusters)
             .WithTags("Discovery")
-            .WithSummary("Seeded k-means++ over standardized profile features, summarised per cluster")
+            .WithSummary("Seeded k-means++ over standardized profile features, summarised per cluster; epsilon=E gives ε-differentially private sizes and centroids (DP-Lloyd; no top categories)")
+            .DocumentQuery(QueryParameterDoc.WholeNumber("k", "Clusters", 4, 2, MaxK), QueryParameterDoc.WholeNumber("seed", "Seed of the k-means++ start", 7, 0, int.MaxValue), PrivateCounts.EpsilonDoc)
+            .Produces<ClustersReport>()
+            .Produces<PrivateClustersReport>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .RequireScope(Scopes.Analytics);
         return app;
     }
@@ -55,12 +64,17 @@ public static class DiscoveryApi
         return TypedResults.Ok(new PrivateRfmReport(cells.Sum(c => c.Customers), cells, note));
     }
 
-    private static async Task<IResult> Clusters(ProfileViews views, HttpContext context, string? k = null, string? seed = null)
+    private static async Task<IResult> Clusters(ProfileViews views, PrivacyBudget budget, HttpContext context, string? k = null, string? seed = null, string? epsilon = null)
     {
         if (QueryValue.Integer(k, "k", 4, 2, MaxK, out var problem) is not { } clusters
             || QueryValue.Integer(seed, "seed", 7, 0, int.MaxValue, out problem) is not { } s)
         {
             return QueryValue.BadRequest(problem!);
+        }
+
+        if (PrivateCounts.Charge(epsilon, context, budget, out var e, out var left) is { } refused)
+        {
+            return refused;
         }
 
         var ct = context.RequestAborted;
@@ -73,6 +87,18 @@ public static class DiscoveryApi
         if (points.Count < clusters)
         {
             return QueryValue.BadRequest($"k: {clusters} is more than the {points.Count} users with profiles");
+        }
+
+        if (e is { } eps)
+        {
+            // DP-Lloyd (PrivateClusters): T steps of ε/T, each with L1 sensitivity 1 + d.
+            var released = await Task.Run(() => PrivateClusters.Release(points, (int)clusters, (int)s, eps, LaplaceMechanism.Sample), ct);
+            var note = PrivacyNote.Laplace(eps / PrivateClusters.Iterations, PrivateClusters.StepSensitivity, left) with
+            {
+                Epsilon = eps,
+                Mechanism = $"laplace: DP-Lloyd, {PrivateClusters.Iterations} steps of ε/{PrivateClusters.Iterations} over features clamped to fixed ranges, sensitivity {PrivateClusters.StepSensitivity} per step",
+            };
+            return TypedResults.Ok(new PrivateClustersReport(released.Sum(c => c.Size), (int)clusters, (int)s, ClusterPoint.FeatureNames, released, note));
         }
 
         var summaries = await Task.Run(() => ClusterDiscovery.Run(points, (int)clusters, (int)s, out _), ct);
@@ -91,3 +117,6 @@ public sealed record RfmReport(int Customers, IReadOnlyList<RfmCell> Cells);
 
 /// <summary>The users clustered, k, the seed, the features (raw means per cluster are keyed by them) and the clusters, largest first.</summary>
 public sealed record ClustersReport(int Users, int K, int Seed, IReadOnlyList<string> Features, IReadOnlyList<ClusterSummary> Clusters);
+
+/// <summary>Cluster summaries released with ε-differential privacy: noisy total and sizes, centroids in the features' units, and how they were made.</summary>
+public sealed record PrivateClustersReport(long Users, int K, int Seed, IReadOnlyList<string> Features, IReadOnlyList<PrivateCluster> Clusters, PrivacyNote Privacy);

@@ -12,7 +12,7 @@ public static class ExperimentsApi
     public static IEndpointRouteBuilder MapExperimentsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/experiments").WithTags("Experiments");
-        group.MapPut("/{id}", Put).WithSummary("Starts an experiment: {variants: [{name, weight, policy: personalised|popularity, blend?, useModel?}]}; the first variant is the control").RequireScope(Scopes.Admin);
+        group.MapPut("/{id}", Put).Accepts<Persona.Recommend.Experiments.Experiment>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge).WithSummary("Starts an experiment: {variants: [{name, weight, policy: personalised|popularity, blend?, useModel?}]}; the first variant is the control").RequireScope(Scopes.Admin);
         group.MapGet("/{id}", Get).WithSummary("Per variant: users, impressions, CTR, conversion rate, revenue per user with 95 % intervals, and p-values against the control").RequireScope(Scopes.Analytics);
         group.MapDelete("/{id}", Delete).WithSummary("Stops the experiment").RequireScope(Scopes.Admin);
         return app;

@@ -15,13 +15,16 @@ public static class IngestApi
         var group = app.MapGroup("/v1").WithTags("Ingest").RequireScope(Scopes.Ingest);
         group.MapPost("/events", PostEvents)
             .Accepts<object>("application/json", "application/x-ndjson")
-            .WithSummary("Ingest behaviour events (JSON array or NDJSON); each is accepted, a duplicate, or rejected with reasons");
+            .WithSummary("Ingest behaviour events (JSON array or NDJSON); each is accepted, a duplicate, or rejected with reasons")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status408RequestTimeout).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/items", PostItems)
             .Accepts<object>("application/json", "application/x-ndjson")
-            .WithSummary("Insert or replace catalog items");
+            .WithSummary("Insert or replace catalog items")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status408RequestTimeout).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/users", PostUsers)
             .Accepts<object>("application/json", "application/x-ndjson")
-            .WithSummary("Insert or replace user records (signup time, declared preferences, consent)");
+            .WithSummary("Insert or replace user records (signup time, declared preferences, consent)")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status408RequestTimeout).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

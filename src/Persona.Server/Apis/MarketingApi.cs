@@ -19,6 +19,11 @@ public static class MarketingApi
         app.MapPost("/v1/marketing/coupons", Coupons)
             .WithTags("Marketing")
             .WithSummary("Coupon targeting: the discount per customer that maximises expected incremental revenue within a budget")
+            .Accepts<Persona.Serving.Marketing.CouponRequest>("application/json")
+            .Produces<CouponResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .RequireScope(Scopes.Analytics);
         return app;
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Persona.Core.Pipeline;
 using Persona.Core.Sources;
+using Persona.Server.OpenApi;
 using Persona.Server.Security;
 using Persona.Serving.Access;
 
@@ -20,7 +21,8 @@ public static class OpsApi
                 limit is < 1 or > 10_000
                     ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad parameter", detail: $"limit: {limit} is outside 1..10000")
                     : TypedResults.Ok(await Task.Run(() => store.DeadLetters(limit)))) // reads the disk: off the I/O threads
-            .WithTags("Operations").WithSummary("Rejected records with their reasons, newest first").RequireScope(Scopes.Admin);
+            .WithTags("Operations").WithSummary("Rejected records with their reasons, newest first")
+            .DocumentQuery(QueryParameterDoc.WholeNumber("limit", "Dead letters listed", 100, 1, 10_000)).RequireScope(Scopes.Admin);
         app.MapGet("/v1/sources", (IEnumerable<IEventSource> sources) => TypedResults.Ok(sources.Select(s => s.Status).ToList()))
             .WithTags("Operations").WithSummary("Event sources besides HTTP (a Redis Stream): lag, pending entries, counters").RequireScope(Scopes.Admin);
         return app;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Persona.Server.OpenApi;
 using Persona.Server.Security;
 using Persona.Serving.Access;
 using Persona.Serving.Privacy;
@@ -13,6 +14,10 @@ internal static class PrivateCounts
 {
     /// <summary>The largest ε one request may ask for.</summary>
     public const double MaxEpsilon = 10;
+
+    /// <summary>The <c>epsilon</c> parameter in the API document.</summary>
+    public static QueryParameterDoc EpsilonDoc { get; } = QueryParameterDoc.Number(
+        "epsilon", "Answer with ε-differential privacy at this ε (charged to the key's daily budget); absent: exact counts", 0, MaxEpsilon, exclusiveMinimum: true);
 
     /// <summary>
     /// The ε asked for (null: an exact answer), or a 400 problem for a bad value, or a 429 problem when the key's

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
 using Persona.Core.Views;
+using Persona.Server.OpenApi;
 using Persona.Server.Security;
 using Persona.Serving.Access;
 
@@ -16,6 +17,7 @@ public static class ProfilesApi
         app.MapGet("/v1/users/{userId}/profile", GetProfile)
             .WithTags("Profiles")
             .WithSummary("A user's profile now; explain=true adds the events behind each top interest")
+            .DocumentQuery(QueryParameterDoc.WholeNumber("k", "Top interests listed per kind", 10, 1, 100), QueryParameterDoc.Boolean("explain", "Add the events behind each top interest", false))
             .RequireScope(Scopes.Read);
         return app;
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Persona.Core.Ingest;
 using Persona.Recommend.Ranking;
+using Persona.Server.OpenApi;
 using Persona.Server.Security;
 using Persona.Serving.Access;
 
@@ -10,6 +11,9 @@ namespace Persona.Server.Apis;
 public static class RecommendationsApi
 {
     public const int MaxExcluded = 1_000;
+
+    /// <summary>The most items <c>/v1/recommendations/stats</c> lists.</summary>
+    public const int MaxStatsItems = 1_000;
     public const int MaxContextValues = 20;
     public const int MaxContextLength = 512;
 
@@ -18,10 +22,17 @@ public static class RecommendationsApi
         app.MapGet("/v1/users/{userId}/recommendations", Get)
             .WithTags("Recommendations")
             .WithSummary("k items for the user (cold start included), with reasons and a recommendationId to attribute clicks and purchases to; context.* query values (category, brand, query, item, device, page) and exclude=id,id")
+            .DocumentQuery(
+                QueryParameterDoc.WholeNumber("k", "Items (at most the service's maxK, 100 by default)", 20, 1, new Persona.Recommend.Ranking.RecommenderOptions().MaxK),
+                QueryParameterDoc.Text("exclude", $"Item ids to leave out, comma-separated or repeated (at most {MaxExcluded})"),
+                QueryParameterDoc.Text("context.category", $"Context values (context.KEY for category, brand, query, item, device, page; at most {MaxContextValues}, each up to {MaxContextLength} characters)"))
             .RequireScope(Scopes.Read);
         app.MapGet("/v1/recommendations/stats", Stats)
             .WithTags("Recommendations")
             .WithSummary("Online statistics: impressions and clicks by position and for the items shown most")
+            .DocumentQuery(QueryParameterDoc.WholeNumber("limit", "Items listed", 20, 1, MaxStatsItems))
+            .Produces<RecommendationStats>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .RequireScope(Scopes.Analytics);
         return app;
     }
@@ -90,13 +101,17 @@ public static class RecommendationsApi
         return new ValueTask<Results<Ok<Recommendation>, ProblemHttpResult>>(Task.Run(Run));
     }
 
-    internal static Ok<RecommendationStats> Stats(RecommendationService service, int limit = 20)
+    internal static IResult Stats(RecommendationService service, string? limit = null)
     {
-        limit = Math.Clamp(limit, 1, 1_000);
+        if (QueryValue.Integer(limit, "limit", 20, 1, MaxStatsItems, out var problem) is not { } n)
+        {
+            return QueryValue.BadRequest(problem!);
+        }
+
         var byPosition = service.Stats.ByPosition()
             .Select((p, i) => new PositionStats(i + 1, p.Impressions, p.Clicks, p.Impressions == 0 ? 0 : Math.Round((double)p.Clicks / p.Impressions, 6)))
             .ToList();
-        var items = service.Stats.Top(limit)
+        var items = service.Stats.Top((int)n)
             .Select(t => new ItemStatsView(t.ItemId, t.Impressions, t.Clicks, t.Purchases, t.Impressions == 0 ? 0 : Math.Round((double)t.Clicks / t.Impressions, 6)))
             .ToList();
         return TypedResults.Ok(new RecommendationStats(service.Stats.Impressions, service.Stats.Clicks, service.Attribution.Attributed, service.Index.Observed, byPosition, items));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Persona.Core.Ingest;
 using Persona.Core.Pipeline;
 using Persona.Core.Segments;
+using Persona.Server.OpenApi;
 using Persona.Server.Security;
 using Persona.Serving.Access;
 using Persona.Serving.Privacy;
@@ -24,22 +25,35 @@ public static class SegmentsApi
     public static IEndpointRouteBuilder MapSegmentsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/segments", List)
-            .WithTags("Segments").WithSummary("Every segment with its rule, member count and backfill state; epsilon=E makes the counts ε-differentially private").RequireScope(Scopes.Analytics);
+            .WithTags("Segments").WithSummary("Every segment with its rule, member count and backfill state; epsilon=E makes the counts ε-differentially private")
+            .DocumentQuery(PrivateCounts.EpsilonDoc).ProducesProblem(StatusCodes.Status400BadRequest).RequireScope(Scopes.Analytics);
         app.MapGet("/v1/segments/changes", Changes)
-            .WithTags("Segments").WithSummary("Enter/leave changes after a sequence number (long-poll with waitMs)").RequireScope(Scopes.Analytics);
+            .WithTags("Segments").WithSummary("Enter/leave changes after a sequence number (long-poll with waitMs)")
+            .DocumentQuery(
+                QueryParameterDoc.WholeNumber("after", "The last sequence number seen", 0, 0, long.MaxValue),
+                QueryParameterDoc.WholeNumber("limit", "Changes per page", 1_000, 1, MaxPage),
+                QueryParameterDoc.WholeNumber("waitMs", "Wait this long for a change when there is none yet", 0, 0, MaxWaitMs))
+            .Produces<ChangesPage>().ProducesProblem(StatusCodes.Status400BadRequest).RequireScope(Scopes.Analytics);
         app.MapPut("/v1/segments/{name}", Put)
-            .WithTags("Segments").WithSummary("Creates (201) or replaces (200) a segment rule; backfills it over every user").RequireScope(Scopes.Admin);
+            .WithTags("Segments").WithSummary("Creates (201) or replaces (200) a segment rule; backfills it over every user")
+            .Accepts<SegmentRequest>("application/json").Produces<SegmentInfo>().Produces<SegmentInfo>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge).RequireScope(Scopes.Admin);
         app.MapGet("/v1/segments/{name}", GetOne)
-            .WithTags("Segments").WithSummary("One segment; epsilon=E makes its member count ε-differentially private").RequireScope(Scopes.Analytics);
+            .WithTags("Segments").WithSummary("One segment; epsilon=E makes its member count ε-differentially private")
+            .DocumentQuery(PrivateCounts.EpsilonDoc).Produces<SegmentInfo>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).RequireScope(Scopes.Analytics);
         app.MapDelete("/v1/segments/{name}", (string name, SegmentBook book) =>
                 book.Delete(name) ? TypedResults.NoContent() : UnknownSegment(name))
-            .WithTags("Segments").WithSummary("Deletes a segment").RequireScope(Scopes.Admin);
+            .WithTags("Segments").WithSummary("Deletes a segment").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).RequireScope(Scopes.Admin);
         app.MapGet("/v1/segments/{name}/members", Members)
-            .WithTags("Segments").WithSummary("A page of members in ordinal order; cursor = the last user id of the previous page").RequireScope(Scopes.Analytics);
+            .WithTags("Segments").WithSummary("A page of members in ordinal order; cursor = the last user id of the previous page")
+            .DocumentQuery(QueryParameterDoc.WholeNumber("limit", "Members per page", 100, 1, MaxPage), QueryParameterDoc.Text("cursor", $"The last user id of the previous page (at most {MaxUserIdLength} characters)"))
+            .Produces<MembersPage>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).RequireScope(Scopes.Analytics);
         app.MapGet("/v1/segments/{name}/export", Export)
-            .WithTags("Segments").WithSummary("The audience for an ad platform, as CSV or JSON").RequireScope(Scopes.Analytics);
+            .WithTags("Segments").WithSummary("The audience for an ad platform, as CSV or JSON")
+            .DocumentQuery(QueryParameterDoc.Text("format", "json or csv (RFC 4180, formula prefixes escaped)", "json", "csv"))
+            .Produces<AudienceExport>().Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).RequireScope(Scopes.Analytics);
         app.MapGet("/v1/users/{userId}/segments", UserSegments)
-            .WithTags("Segments").WithSummary("The segments a user is a member of").RequireScope(Scopes.Read);
+            .WithTags("Segments").WithSummary("The segments a user is a member of").Produces<UserSegments>().ProducesProblem(StatusCodes.Status404NotFound).RequireScope(Scopes.Read);
         return app;
     }
 
