@@ -38,7 +38,7 @@ public static partial class PersonaApp
         builder.Services.AddSingleton<IIngestListener, SourceIngestListener>();
         builder.Services.AddSingleton(_ => new IngestWorker(options.MaxQueuedBatches, options.IngestPriority, options.YoungCollectionBytes));
         builder.Services.AddSingleton<AuditLog>();
-        builder.Services.AddSingleton(sp => new Persona.Serving.Privacy.PrivacyBudget(options.Access.PrivacyBudgetPerDay, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new Persona.Serving.Privacy.PrivacyBudget(options.Access.PrivacyBudgetPerDay, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Persona.Serving.Privacy.IPrivacyLedger>()));
         builder.Services.AddPersonaRateLimits(options.Access);
 
         var app = builder.Build();

@@ -15,12 +15,12 @@ namespace Persona.Storage.Redis.Tests;
 /// <c>keepUnsynced</c> asks (the fraction keeps everything). That a crash inside a commit's record in the
 /// append-only file loses the whole commit is Redis's to show, and RedisAtomicityTests shows it.
 /// </summary>
-internal sealed class RedisStoreUnderTest : IStoreUnderTest
+internal sealed class RedisStoreUnderTest(params string[] serverArguments) : IStoreUnderTest
 {
     private readonly List<CrashableBackend> _open = [];
     private ConnectionMultiplexer? _connection;
 
-    public RedisServer Server { get; } = RedisServer.Start();
+    public RedisServer Server { get; } = RedisServer.Start(serverArguments);
 
     public string KeyPrefix { get; } = "persona:test";
 

@@ -86,6 +86,7 @@ public static class ClusterHostingExtensions
         services.AddSingleton(sp => new RedisErasures(
             Redis(sp), options.ClusterId, sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<Pseudonyms>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IErasureBroadcast>(sp => sp.GetRequiredService<RedisErasures>());
+        services.AddSingleton<IPrivacyLedger>(sp => new RedisPrivacyLedger(Redis(sp), options.ClusterId));
         services.AddHostedService(sp => new RedisErasureListener(
             Redis(sp), sp.GetRequiredService<RedisErasures>(), sp.GetRequiredService<UserErasure>(), sp.GetRequiredService<ILogger<RedisErasureListener>>()));
     }

@@ -48,6 +48,7 @@ public static class ServingHostingExtensions
         services.TryAddSingleton(_ => Pseudonyms.FromDirectory(options.DataDirectory));
         services.AddSingleton(_ => new ErasureLedger(options.DataDirectory));
         services.TryAddSingleton<IErasureBroadcast, NoErasureBroadcast>();
+        services.TryAddSingleton<IPrivacyLedger>(_ => new PrivacyLedgerFile(options.DataDirectory));
         services.AddSingleton<RecommendationService>();
         services.AddHostedService<ExperimentSync>();
         services.AddSingleton<RecommendationFollower>();
