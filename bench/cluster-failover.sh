@@ -18,7 +18,7 @@ loadtest="dotnet bench/Persona.LoadTest/bin/Release/net10.0/Persona.LoadTest.dll
 rm -rf "$work" && mkdir -p "$work/redis"
 $persona generate --users "$users" --events "$events" --items 2000 --start 2026-12-01T00:00:00Z --out "$work/gen" >/dev/null
 
-redis() { redis-server --port "$port_redis" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --appendfsync always --save '' --daemonize no >"$work/redis.log" 2>&1 & echo $! >"$work/redis.pid"; }
+redis() { redis-server --port "$port_redis" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --appendfsync always --aof-use-rdb-preamble no --save '' --daemonize no >"$work/redis.log" 2>&1 & echo $! >"$work/redis.pid"; }
 silo() { $persona serve --cluster "redis://127.0.0.1:$port_redis" --urls "http://127.0.0.1:1678$1" --data-dir "$work/silo$1" >>"$work/silo$1.log" 2>&1 & echo $! >"$work/silo$1.pid"; }
 healthy() { for _ in $(seq 1 120); do curl -sf "$1/health" >/dev/null && return 0; sleep 0.5; done; echo "no healthy $1" >&2; return 1; }
 at() { echo "$(date +%T.%N | cut -c1-12) $*" | tee -a "$work/timeline.txt"; }

@@ -19,7 +19,7 @@ cpu() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$
 tick=$(getconf CLK_TCK)
 for n in ${SILOS:-1 2 3}; do
   run="$work/n$n"; mkdir -p "$run/redis"
-  redis-server --port "$port_redis" --bind 127.0.0.1 --dir "$run/redis" --appendonly yes --appendfsync always --save '' --daemonize no >"$run/redis.log" 2>&1 &
+  redis-server --port "$port_redis" --bind 127.0.0.1 --dir "$run/redis" --appendonly yes --appendfsync always --aof-use-rdb-preamble no --save '' --daemonize no >"$run/redis.log" 2>&1 &
   pids=($!); sleep 0.5
   urls=()
   for i in $(seq 1 "$n"); do

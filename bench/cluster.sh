@@ -13,7 +13,7 @@ command -v redis-server >/dev/null || { echo "redis-server is not installed (apt
 mkdir -p "$work/redis"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$(cd "$work/redis" && pwd)" --appendonly yes --appendfsync always --save '' >"$work/redis.log" 2>&1 &
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$(cd "$work/redis" && pwd)" --appendonly yes --appendfsync always --aof-use-rdb-preamble no --save '' >"$work/redis.log" 2>&1 &
 pids+=($!)
 for i in $(seq 1 "$silos"); do
   $persona serve --cluster "redis://127.0.0.1:$redis_port" --urls "http://127.0.0.1:$((5080 + i))" --data-dir "$work/silo$i" >"$work/silo$i.log" 2>&1 &

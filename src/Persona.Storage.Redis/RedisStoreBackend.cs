@@ -30,7 +30,7 @@ public sealed class RedisStoreBackend : IStoreBackend
         if (connection is null)
         {
             configuration.AbortOnConnectFail = false;
-            configuration.AllowAdmin |= options.RequireAppendFsyncAlways; // CONFIG GET, to check durability at open
+            configuration.AllowAdmin |= options.RequireAppendFsyncAlways || options.RequireAofWithoutRdbPreamble; // CONFIG GET, to check the server at open
             connection = ConnectionMultiplexer.Connect(configuration);
         }
 
@@ -43,6 +43,11 @@ public sealed class RedisStoreBackend : IStoreBackend
             if (writable && options.RequireAppendFsyncAlways)
             {
                 CheckDurability();
+            }
+
+            if (writable && options.RequireAofWithoutRdbPreamble)
+            {
+                CheckPurgeable();
             }
 
             long? epoch = writable ? _db.StringIncrement(_keys.Epoch) : null;
@@ -267,6 +272,22 @@ public sealed class RedisStoreBackend : IStoreBackend
             throw new InvalidOperationException(
                 $"the Redis server of {Where} runs with appendonly {appendOnly} and appendfsync {fsync}: acknowledged writes could be lost; "
                 + "start it with --appendonly yes --appendfsync always (or set RequireAppendFsyncAlways to false where durability is assured otherwise)");
+        }
+    }
+
+    /// <summary>
+    /// Refuses a server that writes an RDB preamble into its append-only file: an RDB image copies a stream's nodes as
+    /// they are in memory, where an entry deleted from a node that still holds others keeps its bytes, so an erased
+    /// user's events would come back to disk at every rewrite, a purge's included.
+    /// </summary>
+    private void CheckPurgeable()
+    {
+        var preamble = Config("aof-use-rdb-preamble");
+        if (preamble != "no")
+        {
+            throw new InvalidOperationException(
+                $"the Redis server of {Where} runs with aof-use-rdb-preamble {preamble}: its append-only file rewrites would keep the bytes of erased users' events; "
+                + "start it with --aof-use-rdb-preamble no (or set RequireAofWithoutRdbPreamble to false where erasure from disk is not needed)");
         }
     }
 

@@ -35,6 +35,12 @@ public sealed record RedisStoreOptions : DurableStoreOptions
     /// </summary>
     public bool RequireAppendFsyncAlways { get; init; } = true;
 
+    /// <summary>
+    /// Checks at open that the server runs with <c>aof-use-rdb-preamble no</c>, under which a purge leaves no byte of an
+    /// erased user in the append-only file (docs/SECURITY.md); refuses to open otherwise.
+    /// </summary>
+    public bool RequireAofWithoutRdbPreamble { get; init; } = true;
+
     protected override void Validate(List<string> errors)
     {
         base.Validate(errors);

@@ -20,6 +20,18 @@ public sealed class RedisProfileStoreTests
     }
 
     [Fact]
+    public void Open_ServerWithAnRdbPreamble_RefusedNamingTheSetting()
+    {
+        using var server = RedisServer.Start("--aof-use-rdb-preamble", "yes");
+        var options = new RedisStoreOptions { Configuration = server.Endpoint };
+        var error = Assert.Throws<InvalidOperationException>(() => RedisProfileStore.Open(options, new ProfileEngine(new EngineConfig())));
+        Assert.Contains("aof-use-rdb-preamble yes", error.Message, StringComparison.Ordinal);
+
+        using var allowed = RedisProfileStore.Open(options with { RequireAofWithoutRdbPreamble = false }, new ProfileEngine(new EngineConfig()));
+        Assert.Equal(0, allowed.Stats.LogPosition);
+    }
+
+    [Fact]
     public void AddRedisProfileStore_ResolvedFromAUrl_OneStoreBehindEveryServiceAndItsEventsKept()
     {
         using var server = RedisServer.Start();

@@ -17,7 +17,7 @@ public sealed class RedisPurgeTests : StoreTestBase
     private const string Erased = "erase-me-7Qx2Zk";
     private const string Kept = "keep-me-9Wd4Rj";
 
-    protected override IStoreUnderTest CreateStoreUnderTest() => new RedisStoreUnderTest("--aof-use-rdb-preamble", "no");
+    protected override IStoreUnderTest CreateStoreUnderTest() => new RedisStoreUnderTest();
 
     [Fact]
     public void Purge_AfterAnErasure_NoFileHoldsTheErasedIdAndTheKeptUserIsThere()

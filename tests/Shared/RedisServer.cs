@@ -140,7 +140,7 @@ internal sealed class RedisServer : IDisposable
         };
         foreach (var arg in (string[])[
             "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", Directory,
-            "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no",
+            "--appendonly", "yes", "--appendfsync", "always", "--aof-use-rdb-preamble", "no", "--save", "", "--daemonize", "no",
             "--logfile", Path.Combine(Directory, "redis.log"), .. _extra, .. extra])
         {
             start.ArgumentList.Add(arg);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Persona.Serving.Hosting;
 
 namespace Persona.Serving.Access;
 
@@ -41,20 +42,7 @@ public sealed class ApiKeyFile(string dataDirectory) : IApiKeyStore
         lock (_lock)
         {
             var keys = Load().Where(k => k.Id != key.Id).Append(key).ToList();
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            var temp = Path + ".tmp";
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                if (!OperatingSystem.IsWindows())
-                {
-                    File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                }
-
-                JsonSerializer.Serialize(stream, keys, Json);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, Path, overwrite: true);
+            DurableFile.Replace(Path, stream => JsonSerializer.Serialize(stream, keys, Json), ownerOnly: true);
         }
     }
 }

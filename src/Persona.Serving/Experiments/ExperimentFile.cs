@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Persona.Recommend.Experiments;
+using Persona.Serving.Hosting;
 
 namespace Persona.Serving.Experiments;
 
@@ -53,15 +54,7 @@ public sealed class ExperimentFile(string dataDirectory) : IExperimentStore
                 throw new InvalidOperationException($"experiment '{running.Experiment.Id}' is running: stop it first");
             }
 
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            var temp = Path + ".tmp";
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                JsonSerializer.Serialize(stream, experiment, Json);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, Path, overwrite: true);
+            DurableFile.Replace(Path, stream => JsonSerializer.Serialize(stream, experiment, Json));
             return new RunningExperiment(experiment, LocalRun);
         }
     }

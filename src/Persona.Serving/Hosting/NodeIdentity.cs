@@ -20,11 +20,8 @@ public sealed class NodeIdentity(ServingOptions options)
             return id;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         id = Guid.NewGuid().ToString("N");
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, id);
-        File.Move(temp, path, overwrite: true);
+        DurableFile.Replace(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(id)));
         return id;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Persona.Serving.Hosting;
 
 namespace Persona.Serving.Privacy;
 
@@ -110,18 +111,13 @@ public sealed class ErasureLedger
                 }
             }
 
-            var temporary = _path + ".tmp";
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            DurableFile.Replace(_path, stream =>
             {
                 foreach (var (pseudonym, at) in _pending)
                 {
                     stream.Write(System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{pseudonym}\t{at}\n")));
                 }
-
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, _path, overwrite: true);
+            });
         }
     }
 }

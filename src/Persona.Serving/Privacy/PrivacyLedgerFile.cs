@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Persona.Serving.Hosting;
 
 namespace Persona.Serving.Privacy;
 
@@ -44,14 +45,7 @@ public sealed class PrivacyLedgerFile : IPrivacyLedger
             }
 
             _spent[key] = new Entry(today, spentBefore + epsilon);
-            var temporary = _path + ".tmp";
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                JsonSerializer.Serialize(stream, _spent);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, _path, overwrite: true);
+            DurableFile.Replace(_path, stream => JsonSerializer.Serialize(stream, _spent));
             return true;
         }
     }

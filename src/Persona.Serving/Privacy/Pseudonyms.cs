@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using Persona.Serving.Hosting;
 
 namespace Persona.Serving.Privacy;
 
@@ -38,30 +39,7 @@ public sealed class Pseudonyms
         ArgumentNullException.ThrowIfNull(directory);
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, KeyFile);
-        if (!File.Exists(path))
-        {
-            var temporary = path + ".tmp";
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                if (!OperatingSystem.IsWindows())
-                {
-                    File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                }
-
-                stream.Write(NewKey());
-                stream.Flush(flushToDisk: true);
-            }
-
-            try
-            {
-                File.Move(temporary, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                File.Delete(temporary); // another process made it first: theirs is the key
-            }
-        }
-
+        DurableFile.CreateNew(path, stream => stream.Write(NewKey()), ownerOnly: true); // another process may have made it first: theirs is the key
         return new Pseudonyms(File.ReadAllBytes(path));
     }
 

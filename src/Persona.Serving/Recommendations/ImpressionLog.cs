@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using System.Threading.Channels;
 using Persona.Recommend.Feedback;
+using Persona.Serving.Hosting;
 
 namespace Persona.Serving.Recommendations;
 
@@ -219,7 +220,7 @@ public sealed partial class ImpressionLog : IAsyncDisposable
             }
 
             removed += gone;
-            Replace(file, stream =>
+            DurableFile.Replace(file, stream =>
             {
                 using var writer = new StreamWriter(stream, leaveOpen: true);
                 foreach (var line in kept)
@@ -247,7 +248,7 @@ public sealed partial class ImpressionLog : IAsyncDisposable
             removed += all.Count - kept.Count;
             var record = new ArrayBufferWriter<byte>(4_096);
             var length = new byte[sizeof(int)];
-            Replace(file, stream =>
+            DurableFile.Replace(file, stream =>
             {
                 foreach (var impression in kept)
                 {
@@ -261,19 +262,6 @@ public sealed partial class ImpressionLog : IAsyncDisposable
         }
 
         return removed;
-    }
-
-    /// <summary>Writes <paramref name="file"/> anew through <paramref name="write"/> beside it, syncs it and moves it over the old one.</summary>
-    private static void Replace(string file, Action<FileStream> write)
-    {
-        var temporary = file + ".purge";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-        {
-            write(stream);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, file, overwrite: true);
     }
 
     /// <summary>

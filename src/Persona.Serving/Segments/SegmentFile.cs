@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Persona.Serving.Hosting;
 
 namespace Persona.Serving.Segments;
 
@@ -44,14 +45,6 @@ public sealed class SegmentFile(string dataDirectory) : ISegmentDefinitionStore
 
     public void Save(IReadOnlyList<SegmentDefinition> definitions)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        var temp = Path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, definitions, Json);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, Path, overwrite: true);
+        DurableFile.Replace(Path, stream => JsonSerializer.Serialize(stream, definitions, Json));
     }
 }
