@@ -55,3 +55,11 @@ public sealed class RedisStoreEncryptionTests : StoreEncryptionTests
 {
     protected override IStoreUnderTest CreateStoreUnderTest() => new RedisStoreUnderTest();
 }
+
+/// <summary>The purge suite on the Redis backend: the server's directory (append-only files) read whole after the rewrite.</summary>
+public sealed class RedisStorePurgeTests : StorePurgeTests
+{
+    protected override string FilesDirectory => ((RedisStoreUnderTest)Store).Server.Directory;
+
+    protected override IStoreUnderTest CreateStoreUnderTest() => new RedisStoreUnderTest();
+}

@@ -43,3 +43,11 @@ public sealed class RocksDbStoreEncryptionTests : StoreEncryptionTests
 {
     protected override IStoreUnderTest CreateStoreUnderTest() => new RocksDbStoreUnderTest();
 }
+
+/// <summary>The purge suite on the embedded RocksDB backend: its data directory read whole.</summary>
+public sealed class RocksDbStorePurgeTests : StorePurgeTests
+{
+    protected override string FilesDirectory => ((RocksDbStoreUnderTest)Store).Directory;
+
+    protected override IStoreUnderTest CreateStoreUnderTest() => new RocksDbStoreUnderTest();
+}

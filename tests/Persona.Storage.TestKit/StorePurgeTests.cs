@@ -2,27 +2,28 @@ using System.Text;
 using Persona.Core.Catalog;
 using Persona.Core.Events;
 using Persona.Core.Ingest;
-using Persona.Storage.TestKit;
 using static Persona.Storage.TestKit.StoreTestData;
 
-namespace Persona.Storage.Redis.Tests;
+namespace Persona.Storage.TestKit;
 
 /// <summary>
-/// After an erasure and a purge (an append-only file rewrite), no file of the Redis server holds the erased user's
-/// id, on a server configured as docs/SECURITY.md says (<c>aof-use-rdb-preamble no</c>). Found by reading every byte
-/// of every file, with a user who is kept as the control that the search finds what is there.
+/// After an erasure and a purge, no file the backend keeps holds the erased user's id: not the log, the snapshots,
+/// the user records, the dead letters, nor the backend's own logs (a write-ahead log, a manifest, an append-only
+/// file). Found by reading every byte of every file in <see cref="FilesDirectory"/>, with a user who is kept as the
+/// control that the search finds what is there. For backends whose data lies in files of a directory.
 /// </summary>
-public sealed class RedisPurgeTests : StoreTestBase
+public abstract class StorePurgeTests : StoreTestBase
 {
     private const string Erased = "erase-me-7Qx2Zk";
     private const string Kept = "keep-me-9Wd4Rj";
 
-    protected override IStoreUnderTest CreateStoreUnderTest() => new RedisStoreUnderTest();
+    /// <summary>The directory holding every file of the backend under test.</summary>
+    protected abstract string FilesDirectory { get; }
 
     [Fact]
     public void Purge_AfterAnErasure_NoFileHoldsTheErasedIdAndTheKeptUserIsThere()
     {
-        var directory = ((RedisStoreUnderTest)Store).Server.Directory;
+        var directory = FilesDirectory;
         var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-3), users: 20, events: 2_000);
         var renamed = events.Select((e, i) => e.UserId switch
         {
