@@ -3,7 +3,7 @@ namespace Persona.Datasets;
 /// <summary>Picks the loader for a format name (as on the command line).</summary>
 public static class DatasetLoader
 {
-    public static IReadOnlyList<string> Formats { get; } = ["canonical", "s3rec", "movielens", "sasrec", "yoochoose", "diginetica", "retailrocket", "otto", "online-retail", "rees46", "taobao"];
+    public static IReadOnlyList<string> Formats { get; } = ["canonical", "s3rec", "movielens", "sasrec", "yoochoose", "diginetica", "retailrocket", "otto", "online-retail", "rees46", "taobao", "amazon-reviews"];
 
     /// <summary>The dataset as canonical events (sequence formats get their synthesised times).</summary>
     public static EventDataset LoadEvents(string format, string path) => format switch
@@ -16,6 +16,7 @@ public static class DatasetLoader
         "online-retail" => OnlineRetailLoader.Load(path),
         "rees46" => Rees46Loader.Load(path),
         "taobao" => TaobaoLoader.Load(path),
+        "amazon-reviews" => AmazonReviewsLoader.Load(path),
         "sasrec" => SasRecLoader.Load(path),
         "s3rec" or "movielens" => FromSequences(format == "s3rec" ? S3RecLoader.Load(path) : MovieLensLoader.Load(path), format == "s3rec" ? Core.Events.EventType.Purchase : Core.Events.EventType.Rate),
         _ => throw new ArgumentException($"format: '{format}' is not one of {string.Join(", ", Formats)}", nameof(format)),
@@ -35,6 +36,7 @@ public static class DatasetLoader
         "online-retail" => (OnlineRetailLoader.Read(path), OnlineRetailLoader.Catalog(path)),
         "rees46" => (Rees46Loader.Read(path), Rees46Loader.Catalog(path)),
         "taobao" => (TaobaoLoader.Read(path), TaobaoLoader.Catalog(path)),
+        "amazon-reviews" => (AmazonReviewsLoader.Read(path), AmazonReviewsLoader.Catalog(path)),
         "sasrec" => (SasRecLoader.Read(path), []),
         _ => LoadEvents(format, path) is var d ? (d.Events, d.Catalog) : default,
     };
