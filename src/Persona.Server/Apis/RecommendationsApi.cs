@@ -114,7 +114,7 @@ public static class RecommendationsApi
         var items = service.Stats.Top((int)n)
             .Select(t => new ItemStatsView(t.ItemId, t.Impressions, t.Clicks, t.Purchases, t.Impressions == 0 ? 0 : Math.Round((double)t.Clicks / t.Impressions, 6)))
             .ToList();
-        return TypedResults.Ok(new RecommendationStats(service.Stats.Impressions, service.Stats.Clicks, service.Attribution.Attributed, service.Index.Observed, byPosition, items));
+        return TypedResults.Ok(new RecommendationStats(service.Stats.Impressions, service.Stats.Clicks, service.Attribution.Attributed, service.Observed, byPosition, items));
     }
 
     private static ValueTask<Results<Ok<Recommendation>, ProblemHttpResult>> Bad(string detail) =>

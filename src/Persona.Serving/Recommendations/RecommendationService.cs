@@ -94,6 +94,9 @@ public sealed class RecommendationService : IAsyncDisposable
 
     public Attribution Attribution => Stack.Attribution;
 
+    /// <summary>Committed events taken in, their attribution included.</summary>
+    public long Observed => Stack.Observed;
+
     /// <summary>The running experiment's results, if one runs.</summary>
     public ExperimentResults? Experiment => Stack.Experiment;
 

@@ -21,6 +21,7 @@ public sealed class ServedRecommender
 {
     private readonly RecommendationsOptions _options;
     private SequenceScorer? _scorer;
+    private long _observed;
 
     /// <param name="catalog">The catalog the index and rules read.</param>
     /// <param name="options">Index, blend and rule options; the defaults when null.</param>
@@ -47,6 +48,12 @@ public sealed class ServedRecommender
 
     public Attribution Attribution { get; }
 
+    /// <summary>
+    /// Events taken in by <see cref="Observe"/> with everything they change (index, click feedback and
+    /// attribution): a reader that sees this count sees all of their effects.
+    /// </summary>
+    public long Observed => Interlocked.Read(ref _observed);
+
     /// <summary>The blend served outside experiments.</summary>
     public BlendWeights Blend => _options.Blend;
 
@@ -66,6 +73,8 @@ public sealed class ServedRecommender
         {
             Attribution.Observe(e);
         }
+
+        Interlocked.Add(ref _observed, events.Count);
     }
 
     /// <summary>
