@@ -3,7 +3,7 @@ namespace Persona.Datasets;
 /// <summary>Picks the loader for a format name (as on the command line).</summary>
 public static class DatasetLoader
 {
-    public static IReadOnlyList<string> Formats { get; } = ["canonical", "s3rec", "movielens", "sasrec", "yoochoose", "diginetica", "retailrocket", "otto", "online-retail", "rees46", "taobao", "amazon-reviews"];
+    public static IReadOnlyList<string> Formats { get; } = ["canonical", "s3rec", "movielens", "sasrec", "yoochoose", "diginetica", "retailrocket", "otto", "online-retail", "rees46", "taobao", "amazon-reviews", "labelled-sentences"];
 
     /// <summary>The dataset as canonical events (sequence formats get their synthesised times).</summary>
     public static EventDataset LoadEvents(string format, string path) => format switch
@@ -17,6 +17,7 @@ public static class DatasetLoader
         "rees46" => Rees46Loader.Load(path),
         "taobao" => TaobaoLoader.Load(path),
         "amazon-reviews" => AmazonReviewsLoader.Load(path),
+        "labelled-sentences" => LabelledSentencesLoader.Load(path),
         "sasrec" => SasRecLoader.Load(path),
         "s3rec" or "movielens" => FromSequences(format == "s3rec" ? S3RecLoader.Load(path) : MovieLensLoader.Load(path), format == "s3rec" ? Core.Events.EventType.Purchase : Core.Events.EventType.Rate),
         _ => throw new ArgumentException($"format: '{format}' is not one of {string.Join(", ", Formats)}", nameof(format)),
@@ -37,6 +38,7 @@ public static class DatasetLoader
         "rees46" => (Rees46Loader.Read(path), Rees46Loader.Catalog(path)),
         "taobao" => (TaobaoLoader.Read(path), TaobaoLoader.Catalog(path)),
         "amazon-reviews" => (AmazonReviewsLoader.Read(path), AmazonReviewsLoader.Catalog(path)),
+        "labelled-sentences" => (LabelledSentencesLoader.Read(path), []),
         "sasrec" => (SasRecLoader.Read(path), []),
         _ => LoadEvents(format, path) is var d ? (d.Events, d.Catalog) : default,
     };

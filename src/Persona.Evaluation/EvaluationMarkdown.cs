@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Persona.Evaluation.Protocols;
+using Persona.Models.Training;
 
 namespace Persona.Evaluation;
 

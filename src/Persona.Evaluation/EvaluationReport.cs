@@ -11,4 +11,10 @@ public sealed record EvaluationReport(
     [property: JsonPropertyName("k")] int K,
     [property: JsonPropertyName("users_evaluated")] int UsersEvaluated,
     [property: JsonPropertyName("seconds")] double Seconds,
-    [property: JsonPropertyName("metrics")] IReadOnlyDictionary<string, double> Metrics);
+    [property: JsonPropertyName("metrics")] IReadOnlyDictionary<string, double> Metrics)
+{
+    /// <summary>The baseline's metrics, under the same names, where the protocol reports one beside the model (review-sentiment: the lexicon).</summary>
+    [JsonPropertyName("baseline")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, double>? Baseline { get; init; }
+}

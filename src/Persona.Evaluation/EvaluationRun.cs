@@ -5,6 +5,7 @@ using Persona.Core.Events;
 using Persona.Evaluation.Protocols;
 using Persona.Evaluation.Recommenders;
 using Persona.Models.Interest;
+using Persona.Models.Sentiment;
 
 namespace Persona.Evaluation;
 
@@ -19,7 +20,11 @@ public static class EvaluationRun
     {
         ArgumentNullException.ThrowIfNull(request);
         var (protocol, model, format) = (request.Protocol, request.Model, request.Format);
-        return (protocol == "next-category") != (model == "interest-mlp")
+        return (protocol == "review-sentiment") != (model == "sentiment")
+            ? "protocol: review-sentiment evaluates --model sentiment (with the lexicon as its baseline), and sentiment runs on review-sentiment"
+            : protocol == "review-sentiment" && format == "synthetic"
+            ? "protocol: review-sentiment needs review text: use --format amazon-reviews, labelled-sentences or canonical"
+            : (protocol == "next-category") != (model == "interest-mlp")
             ? "protocol: next-category evaluates --model interest-mlp (with its baselines), and interest-mlp runs on next-category"
             : (protocol == "churn") != (model == "churn")
             ? "protocol: churn evaluates --model churn (with its baselines), and churn runs on the churn protocol"
@@ -46,6 +51,7 @@ public static class EvaluationRun
         return request.Protocol switch
         {
             "churn" => Churn(request, watch),
+            "review-sentiment" => ReviewSentiment(request, watch),
             "next-category" => NextCategory(request, watch),
             _ when request.Format == "synthetic" => Synthetic(request, watch),
             "prequential" or "freshness" => Prequential(request, watch),
@@ -60,6 +66,13 @@ public static class EvaluationRun
         var (metrics, rows, calibration) = ChurnProtocol.Run(events, catalog, q.Config, q.WindowDays, q.MlpOptions(), q.Progress.MlpEpoch, q.Search, q.Progress.MlpTrial, q.TrainCuts, q.StepDays);
         var protocol = string.Create(CultureInfo.InvariantCulture, $"churn({q.WindowDays}d)");
         return new(Report(q, name, protocol, "churn", 0, rows, watch, metrics), EvaluationMarkdown.Calibration(calibration));
+    }
+
+    private static EvaluationOutcome ReviewSentiment(EvaluationRequest q, Stopwatch watch)
+    {
+        var (events, _, name) = Events(q);
+        var result = ReviewSentimentProtocol.Run(events, new SentimentOptions(), q.Seed);
+        return new(Report(q, name, "review-sentiment", "sentiment", 0, result.TestRows, watch, result.Metrics) with { Baseline = result.Baseline });
     }
 
     private static EvaluationOutcome NextCategory(EvaluationRequest q, Stopwatch watch)

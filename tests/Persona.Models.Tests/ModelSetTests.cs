@@ -16,7 +16,7 @@ public sealed class ModelSetTests : IDisposable
     [Fact]
     public void Names_Registry_TheServedKindsInPredictionOrder()
     {
-        Assert.Equal(["interest-mlp", "churn-mlp", "propensity-mlp", "sequence"], ModelKinds.Names);
+        Assert.Equal(["interest-mlp", "churn-mlp", "propensity-mlp", "sequence", "sentiment"], ModelKinds.Names);
     }
 
     [Fact]

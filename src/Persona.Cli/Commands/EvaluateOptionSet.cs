@@ -12,8 +12,8 @@ internal sealed class EvaluateOptionSet
     public EvaluateOptionSet()
     {
         Format.AcceptOnlyFromAmong([.. DatasetLoader.Formats, "synthetic"]);
-        Protocol.AcceptOnlyFromAmong("loo", "cold-start", "ms-stratified", "prequential", "freshness", "interest", "session", "next-category", "churn");
-        Model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "popularity-decayed", "itemknn", "sequential-rules", "interest", "sequence", "vae", "interest-mlp", "churn", "service");
+        Protocol.AcceptOnlyFromAmong("loo", "cold-start", "ms-stratified", "prequential", "freshness", "interest", "session", "next-category", "churn", "review-sentiment");
+        Model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "popularity-decayed", "itemknn", "sequential-rules", "interest", "sequence", "vae", "interest-mlp", "churn", "service", "sentiment");
         Scorer.AcceptOnlyFromAmong("none", "sequence");
         Ablate.AcceptOnlyFromAmong([.. RankingFeatures.Names]);
         Target.AcceptOnlyFromAmong("next", "next-purchase");
@@ -25,7 +25,7 @@ internal sealed class EvaluateOptionSet
 
     public Option<string> Protocol { get; } = new("--protocol") { Description = "Evaluation protocol", DefaultValueFactory = _ => "loo" };
 
-    public Option<string> Model { get; } = new("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), popularity-decayed, itemknn, sequential-rules, interest, sequence (learned, SASRec), vae (learned, Mult-VAE); interest-mlp (next-category); churn (churn and purchase propensity); service (the served recommender: candidates, blend and rules)", DefaultValueFactory = _ => "popularity" };
+    public Option<string> Model { get; } = new("--model") { Description = "Model: random, popularity, popularity-all (leaky, as the published PopRec), popularity-decayed, itemknn, sequential-rules, interest, sequence (learned, SASRec), vae (learned, Mult-VAE); interest-mlp (next-category); churn (churn and purchase propensity); service (the served recommender: candidates, blend and rules); sentiment (review text; the default on review-sentiment)", DefaultValueFactory = _ => "popularity" };
 
     public Option<string> Scorer { get; } = new("--scorer") { Description = "service: the learned candidate source (sequence trains SASRec first; none uses the stream-kept sources only)", DefaultValueFactory = _ => "none" };
 
@@ -93,7 +93,7 @@ internal sealed class EvaluateOptionSet
             Dataset = r.GetValue(Dataset)!,
             Format = r.GetValue(Format)!,
             Protocol = r.GetValue(Protocol)!,
-            Model = r.GetValue(Model)!,
+            Model = r.GetValue(Protocol) == "review-sentiment" && !MlpOptionSet.IsGiven(r, Model) ? "sentiment" : r.GetValue(Model)!,
             Config = r.GetValue(EngineConfig) is { } path ? EngineConfigJson.Load(path) : null,
             K = r.GetValue(K),
             Seed = seed,

@@ -8,6 +8,7 @@ using Persona.Evaluation;
 using Persona.Evaluation.Trainers;
 using Persona.Models.Artifacts;
 using Persona.Models.Churn;
+using Persona.Models.Sentiment;
 
 namespace Persona.Cli.Commands;
 
@@ -48,6 +49,8 @@ internal static class TrainCommand
                 return ItemModelTraining.Sequence(Sequences(r, o), o.Sequence.Options(r, o.Mlp, seed), config, folder, Source(r, o), ConsoleProgress.Training, TimeProvider.System);
             case "vae":
                 return ItemModelTraining.Vae(Sequences(r, o), o.Vae.Options(r, o.Mlp, o.Sequence, seed), r.GetValue(o.Mlp.Search), r.GetValue(o.Vae.Refine), config, folder, Source(r, o), ConsoleProgress.Training, TimeProvider.System);
+            case "sentiment":
+                return SentimentTraining.Run(Events(r, o).Events, new SentimentOptions(), folder, Source(r, o), TimeProvider.System);
             case "churn" or "propensity":
                 var churnOptions = o.Mlp.Options(r, seed);
                 var outcome = model == "churn" ? ChurnOutcome.NoActivity : ChurnOutcome.Purchase;

@@ -9,7 +9,7 @@ internal sealed class TrainOptionSet
     public TrainOptionSet()
     {
         Format.AcceptOnlyFromAmong([.. DatasetLoader.Formats, "synthetic"]);
-        Model.AcceptOnlyFromAmong("interest", "sequence", "vae", "churn", "propensity");
+        Model.AcceptOnlyFromAmong("interest", "sequence", "vae", "churn", "propensity", "sentiment");
         Target.AcceptOnlyFromAmong("next", "next-purchase");
     }
 

@@ -3,10 +3,10 @@ using System.Text;
 using Persona.Core.Catalog;
 using Persona.Core.Engine;
 using Persona.Core.Events;
-using Persona.Evaluation.Protocols;
 using Persona.Models.Artifacts;
 using Persona.Models.Churn;
 using Persona.Models.Interest;
+using Persona.Models.Training;
 
 namespace Persona.Evaluation.Trainers;
 

@@ -12,6 +12,7 @@ public static class ModelKinds
         new ChurnModelKind(),
         new PropensityModelKind(),
         new SequenceModelKind(),
+        new SentimentModelKind(),
     ];
 
     /// <summary>The kinds' names, in registry order.</summary>

@@ -1,4 +1,4 @@
-namespace Persona.Evaluation.Protocols;
+namespace Persona.Models.Training;
 
 /// <summary>
 /// Scores of probabilistic binary predictions: ROC AUC (Mann–Whitney, ties counted half), log loss

@@ -1,6 +1,6 @@
-using Persona.Evaluation.Protocols;
+using Persona.Models.Training;
 
-namespace Persona.Evaluation.Tests;
+namespace Persona.Models.Tests;
 
 public sealed class BinaryMetricsTests
 {
