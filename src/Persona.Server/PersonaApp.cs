@@ -33,7 +33,8 @@ public static partial class PersonaApp
         builder.Services.AddSingleton(options);
         builder.Services.AddPersonaServing(options.Serving, engineConfig);
         addStore(builder.Services);
-        builder.Services.AddSingleton(sp => new EventParser(sp.GetRequiredService<ProfileEngine>().Types, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new EventParser(
+            sp.GetRequiredService<ProfileEngine>().Types, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Persona.Serving.ModelHosting.ReviewSentiment>().Score));
         builder.Services.AddSingleton<PersonaMetrics>();
         builder.Services.AddSingleton<IIngestListener, SourceIngestListener>();
         builder.Services.AddSingleton(_ => new IngestWorker(options.MaxQueuedBatches, options.IngestPriority, options.YoungCollectionBytes));

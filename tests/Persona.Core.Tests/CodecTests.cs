@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using Persona.Core.Engine;
 using Persona.Core.Serialization;
 
@@ -16,6 +17,15 @@ public sealed class CodecTests
             Assert.Equal(e.Context?.Device, back.Context?.Device);
             Assert.Equal(e.Context?.Channel, back.Context?.Channel);
         }
+    }
+
+    [Fact]
+    public void EventCodec_WithSentiment_RoundTripsAndAnEncodingWithoutItReadsNull()
+    {
+        var e = new Events.BehaviorEvent { EventId = "r", Type = (byte)Events.EventType.Review, UserId = "u", TimestampMs = 5, Text = "fine", Sentiment = 0.8125 };
+
+        Assert.Equal(e, EventCodec.Deserialize(EventCodec.Serialize(e)));
+        Assert.Null(EventCodec.Deserialize(EventCodec.Serialize(e with { Sentiment = null })).Sentiment);
     }
 
     [Fact]
@@ -101,30 +111,54 @@ public sealed class CodecTests
     }
 
     [Fact]
-    public void ProfileCodec_Version1Encoding_DecodesToTheSameProfileAndIsRewrittenAsVersion2()
+    public void ProfileCodec_Version1And2Encodings_DecodeWithoutSatisfactionAndAreRewrittenAsVersion3()
     {
-        // Version 1 is version 2 without the trailing checksum (stores written before it hold such encodings).
+        // Version 2 is version 3 without the satisfaction block; version 1 is version 2 without the trailing checksum.
         var (catalog, events) = TestStreams.Shop(5, users: 30, events: 900);
         foreach (var state in TestStreams.Replay(new ProfileEngine(new EngineConfig()), catalog, events).Values)
         {
-            var v2 = ProfileCodec.Serialize(state);
-            var v1 = v2[..^4];
+            state.SatisfactionSignals = 0;
+            state.SatisfactionSum = 0;
+            state.SatisfactionWeight = 0;
+            state.SatisfactionRefMs = 0;
+            var v3 = ProfileCodec.Serialize(state);
+            var body = v3[..^5]; // the zero signal count and the checksum off
+            var v1 = body.ToArray();
             v1[0] = 1;
-            var decoded = ProfileCodec.Deserialize(v1);
-            Assert.Equal(v2, ProfileCodec.Serialize(decoded));
+            var v2 = body.ToArray();
+            v2[0] = 2;
+            v2 = [.. v2, .. BitConverter.GetBytes((uint)XxHash3.HashToUInt64(v2))];
+
+            Assert.Equal(v3, ProfileCodec.Serialize(ProfileCodec.Deserialize(v1)));
+            Assert.Equal(v3, ProfileCodec.Serialize(ProfileCodec.Deserialize(v2)));
             Assert.Equal(state.AppliedSeq, ProfileCodec.ReadAppliedSeq(v1));
+            Assert.Equal(state.AppliedSeq, ProfileCodec.ReadAppliedSeq(v2));
         }
+    }
+
+    [Fact]
+    public void ProfileCodec_StateWithSatisfaction_RoundTripsExactly()
+    {
+        var engine = new ProfileEngine(new EngineConfig());
+        var state = new ProfileState("u");
+        var catalog = new Catalog.CatalogIndex();
+        engine.Apply(state, new Events.BehaviorEvent { EventId = "r1", Type = (byte)Events.EventType.Review, UserId = "u", TimestampMs = 1_000, Rating = 2, Sentiment = 0.1 }, catalog);
+        engine.Apply(state, new Events.BehaviorEvent { EventId = "r2", Type = (byte)Events.EventType.Rate, UserId = "u", TimestampMs = 90_000_000, Rating = 5 }, catalog);
+
+        var decoded = ProfileCodec.Deserialize(ProfileCodec.Serialize(state));
+
+        Assert.Equal((3L, state.SatisfactionSum, state.SatisfactionWeight, 90_000_000L), (decoded.SatisfactionSignals, decoded.SatisfactionSum, decoded.SatisfactionWeight, decoded.SatisfactionRefMs));
     }
 
     [Fact]
     public void ProfileCodec_TrailingBytesOrUnknownVersion_Refused()
     {
-        var v1 = ProfileCodec.Serialize(new ProfileState("u"))[..^4];
+        var v1 = ProfileCodec.Serialize(new ProfileState("u"))[..^5];
         v1[0] = 1;
         Assert.Contains("bytes after the profile encoding", Assert.Throws<FormatException>(() => ProfileCodec.Deserialize([.. v1, 0])).Message, StringComparison.Ordinal);
-        var v3 = ProfileCodec.Serialize(new ProfileState("u"));
-        v3[0] = 3;
-        Assert.Equal("unknown profile encoding version 3", Assert.Throws<FormatException>(() => ProfileCodec.Deserialize(v3)).Message);
+        var v4 = ProfileCodec.Serialize(new ProfileState("u"));
+        v4[0] = 4;
+        Assert.Equal("unknown profile encoding version 4", Assert.Throws<FormatException>(() => ProfileCodec.Deserialize(v4)).Message);
     }
 
     [Fact]

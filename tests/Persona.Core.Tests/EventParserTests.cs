@@ -30,6 +30,23 @@ public sealed class EventParserTests
     }
 
     [Fact]
+    public void ParseBody_ReviewTextWithAScorer_SentimentScoredUnlessGivenAndOnlyForReviewsAndRatings()
+    {
+        var scored = new EventParser(new EventTypes(), new FakeTimeProvider(Now), text => text.Length / 100.0);
+        var body = """
+            {"eventId":"a","type":"review","userId":"u","itemId":"i","timestamp":1,"text":"twenty characters..."}
+            {"eventId":"b","type":"review","userId":"u","itemId":"i","timestamp":1,"text":"twenty characters...","sentiment":0.9}
+            {"eventId":"c","type":"search","userId":"u","timestamp":1,"text":"twenty characters..."}
+            {"eventId":"d","type":"rate","userId":"u","itemId":"i","timestamp":1,"rating":4}
+            """;
+
+        var batch = scored.ParseBody(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal([0.2, 0.9, null, null], batch.Accepted.Select(a => a.Record.Sentiment));
+        Assert.Null(Parse("""{"eventId":"a","type":"review","userId":"u","itemId":"i","timestamp":1,"text":"great"}""").Accepted[0].Record.Sentiment);
+    }
+
+    [Fact]
     public void ParseBody_Ndjson_EpochMillisAndCustomType()
     {
         var batch = Parse("{\"eventId\":\"a\",\"type\":\"wishlist\",\"userId\":\"u\",\"timestamp\":1767225600000}\n\n{\"eventId\":\"b\",\"type\":\"search\",\"userId\":\"u\",\"timestamp\":1767225600001,\"text\":\"red lipstick\"}\n");
@@ -56,6 +73,7 @@ public sealed class EventParserTests
     [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1,"context":{"device":7}}""", "context.device: must be a string, not a number")]
     [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1,"context":{"channel":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}""", "context.channel: longer than 64 characters")]
     [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1,"context":{"device":"mobile","campaign":[1]}}""", "context.campaign: must be a string, number or boolean")]
+    [InlineData("""{"eventId":"e","type":"review","userId":"u","itemId":"i","timestamp":1,"sentiment":1.5}""", "sentiment: 1.5 is outside 0..1")]
     [InlineData("""[1]""", "record: must be an object, not a number")]
     public void ParseBody_BrokenRule_RejectedWithFieldAndRule(string record, string expected)
     {

@@ -63,6 +63,29 @@ public sealed class SegmentsApiTests
     }
 
     [Fact]
+    public async Task Membership_DissatisfiedRule_ReviewTextScoredAtIngestDecidesTheMember()
+    {
+        await using var server = await TestServer.StartAsync();
+        await PostItems(server);
+        Assert.Equal(HttpStatusCode.Created, (await Put(server, "dissatisfied", "satisfaction.level == \"dissatisfied\"")).StatusCode);
+        await WaitBackfilled(server, "dissatisfied");
+        var t = DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeMilliseconds();
+
+        await PostEvents(server, string.Join('\n',
+            $$"""{"eventId":"r1","type":"review","userId":"bob","itemId":"lip","timestamp":{{t}},"text":"Terrible. It broke in a week, junk, returned it."}""",
+            $$"""{"eventId":"r2","type":"review","userId":"carol","itemId":"lip","timestamp":{{t}},"text":"Excellent colour, I love it!"}"""));
+
+        await Eventually(async () => (await SegmentsOf(server, "bob")).SequenceEqual(["dissatisfied"]));
+        Assert.Empty(await SegmentsOf(server, "carol"));
+        var bob = await server.Client.GetFromJsonAsync<JsonElement>(new Uri("/v1/users/bob/profile", UriKind.Relative));
+        var satisfaction = bob.GetProperty("satisfaction");
+        Assert.True(satisfaction.GetProperty("score").GetDouble() < -0.5);
+        Assert.Equal((1, "dissatisfied"), (satisfaction.GetProperty("signals").GetInt64(), satisfaction.GetProperty("level").GetString()));
+        var carol = await server.Client.GetFromJsonAsync<JsonElement>(new Uri("/v1/users/carol/profile", UriKind.Relative));
+        Assert.Equal("satisfied", carol.GetProperty("satisfaction").GetProperty("level").GetString());
+    }
+
+    [Fact]
     public async Task Changes_LongPoll_AnsweredByTheNextChange()
     {
         await using var server = await TestServer.StartAsync();

@@ -55,11 +55,25 @@ public sealed record EngineConfig
 
     public IReadOnlyList<string> CustomEventTypes { get; init; } = [];
 
+    /// <summary>Satisfaction: the half-life of a signal's weight (a review a half-life old counts half).</summary>
+    public TimeSpan SatisfactionHalfLife { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// Satisfaction: the signal value (-1 to 1) each event of these types gives, by type name. Returns and
+    /// complaints are custom types a shop declares in <see cref="CustomEventTypes"/>; a name not declared is
+    /// never seen. Ratings ((stars - 3) / 2) and review sentiment (2p - 1) are signals without being listed.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> SatisfactionSignals { get; init; } = new Dictionary<string, double>(StringComparer.Ordinal)
+    {
+        ["return"] = -1,
+        ["complaint"] = -1,
+    };
+
     /// <summary>Checks the settings; throws with every problem found.</summary>
     public void Validate()
     {
         var errors = new List<string>();
-        foreach (var (name, span) in new[] { ("categoryHalfLife", CategoryHalfLife), ("brandHalfLife", BrandHalfLife), ("tagHalfLife", TagHalfLife), ("priceBandHalfLife", PriceBandHalfLife), ("sessionGap", SessionGap) })
+        foreach (var (name, span) in new[] { ("categoryHalfLife", CategoryHalfLife), ("brandHalfLife", BrandHalfLife), ("tagHalfLife", TagHalfLife), ("priceBandHalfLife", PriceBandHalfLife), ("sessionGap", SessionGap), ("satisfactionHalfLife", SatisfactionHalfLife) })
         {
             if (span < TimeSpan.FromMinutes(1))
             {
@@ -80,6 +94,14 @@ public sealed record EngineConfig
         if (!(NewUserSpan > TimeSpan.Zero && ActiveSpan > TimeSpan.Zero && AtRiskSpan > ActiveSpan))
         {
             errors.Add("lifecycle: spans must be positive and atRiskSpan > activeSpan");
+        }
+
+        foreach (var (name, value) in SatisfactionSignals)
+        {
+            if (value is not (>= -1 and <= 1))
+            {
+                errors.Add($"satisfactionSignals.{name}: must be within -1..1");
+            }
         }
 
         if (errors.Count > 0)

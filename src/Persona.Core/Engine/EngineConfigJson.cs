@@ -77,6 +77,13 @@ public static class EngineConfigJson
         }
 
         node["typeWeights"] = weights;
+        var signals = new JsonObject();
+        foreach (var (name, value) in config.SatisfactionSignals.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            signals[name] = value;
+        }
+
+        node["satisfactionSignals"] = signals;
         return node.ToJsonString();
     }
 

@@ -18,12 +18,14 @@ public sealed class ProfileEngine
     /// the same state, event, catalog and configuration: a store records it (its profiles and checkpoints were
     /// computed under it) and refuses to mix its profiles with events applied under another.
     /// </summary>
-    public const int BehaviourVersion = 1;
+    public const int BehaviourVersion = 2;
 
     private const double RescaleExponent = 256;
     private readonly double[] _typeWeights = new double[256];
     private readonly double[] _halfLifeMs = new double[16];
     private readonly double _minHalfLifeMs;
+    private readonly double[] _satisfactionSignals = new double[256];
+    private readonly bool[] _isSatisfactionSignal = new bool[256];
 
     public ProfileEngine(EngineConfig config)
     {
@@ -36,6 +38,14 @@ public sealed class ProfileEngine
             if (Types.TryGetCode(name, out var code))
             {
                 _typeWeights[code] = weight;
+            }
+        }
+
+        foreach (var (name, value) in config.SatisfactionSignals)
+        {
+            if (Types.TryGetCode(name, out var code))
+            {
+                (_satisfactionSignals[code], _isSatisfactionSignal[code]) = (value, true);
             }
         }
 
@@ -187,6 +197,7 @@ public sealed class ProfileEngine
 
         ApplyInterests(state, e, item);
         ApplyMoney(state, e, item);
+        ApplySatisfaction(state, e);
         ApplySession(state, e);
         if (e.ItemId is not null && Config.RecentItems > 0 && e.Type != (byte)EventType.Impression)
         {
@@ -387,6 +398,51 @@ public sealed class ProfileEngine
             state.PriceLogRatioSum += Math.Log(price.Value / median);
             state.PriceLogRatioCount++;
         }
+    }
+
+    /// <summary>
+    /// Satisfaction signals of an event: its rating ((stars - 3) / 2, on rate and review events), its review
+    /// sentiment (2p - 1), and the configured value of its type (returns, complaints). Each has weight 1,
+    /// decayed by its age with <see cref="EngineConfig.SatisfactionHalfLife"/>; the sums are kept as of the
+    /// newest signal's time, so late signals land where they belong and arrival order does not matter.
+    /// </summary>
+    private void ApplySatisfaction(ProfileState state, BehaviorEvent e)
+    {
+        if (e.Rating is { } r && e.Type is (byte)EventType.Rate or (byte)EventType.Review)
+        {
+            AddSatisfaction(state, e.TimestampMs, Math.Clamp((r - 3) / 2.0, -1, 1));
+        }
+
+        if (e.Sentiment is { } p)
+        {
+            AddSatisfaction(state, e.TimestampMs, Math.Clamp((2 * p) - 1, -1, 1));
+        }
+
+        if (_isSatisfactionSignal[e.Type])
+        {
+            AddSatisfaction(state, e.TimestampMs, _satisfactionSignals[e.Type]);
+        }
+    }
+
+    private void AddSatisfaction(ProfileState state, long t, double value)
+    {
+        var halfLife = Config.SatisfactionHalfLife.TotalMilliseconds;
+        if (state.SatisfactionSignals == 0)
+        {
+            state.SatisfactionRefMs = t;
+        }
+        else if (t > state.SatisfactionRefMs)
+        {
+            var shift = Math.Pow(2, -(t - state.SatisfactionRefMs) / halfLife);
+            state.SatisfactionSum *= shift;
+            state.SatisfactionWeight *= shift;
+            state.SatisfactionRefMs = t;
+        }
+
+        var weight = Math.Pow(2, -(state.SatisfactionRefMs - t) / halfLife);
+        state.SatisfactionSum += value * weight;
+        state.SatisfactionWeight += weight;
+        state.SatisfactionSignals++;
     }
 
     private void ApplySession(ProfileState state, BehaviorEvent e)

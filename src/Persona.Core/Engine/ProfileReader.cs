@@ -201,11 +201,26 @@ public sealed class ProfileReader
             Channels = state.Labels.ToDictionary(CountedLabels.Channel),
             RatingMean = state.RatingCount > 0 ? Math.Round(state.RatingSum / state.RatingCount, 4) : null,
             RatingCount = state.RatingCount,
+            Satisfaction = Satisfaction(state, nowMs),
             RecommendationClicks = state.RecoClicks,
             RecommendationPurchases = state.RecoPurchases,
             RecentItems = RecentNewestFirst(state),
             Explain = explain,
         };
+    }
+
+    /// <summary>The state's satisfaction as of <paramref name="nowMs"/>; null before its first signal.</summary>
+    internal SatisfactionView? Satisfaction(ProfileState state, long nowMs)
+    {
+        if (state.SatisfactionSignals == 0 || state.SatisfactionWeight <= 0)
+        {
+            return null;
+        }
+
+        var score = Math.Clamp(state.SatisfactionSum / state.SatisfactionWeight, -1, 1);
+        var age = Math.Max(0, nowMs - state.SatisfactionRefMs);
+        var evidence = state.SatisfactionWeight * Math.Pow(2, -age / _engine.Config.SatisfactionHalfLife.TotalMilliseconds);
+        return new SatisfactionView(Math.Round(score, 4), Math.Round(evidence, 4), state.SatisfactionSignals, SatisfactionView.LevelOf(score));
     }
 
     /// <summary>

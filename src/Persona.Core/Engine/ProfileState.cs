@@ -71,6 +71,15 @@ public sealed class ProfileState
 
     internal long RatingCount { get; set; }
 
+    // Satisfaction: decayed sums of signal values and weights, both as of SatisfactionRefMs (order-independent).
+    internal double SatisfactionSum { get; set; }
+
+    internal double SatisfactionWeight { get; set; }
+
+    internal long SatisfactionRefMs { get; set; }
+
+    internal long SatisfactionSignals { get; set; }
+
     // Sessions (order-dependent: computed in arrival order).
     internal long SessionCount { get; set; }
 
@@ -127,6 +136,10 @@ public sealed class ProfileState
         RecoPurchases = 0;
         RatingSum = 0;
         RatingCount = 0;
+        SatisfactionSum = 0;
+        SatisfactionWeight = 0;
+        SatisfactionRefMs = 0;
+        SatisfactionSignals = 0;
         SessionCount = 0;
         ClosedSessionEvents = 0;
         ClosedSessionDurationMs = 0;

@@ -29,6 +29,13 @@ public sealed record BehaviorEvent
 
     public string? Text { get; init; }
 
+    /// <summary>
+    /// The review's sentiment: the probability (0–1) that its writer is pleased. Set by the sender, or at ingest
+    /// from <see cref="Text"/> by the sentiment model then served (the lexicon when none is), and logged with the
+    /// event, so replays give the same profile whatever model serves later.
+    /// </summary>
+    public double? Sentiment { get; init; }
+
     public string? RecommendationId { get; init; }
 
     public EventContext? Context { get; init; }

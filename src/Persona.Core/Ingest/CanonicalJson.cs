@@ -51,6 +51,11 @@ public static class CanonicalJson
             w.WriteString("text", e.Text);
         }
 
+        if (e.Sentiment is { } sentiment)
+        {
+            w.WriteNumber("sentiment", sentiment);
+        }
+
         if (e.RecommendationId is not null)
         {
             w.WriteString("recommendationId", e.RecommendationId);

@@ -10,7 +10,7 @@ namespace Persona.Core.Ingest;
 /// </summary>
 public sealed class CsvRecordConverter
 {
-    private static readonly HashSet<string> Numeric = ["price", "quantity", "rating"];
+    private static readonly HashSet<string> Numeric = ["price", "quantity", "rating", "sentiment"];
     private readonly string[] _header;
 
     public CsvRecordConverter(string headerLine)

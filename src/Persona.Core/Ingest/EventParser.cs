@@ -12,14 +12,26 @@ public sealed class EventParser
     private static readonly HashSet<string> ContextFields = ["device", "channel", "page"];
     private readonly EventTypes _types;
     private readonly TimeProvider _clock;
+    private readonly Func<string, double>? _sentimentOf;
 
-    public EventParser(EventTypes types, TimeProvider clock)
+    /// <param name="types">The event types known (built-in and custom).</param>
+    /// <param name="clock">The clock of "now" for records without a timestamp and of the future-time check.</param>
+    /// <param name="sentimentOf">
+    /// Scores a review's text (the probability that its writer is pleased) for review and rate events with text and no
+    /// <c>sentiment</c> of their own; null leaves them without one.
+    /// </param>
+    public EventParser(EventTypes types, TimeProvider clock, Func<string, double>? sentimentOf = null)
     {
         _types = types;
         _clock = clock;
+        _sentimentOf = sentimentOf;
     }
 
     /// <summary>Parses a body (JSON array or NDJSON); throws <see cref="MalformedBodyException"/> if it is not well-formed.</summary>
+    /// <summary>The scorer's sentiment of a review or rate event's text; null for other events, without text or without a scorer.</summary>
+    private double? SentimentOf(byte type, string? text) =>
+        text is not null && _sentimentOf is not null && type is (byte)EventType.Review or (byte)EventType.Rate ? Math.Clamp(_sentimentOf(text), 0, 1) : null;
+
     public ParsedBatch<BehaviorEvent> ParseBody(ReadOnlyMemory<byte> body) => JsonRecords.WithRecords(body, Parse);
 
     public ParsedBatch<BehaviorEvent> Parse(IReadOnlyList<JsonElement> records)
@@ -128,6 +140,7 @@ public sealed class EventParser
         }
 
         var text = f.Text("text");
+        var sentiment = f.Number("sentiment", 0, 1);
         var reco = f.Id("recommendationId", required: false);
         EventContext? context = null;
         if (f.Get("context") is { } ctx)
@@ -176,6 +189,7 @@ public sealed class EventParser
             Currency = currency?.ToUpperInvariant(),
             Rating = rating,
             Text = text,
+            Sentiment = sentiment ?? SentimentOf(type, text),
             RecommendationId = reco,
             Context = context, // null when it has no parts (FieldIndex.Context)
         }, null);

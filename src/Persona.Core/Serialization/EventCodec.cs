@@ -2,7 +2,10 @@ using Persona.Core.Events;
 
 namespace Persona.Core.Serialization;
 
-/// <summary>Compact binary encoding of <see cref="BehaviorEvent"/> for the durable event log (version 1).</summary>
+/// <summary>
+/// Compact binary encoding of <see cref="BehaviorEvent"/> for the durable event log (version 1). A field-presence
+/// bit set leads the encoding, so a field added later (review sentiment) is read as absent from older encodings.
+/// </summary>
 public static class EventCodec
 {
     /// <summary>The version <see cref="Write"/> produces (the encoding's first byte).</summary>
@@ -23,6 +26,7 @@ public static class EventCodec
         Text = 64,
         Recommendation = 128,
         Context = 256,
+        Sentiment = 512,
     }
 
     public static void Write(BehaviorEvent e, BinaryWriterBuffer w)
@@ -39,6 +43,7 @@ public static class EventCodec
         f |= e.Text is null ? 0 : Fields.Text;
         f |= e.RecommendationId is null ? 0 : Fields.Recommendation;
         f |= e.Context is null ? 0 : Fields.Context;
+        f |= e.Sentiment is null ? 0 : Fields.Sentiment;
         w.WriteByte(Version);
         w.WriteVarUInt((ulong)f);
         w.WriteString(e.EventId);
@@ -97,6 +102,11 @@ public static class EventCodec
                 w.WriteString(k);
                 w.WriteString(v);
             }
+        }
+
+        if (e.Sentiment is { } sentiment)
+        {
+            w.WriteDouble(sentiment);
         }
     }
 
@@ -168,6 +178,8 @@ public static class EventCodec
             context = new EventContext { Device = device, Channel = channel, Page = page, Values = values };
         }
 
+        double? sentiment = f.HasFlag(Fields.Sentiment) ? r.ReadDouble() : null;
+
         return new BehaviorEvent
         {
             EventId = id,
@@ -183,6 +195,7 @@ public static class EventCodec
             Text = text,
             RecommendationId = reco,
             Context = context,
+            Sentiment = sentiment,
         };
     }
 }

@@ -10,18 +10,19 @@ namespace Persona.Core.Serialization;
 /// counters. Decoding validates bounds and throws <see cref="FormatException"/>.
 /// </summary>
 /// <remarks>
-/// Version 2 (written) is version 1 followed by a 32-bit checksum (the low half of XXH3 over everything
+/// Version 3 (written) is version 2 with the satisfaction sums after the recent items. Version 2 is version 1
+/// followed by a 32-bit checksum (the low half of XXH3 over everything
 /// before it), so that an encoding damaged anywhere between the engine and a backend that does not checksum
-/// its values (a cache, a Redis server) is refused instead of decoded into a wrong profile. Version 1
-/// encodings (stores written before it) are still read, and are rewritten as version 2 when the profile
-/// next changes.
+/// its values (a cache, a Redis server) is refused instead of decoded into a wrong profile. Version 1 and 2
+/// encodings are still read (with no satisfaction), and are rewritten as version 3 when the profile next changes.
 /// </remarks>
 public static class ProfileCodec
 {
     /// <summary>The version <see cref="Write"/> produces.</summary>
-    public const byte CurrentVersion = 2;
+    public const byte CurrentVersion = 3;
 
     private const byte Version1 = 1;
+    private const byte Version2 = 2;
     private const int ChecksumLength = 4;
 
     public static void Write(ProfileState s, BinaryWriterBuffer w)
@@ -106,6 +107,14 @@ public static class ProfileCodec
             w.WriteUInt64(r.Tiebreak);
         }
 
+        w.WriteVarInt(s.SatisfactionSignals);
+        if (s.SatisfactionSignals > 0)
+        {
+            w.WriteDouble(s.SatisfactionSum);
+            w.WriteDouble(s.SatisfactionWeight);
+            w.WriteVarInt(s.SatisfactionRefMs - baseMs);
+        }
+
         w.WriteUInt32(Checksum(w.WrittenSpan[start..]));
     }
 
@@ -124,7 +133,7 @@ public static class ProfileCodec
     public static long ReadAppliedSeq(ReadOnlySpan<byte> data)
     {
         var r = new BinaryReaderSpan(data);
-        if (r.ReadByte() is not (Version1 or CurrentVersion))
+        if (r.ReadByte() is not (Version1 or Version2 or CurrentVersion))
         {
             throw new FormatException($"unknown profile encoding version {data[0]}");
         }
@@ -143,7 +152,7 @@ public static class ProfileCodec
     public static ProfileState Deserialize(ReadOnlySpan<byte> data, ProfileState? reuse)
     {
         var version = VersionOf(data);
-        if (version == CurrentVersion)
+        if (version is Version2 or CurrentVersion)
         {
             if (data.Length < 1 + ChecksumLength || BinaryPrimitives.ReadUInt32LittleEndian(data[^ChecksumLength..]) != Checksum(data[..^ChecksumLength]))
             {
@@ -277,6 +286,22 @@ public static class ProfileCodec
             var type = r.ReadByte();
             var time = baseMs + r.ReadVarInt();
             s.Recent.Append(new RecentItem(item, type, time, r.ReadUInt64()));
+        }
+
+        if (version == CurrentVersion)
+        {
+            s.SatisfactionSignals = r.ReadVarInt();
+            if (s.SatisfactionSignals < 0)
+            {
+                throw new FormatException("negative satisfaction signal count");
+            }
+
+            if (s.SatisfactionSignals > 0)
+            {
+                s.SatisfactionSum = r.ReadDouble();
+                s.SatisfactionWeight = r.ReadDouble();
+                s.SatisfactionRefMs = baseMs + r.ReadVarInt();
+            }
         }
 
         if (r.Remaining != 0)

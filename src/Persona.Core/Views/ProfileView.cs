@@ -46,6 +46,9 @@ public sealed record ProfileView
 
     public long RatingCount { get; init; }
 
+    /// <summary>Satisfaction from ratings, review sentiment and configured signals; absent before the first signal.</summary>
+    public SatisfactionView? Satisfaction { get; init; }
+
     public long RecommendationClicks { get; init; }
 
     public long RecommendationPurchases { get; init; }

@@ -39,6 +39,7 @@ public static class ServingHostingExtensions
         services.AddSingleton<LogSignal>();
         services.AddSingleton<ModelHost>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
+        services.AddSingleton<ReviewSentiment>();
         services.AddSingleton(_ => new PredictionCache(options.PredictionCacheEntries));
         services.AddSingleton<ProfileViews>();
         services.AddSingleton(sp => new NodeIdentity(options));

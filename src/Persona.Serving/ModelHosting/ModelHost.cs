@@ -13,7 +13,8 @@ namespace Persona.Serving.ModelHosting;
 /// engine configuration and feature schema, and the whole <see cref="ModelSet"/> is replaced in one write.
 /// Reads in flight finish on the set they started with. A model that fails to load is refused: the kind
 /// keeps serving what it served before, and the reason is logged and shown by <c>GET /v1/models</c>.
-/// Models are computed at read time only, so a swap cannot lose or repeat an event: ingestion never sees it.
+/// Models are computed at read time, so a swap cannot lose or repeat an event; the one model ingestion uses, the
+/// sentiment model (<see cref="ReviewSentiment"/>), scores a review once and the score is logged with the event.
 /// </summary>
 public sealed partial class ModelHost : BackgroundService
 {
