@@ -6,6 +6,7 @@ using Persona.Core.Sources;
 using Persona.Server.Apis;
 using Persona.Server.OpenApi;
 using Persona.Server.Security;
+using Persona.Server.WebConsole;
 using Persona.Serving.Access;
 using Persona.Serving.Hosting;
 
@@ -36,6 +37,7 @@ public static partial class PersonaApp
         builder.Services.AddSingleton(sp => new EventParser(
             sp.GetRequiredService<ProfileEngine>().Types, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Persona.Serving.ModelHosting.ReviewSentiment>().Score));
         builder.Services.AddSingleton<PersonaMetrics>();
+        builder.Services.AddSingleton<ConsoleAssets>();
         builder.Services.AddSingleton<IIngestListener, SourceIngestListener>();
         builder.Services.AddSingleton(_ => new IngestWorker(options.MaxQueuedBatches, options.IngestPriority, options.YoungCollectionBytes));
         builder.Services.AddSingleton<AuditLog>();
@@ -78,6 +80,8 @@ public static partial class PersonaApp
         app.MapOpenApi().OpenWithoutKey();
         app.MapIngestApi();
         app.MapProfilesApi();
+        app.MapProfileStreamApi();
+        app.MapConsole();
         app.MapOpsApi();
         app.MapModelsApi();
         app.MapSegmentsApi();

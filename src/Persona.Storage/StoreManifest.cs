@@ -11,7 +11,10 @@ namespace Persona.Storage;
 /// with another would serve wrong profiles, or mix checkpointed profiles with events replayed under other rules:
 /// both are refused, naming what differs. Encodings are upgraded going forward: this build reads every version up
 /// to its own and writes its own; a store written by a newer build is refused. Format 1 had no behaviour version:
-/// it was written by builds of behaviour 1, and is read as such (and rewritten as format 2 on open).
+/// it was written by builds of behaviour 1, and is read as such (and rewritten as format 2 on open). A store of an
+/// earlier behaviour opens where every later one only adds state (<see cref="ProfileEngine.CanContinue"/>), and a
+/// stored configuration that lacks settings added since is read with their defaults; either way the manifest is
+/// rewritten as this build's.
 /// </summary>
 internal sealed record StoreManifest(int Format, string EngineConfigHash, string EngineConfig, int EngineBehaviour, int ProfileCodecVersion, int EventCodecVersion, DateTimeOffset CreatedAt)
 {
@@ -41,7 +44,7 @@ internal sealed record StoreManifest(int Format, string EngineConfigHash, string
 
         // Profiles cannot be rebuilt under this build's rules in general: retention has deleted the log's older
         // records, which the profiles' decayed sums still hold. So the store is refused, not silently mixed.
-        if (EngineBehaviour != ProfileEngine.BehaviourVersion)
+        if (!ProfileEngine.CanContinue(EngineBehaviour))
         {
             throw new InvalidOperationException(
                 $"the store at {where} holds profiles computed by engine behaviour {EngineBehaviour}, and this build applies events by engine behaviour {ProfileEngine.BehaviourVersion}: " +
@@ -50,13 +53,29 @@ internal sealed record StoreManifest(int Format, string EngineConfigHash, string
         }
 
         var hash = EngineConfigJson.Hash(config);
-        if (hash != EngineConfigHash)
+        if (hash != EngineConfigHash && !SameWithDefaults(config))
         {
             var differences = EngineConfigJson.Differences(EngineConfig, EngineConfigJson.Canonical(config));
             throw new InvalidOperationException(
                 $"the store at {where} was built with engine configuration {EngineConfigHash}, and this process runs {hash}: " +
                 $"{string.Join("; ", differences)}. Profiles hold decayed sums and counters computed under the stored configuration, so they would be wrong under another. " +
                 "Run with the stored configuration (serve --engine-config FILE; `persona config --data-dir DIR` prints it), or build a new store in another data directory.");
+        }
+    }
+
+    /// <summary>
+    /// Whether the stored configuration, with the settings it predates at their defaults, is <paramref name="config"/>:
+    /// a build that adds a setting (whose default keeps what earlier builds computed) still opens the stores before it.
+    /// </summary>
+    public bool SameWithDefaults(EngineConfig config)
+    {
+        try
+        {
+            return EngineConfigJson.Canonical(EngineConfigJson.Parse(EngineConfig)) == EngineConfigJson.Canonical(config);
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
+        {
+            return false; // a stored configuration this build cannot read differs from any it runs
         }
     }
 }

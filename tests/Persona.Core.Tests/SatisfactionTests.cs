@@ -106,6 +106,16 @@ public sealed class SatisfactionTests
         Assert.Contains("satisfactionSignals.return: must be within -1..1", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1, true)] // behaviour 2 only adds satisfaction
+    [InlineData(2, true)]
+    [InlineData(3, false)] // a newer build's
+    [InlineData(0, false)]
+    public void CanContinue_StoredBehaviour_OnlyThisOneOrEarlierOnesFollowedByAdditiveOnes(int stored, bool expected)
+    {
+        Assert.Equal(expected, ProfileEngine.CanContinue(stored));
+    }
+
     private static (ProfileEngine Engine, ProfileReader Reader) Engine()
     {
         var engine = new ProfileEngine(new EngineConfig());

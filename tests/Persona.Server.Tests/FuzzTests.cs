@@ -69,12 +69,12 @@ public sealed class FuzzTests(ITestOutputHelper output)
                     request.Content = new StringContent(Pick(random, Bodies), Encoding.UTF8, random.Next(2) == 0 ? "application/json" : "application/x-ndjson");
                 }
 
-                using var response = await server.Client.SendAsync(request);
+                using var response = await server.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
                 sent++;
                 var status = (int)response.StatusCode;
                 statuses[status] = statuses.GetValueOrDefault(status) + 1;
                 var shown = uri.Length > 300 ? uri[..300] + "..." : uri;
-                var text = await response.Content.ReadAsStringAsync();
+                var text = response.Content.Headers.ContentType?.MediaType == "text/event-stream" ? string.Empty : await response.Content.ReadAsStringAsync(); // a stream never ends
                 Assert.True(status < 500, $"{method} {shown}: {status} {text}");
                 Assert.True(status != 403, $"{method} {shown}: 403 without keys in force: {text}");
 

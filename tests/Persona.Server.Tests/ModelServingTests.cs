@@ -156,6 +156,85 @@ public sealed class ModelServingTests
 
     private static string Version(JsonObject profile) => profile["predictions"]!["models"]!["interest-mlp"]!.GetValue<string>();
 
+    [Fact]
+    public async Task PostReview_SentimentModelServed_TheModelsScoreIsLoggedWithTheEventAndFeedsSatisfaction()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "persona-test-" + Guid.NewGuid().ToString("N"));
+        var (metadata, model) = TestModels.AddSentimentModel(new ModelRegistry(Path.Combine(dir, "models")), seed: 5);
+        await using var server = await TestServer.StartAsync(dataDir: dir);
+        try
+        {
+            var models = await server.Client.GetFromJsonAsync<JsonObject>(new Uri("/v1/models", UriKind.Relative));
+            Assert.Contains(metadata.Version, models!.ToJsonString(), StringComparison.Ordinal);
+            const string text = "awful junk strap";
+            var review = JsonSerializer.Serialize(new { eventId = "rv1", type = "review", userId = "rv", itemId = "lip", timestamp = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds(), text });
+            Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync(new Uri("/v1/events", UriKind.Relative), new StringContent(review, Encoding.UTF8, "application/json"))).StatusCode);
+
+            var export = await server.Client.GetFromJsonAsync<JsonObject>(new Uri("/v1/users/rv/export", UriKind.Relative));
+
+            var expected = model.Score(text).Positive;
+            Assert.True(expected < 0.5, $"the test model scores '{text}' {expected}");
+            Assert.Equal(expected, export!["events"]![0]!["sentiment"]!.GetValue<double>());
+            var satisfaction = export["profile"]!["satisfaction"]!;
+            Assert.Equal((Math.Round((2 * expected) - 1, 4), 1L), (satisfaction["score"]!.GetValue<double>(), satisfaction["signals"]!.GetValue<long>()));
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task PromoteAndRollback_OverHttp_TheServiceServesTheVersionAtOnce()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "persona-test-" + Guid.NewGuid().ToString("N"));
+        var registry = new ModelRegistry(Path.Combine(dir, "models"));
+        var first = TestModels.AddSentimentModel(registry, seed: 1).Metadata;
+        var second = TestModels.AddSentimentModel(registry, seed: 2, created: DateTimeOffset.UtcNow.AddSeconds(1)).Metadata;
+        await using var server = await TestServer.StartAsync(dataDir: dir);
+        try
+        {
+            var listed = await server.Client.GetFromJsonAsync<JsonArray>(new Uri("/v1/models/registry", UriKind.Relative));
+            Assert.Equal([(second.Version, true), (first.Version, false)], listed!.Select(m => (m!["version"]!.GetValue<string>(), m["active"]!.GetValue<bool>())));
+
+            var promoted = await Send(server, "/v1/models/sentiment/promote", $$"""{"version":"{{first.Version}}"}""");
+            Assert.Equal(HttpStatusCode.OK, promoted.Status);
+            Assert.Equal(first.Version, promoted.Body["active"]!["sentiment"]!.GetValue<string>());
+
+            var rolledBack = await Send(server, "/v1/models/sentiment/rollback", null);
+            Assert.Equal(second.Version, rolledBack.Body["active"]!["sentiment"]!.GetValue<string>());
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("/v1/models/nosuch/promote", """{"version":"v"}""", HttpStatusCode.NotFound, "kind: 'nosuch' is not one of")]
+    [InlineData("/v1/models/sentiment/promote", """{}""", HttpStatusCode.BadRequest, "version: required")]
+    [InlineData("/v1/models/sentiment/promote", """{"version":"../../etc"}""", HttpStatusCode.NotFound, "version: no sentiment version '../../etc'")]
+    [InlineData("/v1/models/sentiment/rollback", null, HttpStatusCode.Conflict, "kind: no earlier sentiment version was active")]
+    [InlineData("/v1/models/nosuch/rollback", null, HttpStatusCode.NotFound, "kind: 'nosuch' is not one of")]
+    public async Task PromoteAndRollback_BadRequest_ProblemNamingIt(string path, string? body, HttpStatusCode status, string detail)
+    {
+        await using var server = await TestServer.StartAsync();
+
+        var (actual, answer) = await Send(server, path, body);
+
+        Assert.Equal(status, actual);
+        Assert.Contains(detail, answer["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonObject Body)> Send(TestServer server, string path, string? body)
+    {
+        using var content = new StringContent(body ?? string.Empty, Encoding.UTF8, "application/json");
+        using var response = await server.Client.PostAsync(new Uri(path, UriKind.Relative), body is null ? null : content);
+        return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonObject>())!);
+    }
+
     private static async Task<JsonObject> Profile(TestServer server, string user) =>
         (await server.Client.GetFromJsonAsync<JsonObject>(new Uri($"/v1/users/{user}/profile", UriKind.Relative)))!;
 

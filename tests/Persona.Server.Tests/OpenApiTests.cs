@@ -76,7 +76,7 @@ public sealed class OpenApiTests
 
     private static async Task<HttpStatusCode> Status(TestServer server, string url)
     {
-        using var response = await server.Client.GetAsync(new Uri(url, UriKind.Relative));
+        using var response = await server.Client.GetAsync(new Uri(url, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead); // a stream never ends
         return response.StatusCode;
     }
 }

@@ -155,6 +155,41 @@ public sealed class RecommendationsApiTests
     }
 
     [Fact]
+    public async Task GetRecommendations_Preview_SameAnswerNotLoggedAndClicksNotAttributed()
+    {
+        await using var server = await TestServer.StartAsync();
+        var seeded = await Seed(server);
+
+        var preview = await Recommend(server, "u5", "?k=5&preview=true");
+        var shown = await Recommend(server, "u5", "?k=5");
+        var click = new { eventId = "pc1", type = "click", userId = "u5", itemId = Ids(preview)[0], timestamp = T0 + 100_000_000, recommendationId = preview["recommendationId"]!.GetValue<string>() };
+        await Post(server, "/v1/events", JsonSerializer.Serialize(click));
+        await UntilIndexed(server, seeded + 1);
+
+        Assert.Equal(Ids(shown), Ids(preview));
+        var stats = (await server.Client.GetFromJsonAsync<JsonObject>(new Uri("/v1/recommendations/stats", UriKind.Relative)))!;
+        Assert.Equal((5L, 0L), (stats["impressions"]!.GetValue<long>(), stats["attributed"]!.GetValue<long>()));
+        using var bad = await server.Client.GetAsync(new Uri("/v1/users/u5/recommendations?preview=maybe", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("preview: 'maybe' is not true or false", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Experiments_List_NoneThenTheRunningOne()
+    {
+        await using var server = await TestServer.StartAsync();
+        var none = (await server.Client.GetFromJsonAsync<JsonObject>(new Uri("/v1/experiments", UriKind.Relative)))!;
+        var body = """{"variants":[{"name":"control","weight":1,"policy":"popularity"},{"name":"treatment","weight":1}]}""";
+        using var put = await server.Client.PutAsync(new Uri("/v1/experiments/listed", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        var one = (await server.Client.GetFromJsonAsync<JsonObject>(new Uri("/v1/experiments", UriKind.Relative)))!;
+
+        Assert.Empty(none["experiments"]!.AsArray());
+        Assert.Equal("listed", one["experiments"]!.AsArray().Single()!["id"]!.GetValue<string>());
+        Assert.Equal(["control", "treatment"], one["experiments"]![0]!["variants"]!.AsArray().Select(v => v!["name"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Experiments_PutRecommendClickGet_ReportPerVariantAndConflictsRefused()
     {
         await using var server = await TestServer.StartAsync();

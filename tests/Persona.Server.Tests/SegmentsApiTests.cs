@@ -85,6 +85,35 @@ public sealed class SegmentsApiTests
         Assert.Equal("satisfied", carol.GetProperty("satisfaction").GetProperty("level").GetString());
     }
 
+    [Theory]
+    [InlineData("rfm.frequency >= 2 and lifecycle == \"at-risk\"", true, "rfm.frequency,lifecycle", null)]
+    [InlineData("rfm.frequency >= ", false, "", 18)]
+    [InlineData("satisfaction.level === 1", false, "", 22)]
+    public async Task Validate_Rule_ValidWithItsPathsOrTheFaultAtItsCharacter(string rule, bool valid, string paths, int? position)
+    {
+        await using var server = await TestServer.StartAsync();
+
+        var check = await server.Client.GetFromJsonAsync<JsonElement>(new Uri("/v1/segments/validate?rule=" + Uri.EscapeDataString(rule), UriKind.Relative));
+
+        Assert.Equal(valid, check.GetProperty("valid").GetBoolean());
+        Assert.Equal(paths, string.Join(',', check.GetProperty("paths").EnumerateArray().Select(p => p.GetString())));
+        Assert.Equal(position, check.TryGetProperty("position", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt32() : null);
+        Assert.Equal(valid, !check.TryGetProperty("error", out var error) || error.ValueKind == JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task Validate_NoRule_400ProblemAndTheNameReserved()
+    {
+        await using var server = await TestServer.StartAsync();
+
+        using var response = await server.Client.GetAsync(new Uri("/v1/segments/validate", UriKind.Relative));
+        using var named = await Put(server, "validate", "rfm.frequency >= 1");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "application/problem+json"), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
+        Assert.Equal(HttpStatusCode.BadRequest, named.StatusCode);
+        Assert.Contains("name: 'validate' is reserved", await named.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Changes_LongPoll_AnsweredByTheNextChange()
     {

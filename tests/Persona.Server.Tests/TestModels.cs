@@ -3,6 +3,7 @@ using Persona.Core.Features;
 using Persona.Models.Artifacts;
 using Persona.Models.Interest;
 using Persona.Models.Registry;
+using Persona.Models.Sentiment;
 using Persona.Models.Sequence;
 using Persona.Models.Serving;
 using Persona.Models.Training;
@@ -60,6 +61,30 @@ internal static class TestModels
             var metadata = ItemModelArtifact.Save(folder, encoder, items, ["interaction"], Metadata(ItemModelArtifact.SequenceKind, null));
             registry.Add(folder, promote: true);
             return metadata;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>A sentiment model trained in moments on seeded reviews ("great", "love" pleased; "awful", "junk" not).</summary>
+    public static (ModelMetadata Metadata, SentimentModel Model) AddSentimentModel(ModelRegistry registry, int seed, DateTimeOffset? created = null)
+    {
+        var rng = new Random(seed);
+        List<LabelledReview> Reviews(int n) => [.. Enumerable.Range(0, n).Select(i =>
+        {
+            var stars = rng.Next(1, 6);
+            var word = stars >= 4 ? (rng.Next(2) == 0 ? "great" : "love") : stars <= 2 ? (rng.Next(2) == 0 ? "awful" : "junk") : "fine";
+            return new LabelledReview($"the {word} strap {i % 7}", stars);
+        })];
+        var trained = SentimentTrainer.Train(Reviews(200), Reviews(60), new SentimentOptions { Bits = 10, MaxEpochs = 5, L2 = [1e-5], Bigrams = [false], Lexicon = [false], Seed = seed });
+        var folder = Path.Combine(Path.GetTempPath(), "persona-model-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var metadata = SentimentModelArtifact.Save(folder, trained.Model, Metadata(SentimentModelArtifact.Kind, created));
+            registry.Add(folder, promote: true);
+            return (metadata, trained.Model);
         }
         finally
         {

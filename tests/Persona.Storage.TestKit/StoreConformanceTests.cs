@@ -548,13 +548,43 @@ public abstract class StoreConformanceTests : StoreTestBase
 
         using var upgraded = Store.OpenBackend(new DurableStoreOptions());
         var stored = StoreManifest.FromBytes(upgraded.Meta.Read(StoreManifest.Key)!);
-        Assert.Equal((StoreManifest.CurrentFormat, 1, created), (stored.Format, stored.EngineBehaviour, stored.CreatedAt));
+        Assert.Equal((StoreManifest.CurrentFormat, ProfileEngine.BehaviourVersion, created), (stored.Format, stored.EngineBehaviour, stored.CreatedAt));
     }
 
-    [Theory]
-    [InlineData(-1)] // written by an older engine
-    [InlineData(1)] // written by a newer one
-    public void Open_StoreOfAnotherEngineBehaviour_RefusedNamingBothVersions(int offset)
+    [Fact]
+    public void Open_StoreOfBehaviour1WithTheConfigurationBeforeSatisfaction_OpensAndTheManifestIsRewritten()
+    {
+        // Behaviour 2 only adds satisfaction, and its settings have defaults: a store an earlier build wrote opens.
+        var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-2), events: 500);
+        using (var store = Store.Open(new DurableStoreOptions(), Engine))
+        {
+            store.UpsertItems(Batch(shop.Catalog));
+            store.Ingest(Batch(events));
+        }
+
+        using (var backend = Store.OpenBackend(new DurableStoreOptions()))
+        {
+            var config = System.Text.Json.Nodes.JsonNode.Parse(EngineConfigJson.Canonical(Engine.Config))!.AsObject();
+            config.Remove("satisfactionHalfLife");
+            config.Remove("satisfactionSignals");
+            var text = config.ToJsonString();
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
+            var old = StoreManifest.FromBytes(backend.Meta.Read(StoreManifest.Key)!) with { EngineBehaviour = 1, EngineConfig = text, EngineConfigHash = hash };
+            backend.Commit(new Backend.StoreWrite { Meta = { new Backend.KeyedValue(StoreManifest.Key, old.ToBytes()) } }, durable: true);
+        }
+
+        using (var reopened = Store.Open(new DurableStoreOptions(), Engine))
+        {
+            AssertProfiles(reopened, Reference(Engine, shop.Catalog, events));
+        }
+
+        using var upgraded = Store.OpenBackend(new DurableStoreOptions());
+        var stored = StoreManifest.FromBytes(upgraded.Meta.Read(StoreManifest.Key)!);
+        Assert.Equal((ProfileEngine.BehaviourVersion, EngineConfigJson.Hash(Engine.Config)), (stored.EngineBehaviour, stored.EngineConfigHash));
+    }
+
+    [Fact]
+    public void Open_StoreOfANewerEngineBehaviour_RefusedNamingBothVersions()
     {
         var (shop, events) = Shop(DateTimeOffset.UtcNow.AddDays(-2), events: 500);
         using (var store = Store.Open(new DurableStoreOptions(), Engine))
@@ -563,7 +593,7 @@ public abstract class StoreConformanceTests : StoreTestBase
             store.Ingest(Batch(events));
         }
 
-        var other = ProfileEngine.BehaviourVersion + offset;
+        var other = ProfileEngine.BehaviourVersion + 1;
         using (var backend = Store.OpenBackend(new DurableStoreOptions()))
         {
             var manifest = StoreManifest.FromBytes(backend.Meta.Read(StoreManifest.Key)!) with { EngineBehaviour = other };

@@ -20,6 +20,17 @@ public sealed class ProfileEngine
     /// </summary>
     public const int BehaviourVersion = 2;
 
+    /// <summary>
+    /// Behaviour versions that only add state (2: satisfaction) and leave everything the previous version computed as
+    /// it was. A store of the previous behaviour opens under such a one: its profiles gain the new state from the events
+    /// applied from then on, which is what a store started at the upgrade would hold, and nothing they held changes.
+    /// </summary>
+    public static IReadOnlySet<int> AdditiveBehaviours { get; } = new HashSet<int> { 2 };
+
+    /// <summary>Whether profiles computed under behaviour <paramref name="stored"/> may take events under this build's behaviour.</summary>
+    public static bool CanContinue(int stored) =>
+        stored == BehaviourVersion || (stored is >= 1 and < BehaviourVersion && Enumerable.Range(stored + 1, BehaviourVersion - stored).All(AdditiveBehaviours.Contains));
+
     private const double RescaleExponent = 256;
     private readonly double[] _typeWeights = new double[256];
     private readonly double[] _halfLifeMs = new double[16];

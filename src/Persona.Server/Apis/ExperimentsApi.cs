@@ -12,6 +12,8 @@ public static class ExperimentsApi
     public static IEndpointRouteBuilder MapExperimentsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/experiments").WithTags("Experiments");
+        group.MapGet("/", (RecommendationService service) => TypedResults.Ok(new RunningExperiments(service.Experiment is { } running && service.Report(running.Experiment.Id) is { } report ? [report] : [])))
+            .WithSummary("The running experiment's report (one runs at a time; none: an empty list)").RequireScope(Scopes.Analytics);
         group.MapPut("/{id}", Put).Accepts<Persona.Recommend.Experiments.Experiment>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge).WithSummary("Starts an experiment: {variants: [{name, weight, policy: personalised|popularity, blend?, useModel?}]}; the first variant is the control").RequireScope(Scopes.Admin);
         group.MapGet("/{id}", Get).WithSummary("Per variant: users, impressions, CTR, conversion rate, revenue per user with 95 % intervals, and p-values against the control").RequireScope(Scopes.Analytics);
         group.MapDelete("/{id}", Delete).WithSummary("Stops the experiment").RequireScope(Scopes.Admin);
@@ -61,6 +63,9 @@ public static class ExperimentsApi
         service.Stop(id) ? TypedResults.NoContent() : Problem(StatusCodes.Status404NotFound, "Unknown experiment", $"id: no running experiment '{id}'");
 
     private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(statusCode: status, title: title, detail: detail);
+
+    /// <summary>The experiments running now (at most one).</summary>
+    public sealed record RunningExperiments(IReadOnlyList<ExperimentReport> Experiments);
 
     /// <summary>The body of a PUT.</summary>
     public sealed record ExperimentBody(IReadOnlyList<Variant>? Variants);

@@ -25,7 +25,8 @@ public static class RecommendationsApi
             .DocumentQuery(
                 QueryParameterDoc.WholeNumber("k", "Items (at most the service's maxK, 100 by default)", 20, 1, new Persona.Recommend.Ranking.RecommenderOptions().MaxK),
                 QueryParameterDoc.Text("exclude", $"Item ids to leave out, comma-separated or repeated (at most {MaxExcluded})"),
-                QueryParameterDoc.Text("context.category", $"Context values (context.KEY for category, brand, query, item, device, page; at most {MaxContextValues}, each up to {MaxContextLength} characters)"))
+                QueryParameterDoc.Text("context.category", $"Context values (context.KEY for category, brand, query, item, device, page; at most {MaxContextValues}, each up to {MaxContextLength} characters)"),
+                QueryParameterDoc.Boolean("preview", "An answer for people looking at the user (the console), not shown to the user: it is not logged as an impression and clicks are not attributed to it", false))
             .RequireScope(Scopes.Read);
         app.MapGet("/v1/recommendations/stats", Stats)
             .WithTags("Recommendations")
@@ -67,9 +68,9 @@ public static class RecommendationsApi
         {
             if (!key.StartsWith("context.", StringComparison.Ordinal))
             {
-                if (key is not ("k" or "exclude"))
+                if (key is not ("k" or "exclude" or "preview"))
                 {
-                    return Bad($"{key}: unknown parameter (k, exclude and context.* are known)");
+                    return Bad($"{key}: unknown parameter (k, exclude, preview and context.* are known)");
                 }
 
                 continue;
@@ -89,9 +90,15 @@ public static class RecommendationsApi
             return Bad($"context: more than {MaxContextValues} values");
         }
 
+        var preview = false;
+        if (query.TryGetValue("preview", out var previewText) && (previewText.Count != 1 || !bool.TryParse(previewText[0], out preview)))
+        {
+            return Bad($"preview: '{previewText}' is not true or false");
+        }
+
         Results<Ok<Recommendation>, ProblemHttpResult> Run()
         {
-            var answer = service.Recommend(userId, k, context, exclude);
+            var answer = service.Recommend(userId, k, context, exclude, shown: !preview);
             metrics.RecordRecommendation(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
             return TypedResults.Ok(answer);
         }

@@ -34,6 +34,10 @@ public static class SegmentsApi
                 QueryParameterDoc.WholeNumber("limit", "Changes per page", 1_000, 1, MaxPage),
                 QueryParameterDoc.WholeNumber("waitMs", "Wait this long for a change when there is none yet", 0, 0, MaxWaitMs))
             .Produces<ChangesPage>().ProducesProblem(StatusCodes.Status400BadRequest).RequireScope(Scopes.Analytics);
+        app.MapGet("/v1/segments/validate", Validate)
+            .WithTags("Segments").WithSummary("Checks a rule without saving it: valid with the field paths it reads, or not valid with the fault and its position, 1-based (the console checks rules as they are typed)")
+            .DocumentQuery(QueryParameterDoc.Text("rule", $"The rule (at most {SegmentRule.MaxLength} characters)"))
+            .Produces<RuleCheck>().ProducesProblem(StatusCodes.Status400BadRequest).RequireScope(Scopes.Analytics);
         app.MapPut("/v1/segments/{name}", Put)
             .WithTags("Segments").WithSummary("Creates (201) or replaces (200) a segment rule; backfills it over every user")
             .Accepts<SegmentRequest>("application/json").Produces<SegmentInfo>().Produces<SegmentInfo>(StatusCodes.Status201Created)
@@ -162,6 +166,23 @@ public static class SegmentsApi
         }
     }
 
+    private static IResult Validate(string? rule = null)
+    {
+        if (rule is null)
+        {
+            return QueryValue.BadRequest("rule: missing");
+        }
+
+        try
+        {
+            return TypedResults.Ok(new RuleCheck(true, SegmentRule.Parse(rule).Paths, null, null));
+        }
+        catch (SegmentRuleException ex)
+        {
+            return TypedResults.Ok(new RuleCheck(false, [], ex.Message, ex.Position + 1));
+        }
+    }
+
     private static IResult Members(string name, SegmentBook book, string? limit = null, string? cursor = null)
     {
         if (QueryValue.Integer(limit, "limit", 100, 1, MaxPage, out var problem) is not { } n)
@@ -246,3 +267,6 @@ public sealed record UserSegments(string UserId, IReadOnlyList<string> Segments)
 /// the bounded ring before they were read.
 /// </summary>
 public sealed record ChangesPage(string Epoch, IReadOnlyList<SegmentChange> Changes, long Next, bool Missed);
+
+/// <summary>A rule checked: whether it parses, the field paths it reads (in order of appearance), or its fault and the fault's character (1-based).</summary>
+public sealed record RuleCheck(bool Valid, IReadOnlyList<string> Paths, string? Error, int? Position);

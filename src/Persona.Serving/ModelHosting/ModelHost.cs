@@ -46,6 +46,9 @@ public sealed partial class ModelHost : BackgroundService
 
     public string RegistryRoot => _registry.Root;
 
+    /// <summary>The registry the service serves from (promotions through it are picked up by <see cref="Reload"/>).</summary>
+    public ModelRegistry Registry => _registry;
+
     /// <summary>The kinds whose active version was refused, with why (they keep serving the previous one).</summary>
     public IReadOnlyDictionary<string, string> Errors
     {

@@ -100,8 +100,11 @@ public sealed class RecommendationService : IAsyncDisposable
     /// <summary>The running experiment's results, if one runs.</summary>
     public ExperimentResults? Experiment => Stack.Experiment;
 
-    /// <summary>Answers a request; the answer is logged as an impression before it is returned.</summary>
-    public Recommendation Recommend(string userId, int k, IReadOnlyDictionary<string, string> context, IReadOnlySet<string> exclude)
+    /// <summary>
+    /// Answers a request; a <paramref name="shown"/> answer is logged as an impression before it is returned, and one
+    /// that is not (a preview for the console) is neither logged nor attributable.
+    /// </summary>
+    public Recommendation Recommend(string userId, int k, IReadOnlyDictionary<string, string> context, IReadOnlySet<string> exclude, bool shown = true)
     {
         var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         var signals = _store.Read(userId, s => UserSignals.Read(_reader, s, _store.Catalog, now));
@@ -110,6 +113,11 @@ public sealed class RecommendationService : IAsyncDisposable
         var request = new RecommendRequest { UserId = userId, K = k, User = signals, Context = context, Exclude = exclude, NowMs = now };
         var id = Guid.CreateVersion7(_clock.GetUtcNow()).ToString("N");
         var answer = Stack.Recommend(request, id, Stack.Scorer(_models.Current), variant);
+        if (!shown)
+        {
+            return answer;
+        }
+
         var impression = Stack.Shown(answer, experiment?.Experiment.Id, now);
         _log?.Append(impression);
         return answer;

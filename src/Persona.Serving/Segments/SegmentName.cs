@@ -1,6 +1,6 @@
 namespace Persona.Serving.Segments;
 
-/// <summary>Segment names: 1–64 characters of lower-case letters, digits, '-' and '_', starting with a letter or digit; "changes" is the change stream's path.</summary>
+/// <summary>Segment names: 1–64 characters of lower-case letters, digits, '-' and '_', starting with a letter or digit; "changes" and "validate" are paths of their own.</summary>
 public static class SegmentName
 {
     public const int MaxLength = 64;
@@ -31,6 +31,6 @@ public static class SegmentName
             }
         }
 
-        return name == "changes" ? "name: 'changes' is reserved" : null;
+        return name is "changes" or "validate" ? $"name: '{name}' is reserved" : null;
     }
 }

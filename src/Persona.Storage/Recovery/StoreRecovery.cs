@@ -330,7 +330,8 @@ internal static class StoreRecovery
         if (stored is not null)
         {
             stored.Check(engine, where);
-            if (stored.ProfileCodecVersion == current.ProfileCodecVersion && stored.EventCodecVersion == current.EventCodecVersion && stored.Format == current.Format)
+            if (stored.ProfileCodecVersion == current.ProfileCodecVersion && stored.EventCodecVersion == current.EventCodecVersion && stored.Format == current.Format
+                && stored.EngineBehaviour == current.EngineBehaviour && stored.EngineConfigHash == current.EngineConfigHash)
             {
                 return;
             }
