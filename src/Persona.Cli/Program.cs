@@ -8,6 +8,7 @@ var root = new RootCommand("Persona: real-time user profiles for e-commerce")
     ImportCommand.Create(),
     ProfileCommand.Create(),
     ExportProfilesCommand.Create(),
+    AnalyseCommand.Create(),
     BenchCommand.Create(),
     EvaluateCommand.Create(),
     GenerateCommand.Create(),

@@ -81,6 +81,7 @@ public static partial class PersonaApp
         app.MapIngestApi();
         app.MapProfilesApi();
         app.MapProfileStreamApi();
+        app.MapAnalysisApi();
         app.MapConsole();
         app.MapOpsApi();
         app.MapModelsApi();

@@ -23,6 +23,9 @@ public sealed record ServingOptions
     /// <summary>Profiles whose predictions are kept for reuse until the profile's log position or the minute changes.</summary>
     public int PredictionCacheEntries { get; init; } = 100_000;
 
+    /// <summary>How old a behaviour analysis may be when it is served (a newer one is computed past it, or on request).</summary>
+    public TimeSpan AnalysisMaxAge { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Candidate sources, rules and attribution of the recommender.</summary>
     public RecommendationsOptions Recommendations { get; init; } = new();
 
@@ -54,6 +57,11 @@ public sealed record ServingOptions
         if (ModelPollInterval < TimeSpan.FromMilliseconds(10))
         {
             errors.Add("modelPollInterval: must be at least 10 ms");
+        }
+
+        if (AnalysisMaxAge < TimeSpan.Zero)
+        {
+            throw new ArgumentException("analysisMaxAge: must not be negative");
         }
 
         if (PredictionCacheEntries < 0)

@@ -85,6 +85,7 @@ public sealed class ConsoleTests(ITestOutputHelper output)
         [
             ["users/ana", "#recommendation-list"],
             ["segments", "tr[data-segment='viewers'] td.members"],
+            ["analysis", "#analysis-funnel table"],
             ["experiments", "#experiment table"],
             ["models", "[data-kind='sentiment'] table"],
             ["system", "#health-status"],

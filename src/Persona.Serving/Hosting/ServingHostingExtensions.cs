@@ -42,6 +42,7 @@ public static class ServingHostingExtensions
         services.AddSingleton<ReviewSentiment>();
         services.AddSingleton(_ => new PredictionCache(options.PredictionCacheEntries));
         services.AddSingleton<ProfileViews>();
+        services.AddSingleton<Persona.Serving.Analysis.AnalysisService>();
         services.AddSingleton(sp => new NodeIdentity(options));
         services.TryAddSingleton<IApiKeyStore>(_ => new ApiKeyFile(options.DataDirectory));
         services.AddSingleton<ApiKeys>();

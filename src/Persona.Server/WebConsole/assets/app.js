@@ -138,6 +138,7 @@ async function homePage(main) {
       card('Users', 'home-users', h('p', {}, 'Open a live profile with the box above, or go to a deep link such as /ui/users/USER_ID.')),
       card('Pages', 'home-pages', h('ul', { class: 'plain' },
         h('li', {}, link('/ui/segments', 'Segments'), ': rules, live member counts, the enter/leave stream, export'),
+        h('li', {}, link('/ui/analysis', 'Analysis'), ': funnels, cohorts, interests, habits, price sensitivity, churn risk, satisfaction'),
         h('li', {}, link('/ui/experiments', 'Experiments'), ': the running A/B test and its intervals'),
         h('li', {}, link('/ui/models', 'Models'), ': the registry, promote and roll back (admin)'),
         h('li', {}, link('/ui/system', 'System'), ': ingest rate, freshness, health, store and models')))));
@@ -235,19 +236,19 @@ function renderProfile(p, parts) {
     : h('p', { class: 'muted' }, 'No rating, review or return yet.'));
 }
 
-// Horizontal bars of interest scores (0–1 within their kind), drawn as SVG without a library.
-function interestChart(rows) {
+// Horizontal bars of scores from 0 to 1, labelled with the score or a label of their own, drawn as SVG without a library.
+function interestChart(rows, id = 'interest-chart') {
   const width = 300;
   const labelWidth = 120;
   const rowHeight = 22;
-  const chart = svg('svg', { class: 'bars', id: 'interest-chart', width, height: rows.length * rowHeight, role: 'img', 'aria-label': 'Interest scores' });
+  const chart = svg('svg', { class: 'bars', id, width, height: rows.length * rowHeight, role: 'img', 'aria-label': 'Bar chart' });
   rows.forEach((row, i) => {
     const y = i * rowHeight;
     const bar = Math.max(2, Math.round((width - labelWidth - 40) * Math.min(1, row.score)));
     chart.append(
       svg('text', { x: 0, y: y + 15 }, featureName(row.feature).slice(0, 18)),
       svg('rect', { class: 'bar ' + row.kind, x: labelWidth, y: y + 4, width: bar, height: 14, rx: 3 }),
-      svg('text', { x: labelWidth + bar + 6, y: y + 15 }, number(row.score, 2)));
+      svg('text', { x: labelWidth + bar + 6, y: y + 15 }, row.label ?? number(row.score, 2)));
   });
   return chart;
 }
@@ -398,6 +399,39 @@ async function followChanges(changes, list) {
   }
 }
 
+async function analysisPage(main) {
+  const body = h('div', { class: 'grid' });
+  const refresh = h('button', { class: 'secondary', id: 'analysis-refresh' }, 'Compute now');
+  replace(main, h('h1', {}, 'Behaviour analysis ', refresh), body);
+  const load = async (fresh) => {
+    try {
+      const { report: r } = await getJson(`/v1/analysis${fresh ? '?fresh=true' : ''}`);
+      const funnelTable = (rows) => h('table', {}, h('tr', {}, ['', 'Users', 'Viewed', 'Carted', 'Bought', 'View → cart', 'Cart → buy'].map((t) => h('th', {}, t))),
+        rows.map((f) => h('tr', {}, h('td', {}, f.key), h('td', {}, f.users), h('td', {}, f.viewed), h('td', {}, f.carted), h('td', {}, f.purchased), h('td', {}, percent(f.viewToCart)), h('td', {}, percent(f.cartToPurchase)))));
+      const bars = (id, rows) => {
+        const max = Math.max(1, ...rows.map((x) => x.users));
+        return interestChart(rows.map((x) => ({ feature: x.band, score: x.users / max, kind: 'band', label: x.users })), id);
+      };
+      const hourMax = Math.max(1e-9, ...r.habits.hourOfDay);
+      replace(body,
+        h('section', { class: 'card wide', id: 'analysis-funnel' }, h('h2', {}, `Funnel over ${r.users} users (as of ${when(r.asOf)}, ${number(r.computeSeconds, 3)} s to compute)`),
+          funnelTable([r.funnel.overall]), h('h2', {}, 'By top category'), funnelTable(r.funnel.byCategory.slice(0, 12)), h('h2', {}, 'By channel'), funnelTable(r.funnel.byChannel.slice(0, 12))),
+        h('section', { class: 'card wide', id: 'analysis-cohorts' }, h('h2', {}, 'Cohort retention (first-seen week; share still seen in week k or later)'),
+          h('table', {}, h('tr', {}, h('th', {}, 'Week'), h('th', {}, 'Users'), Array.from({ length: Math.max(0, ...r.cohorts.map((c) => c.retained.length)) }, (_, k) => h('th', {}, `w${k}`))),
+            r.cohorts.slice(-12).map((c) => h('tr', {}, h('td', {}, c.week), h('td', {}, c.users), c.retained.map((n) => h('td', {}, c.users ? percent(n / c.users) : '—')))))),
+        card('Interests over users (top category)', 'analysis-interests', bars('interest-bars', r.interests.slice(0, 10).map((i) => ({ band: i.category, users: i.users })))),
+        card('Hour of day (UTC)', 'analysis-hours', interestChart(r.habits.hourOfDay.map((x, i) => ({ feature: `${i}:00`, score: x / hourMax, kind: 'band' })), 'hour-bars')),
+        card('Price sensitivity (price paid / category median)', 'analysis-price', bars('price-bars', r.priceSensitivity)),
+        card(`Churn risk (${r.churnRisk.source})`, 'analysis-churn', bars('churn-bars', r.churnRisk.bands)),
+        card('Satisfaction', 'analysis-satisfaction', bars('satisfaction-bars', r.satisfaction)));
+    } catch (error) {
+      replace(body, card('Analysis', 'analysis-denied', h('p', {}, explain(error, 'The analysis'))));
+    }
+  };
+  refresh.addEventListener('click', () => load(true));
+  await load(false);
+}
+
 async function experimentsPage(main) {
   const body = h('div', { class: 'grid' });
   replace(main, h('h1', {}, 'Experiments'), body);
@@ -546,6 +580,7 @@ const routes = [
   [/^\/ui\/?$/, homePage],
   [/^\/ui\/users\/(.+)$/, userPage],
   [/^\/ui\/segments\/?$/, segmentsPage],
+  [/^\/ui\/analysis\/?$/, analysisPage],
   [/^\/ui\/experiments\/?$/, experimentsPage],
   [/^\/ui\/models\/?$/, modelsPage],
   [/^\/ui\/system\/?$/, systemPage],
