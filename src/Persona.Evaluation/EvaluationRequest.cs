@@ -49,6 +49,15 @@ public sealed record EvaluationRequest
 
     public double HorizonDays { get; init; } = 20;
 
+    /// <summary>Synthetic: P(rating | purchase); null keeps the shop's default.</summary>
+    public double? RatingProbability { get; init; }
+
+    /// <summary>Synthetic: share of ratings written as reviews in words.</summary>
+    public double ReviewShare { get; init; }
+
+    /// <summary>Synthetic: stars a churner's ratings and reviews drop by before they leave.</summary>
+    public double PlantedDissatisfaction { get; init; }
+
     /// <summary>Next-category: <c>next</c> or <c>next-purchase</c>.</summary>
     public string Target { get; init; } = "next";
 

@@ -150,7 +150,7 @@ public static class EvaluationRun
 
     private static (IReadOnlyList<BehaviorEvent> Events, IReadOnlyList<CatalogItem> Catalog, string Name) Events(EvaluationRequest q) =>
         q.Format == "synthetic"
-            ? SyntheticData.Events(q.Seed, q.Users, q.Events, q.HorizonDays)
+            ? SyntheticData.Events(q.Seed, q.Users, q.Events, q.HorizonDays, q.ReviewShare, q.PlantedDissatisfaction, q.RatingProbability)
             : DatasetLoader.LoadEvents(q.Format, q.Dataset) is var d ? (d.Events, d.Catalog, d.Name) : default;
 
     private static EvaluationReport Report(EvaluationRequest q, string dataset, string protocol, string model, int k, int evaluated, Stopwatch watch, IReadOnlyDictionary<string, double> metrics) =>

@@ -41,6 +41,21 @@ public sealed record ShopOptions
     /// <summary>P(rating | purchase).</summary>
     public double RatingProbability { get; init; } = 0.3;
 
+    /// <summary>
+    /// Share of ratings written as a review in words instead of stars (a review event with text and no rating):
+    /// pleased, neutral or displeased phrases as the stars would have been, with some noise. 0 keeps every rating.
+    /// </summary>
+    public double ReviewShare { get; init; }
+
+    /// <summary>
+    /// How many stars a churner's ratings and reviews drop by the time they leave: the drop grows linearly over the
+    /// <see cref="DissatisfactionDays"/> before the churn date. 0 plants no link between satisfaction and churn.
+    /// </summary>
+    public double PlantedDissatisfaction { get; init; }
+
+    /// <summary>The days before a churn date over which <see cref="PlantedDissatisfaction"/> grows.</summary>
+    public double DissatisfactionDays { get; init; } = 30;
+
     /// <summary>P(search) at the start of a session.</summary>
     public double SearchProbability { get; init; } = 0.1;
 

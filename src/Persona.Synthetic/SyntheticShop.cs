@@ -244,8 +244,10 @@ public sealed class SyntheticShop
                 t += 2_000 + rng.Next(10_000);
                 if (rng.NextDouble() < _options.RatingProbability)
                 {
-                    var rating = (int)Math.Clamp(Math.Round(4 + Gaussian(rng)), 1, 5);
-                    events.Enqueue(Make((byte)EventType.Rate, ItemId(item), t, rating: rating));
+                    var rating = (int)Math.Clamp(Math.Round(4 - Dissatisfaction(user, t) + Gaussian(rng)), 1, 5);
+                    events.Enqueue(_options.ReviewShare > 0 && rng.NextDouble() < _options.ReviewShare
+                        ? Make((byte)EventType.Review, ItemId(item), t, text: ReviewText(rating, rng))
+                        : Make((byte)EventType.Rate, ItemId(item), t, rating: rating));
                     t += 1_000;
                 }
             }
@@ -253,6 +255,44 @@ public sealed class SyntheticShop
 
         eventSeq = seq;
         return events;
+    }
+
+    /// <summary>How many stars the planted dissatisfaction takes off a rating at <paramref name="t"/>: 0 but for churners near their churn date.</summary>
+    private double Dissatisfaction(SyntheticUser user, long t)
+    {
+        if (_options.PlantedDissatisfaction <= 0 || user.ChurnMs is not { } churn)
+        {
+            return 0;
+        }
+
+        var window = _options.DissatisfactionDays * 86_400_000;
+        return _options.PlantedDissatisfaction * Math.Clamp((t - (churn - window)) / window, 0, 1);
+    }
+
+    private static readonly string[][] Phrases =
+    [
+        ["broke after a week", "very disappointed", "poor quality", "waste of money", "returned it", "does not work", "terrible fit"],
+        ["it is ok", "does the job", "average", "as expected", "nothing special"],
+        ["great quality", "love it", "works perfectly", "excellent value", "highly recommend", "very happy with it", "fits well"],
+    ];
+
+    /// <summary>A review in words for <paramref name="stars"/>: one or two phrases of its tone, and one in five times a phrase of a random tone.</summary>
+    private static string ReviewText(int stars, Random rng)
+    {
+        var tone = stars <= 2 ? 0 : stars == 3 ? 1 : 2;
+        var words = new List<string> { Phrases[tone][rng.Next(Phrases[tone].Length)] };
+        if (rng.NextDouble() < 0.5)
+        {
+            words.Add(Phrases[tone][rng.Next(Phrases[tone].Length)]);
+        }
+
+        if (rng.NextDouble() < 0.2)
+        {
+            var other = Phrases[rng.Next(Phrases.Length)];
+            words.Add(other[rng.Next(other.Length)]);
+        }
+
+        return string.Join(", ", words) + ".";
     }
 
     private int PickItem(int leaf, SyntheticUser user, Random rng)

@@ -15,12 +15,12 @@ public sealed class FeatureExtractorTests
     public void Schema_TwoLabels_NamesAndPinnedHash()
     {
         var x = new FeatureExtractor(Engine, new InterestLabels(["Shoes", "Books"]));
-        Assert.Equal(120, x.Width); // 114 behaviour inputs + 3 per label
+        Assert.Equal(123, x.Width); // 117 behaviour inputs + 3 per label
         Assert.Equal(["events.log", "tenure.days.log", "idle.days.log", "view.total.log", "view.1h.log"], x.Schema.Names.Take(5));
         Assert.Equal(["recent.Shoes", "recent.Books", "recent.last.Shoes", "recent.last.Books"], x.Schema.Names.TakeLast(4));
-        Assert.Equal(1, x.Schema.Version);
+        Assert.Equal(2, x.Schema.Version);
         // Pinned: a change of names or order must bump FeatureExtractor.Version, which changes the hash.
-        Assert.Equal("7169f3a8e1f9f786", x.Schema.Hash);
+        Assert.Equal("39160a6735654e39", x.Schema.Hash);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class FeatureExtractorTests
     [Fact]
     public void Extract_ShopStream_PinnedDigestOfEveryVector()
     {
-        // Pins every value of every profile of a synthetic shop: the families must write what the version-1 extractor wrote.
+        // Pins every value of every profile of a synthetic shop: the families must write what the version-2 extractor wrote.
         var (catalog, events) = TestStreams.Shop(seed: 3);
         var states = TestStreams.Replay(Engine, catalog, events);
         var x = new FeatureExtractor(Engine, InterestLabels.FromCatalog(catalog.Records));
@@ -105,7 +105,34 @@ public sealed class FeatureExtractorTests
             sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.Extract(state, catalog, now).AsSpan()));
         }
 
-        Assert.Equal("f29435aab5566da6:27aa28c11aaad7ce", x.Schema.Hash + ":" + Convert.ToHexStringLower(sha.GetHashAndReset())[..16]);
+        Assert.Equal("a3d1ecddaf4f3134:7e83ec727aba52aa", x.Schema.Hash + ":" + Convert.ToHexStringLower(sha.GetHashAndReset())[..16]);
+    }
+
+    [Fact]
+    public void Extract_ReviewAndRating_SatisfactionScoreEvidenceAndSignals()
+    {
+        var x = new FeatureExtractor(Engine, new InterestLabels(["Shoes"]));
+        var state = new ProfileState("u");
+        Engine.Apply(state, new BehaviorEvent { EventId = "r", Type = (byte)EventType.Review, UserId = "u", TimestampMs = T0, Rating = 1, Sentiment = 0.25 }, Catalog());
+
+        var v = x.Extract(state, Catalog(), T0);
+        var at = x.Schema.Names.ToList().IndexOf("satisfaction.score");
+
+        Assert.Equal(["satisfaction.score", "satisfaction.evidence.log", "satisfaction.signals.log"], x.Schema.Names.Skip(at).Take(3));
+        Assert.Equal(-0.75f, v[at]);
+        Assert.Equal((float)Math.Log(3), v[at + 1], 5);
+        Assert.Equal((float)Math.Log(3), v[at + 2], 5);
+    }
+
+    [Fact]
+    public void Schema_WithoutAFamily_ItsNamesLeftOutAndAnotherHash()
+    {
+        var all = new FeatureExtractor(Engine, new InterestLabels(["Shoes"]));
+        var without = new FeatureExtractor(Engine, new InterestLabels(["Shoes"]), ["satisfaction"]);
+
+        Assert.Equal(all.Width - 3, without.Width);
+        Assert.DoesNotContain(without.Schema.Names, n => n.StartsWith("satisfaction.", StringComparison.Ordinal));
+        Assert.NotEqual(all.Schema.Hash, without.Schema.Hash);
     }
 
     [Fact]
@@ -113,7 +140,7 @@ public sealed class FeatureExtractorTests
     {
         var x = new FeatureExtractor(Engine, new InterestLabels(["Shoes"]));
         var ex = Assert.Throws<ArgumentException>(() => x.Extract(new ProfileState("u"), Catalog(), T0, new float[x.Width - 1]));
-        Assert.StartsWith("features: the span holds 116 values, the schema 117", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("features: the span holds 119 values, the schema 120", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -53,6 +53,12 @@ internal sealed class EvaluateOptionSet
 
     public Option<double> Refresh { get; } = new("--refresh-hours") { Description = "freshness: refresh period of the periodic variant (event time)", DefaultValueFactory = _ => 24 };
 
+    public Option<double> RatingProbability { get; } = new("--rating-probability") { Description = "synthetic: P(rating | purchase)", DefaultValueFactory = _ => 0.3 };
+
+    public Option<double> ReviewShare { get; } = new("--review-share") { Description = "synthetic: share of ratings written as reviews in words (no stars)", DefaultValueFactory = _ => 0 };
+
+    public Option<double> PlantedDissatisfaction { get; } = new("--planted-dissatisfaction") { Description = "synthetic: stars a churner's ratings and reviews drop by over the 30 days before they leave", DefaultValueFactory = _ => 0 };
+
     public Option<double> Horizon { get; } = new("--horizon-days") { Description = "synthetic: span over which change points and churn are planted", DefaultValueFactory = _ => 20 };
 
     public Option<double> HalfLife { get; } = new("--half-life-days") { Description = "popularity-decayed: half-life", DefaultValueFactory = _ => 30 };
@@ -75,7 +81,7 @@ internal sealed class EvaluateOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Dataset, Format, Protocol, Model, K, Seed, Negatives, Blend, Users, Events, Refresh, Horizon, HalfLife, Output, EngineConfig, Target, Window, Step, TrainCuts, Scorer, LearnBlend, CategoryShare, ColdUsers, Ablate })
+        foreach (var option in new Option[] { Dataset, Format, Protocol, Model, K, Seed, Negatives, Blend, Users, Events, Refresh, Horizon, RatingProbability, ReviewShare, PlantedDissatisfaction, HalfLife, Output, EngineConfig, Target, Window, Step, TrainCuts, Scorer, LearnBlend, CategoryShare, ColdUsers, Ablate })
         {
             command.Options.Add(option);
         }
@@ -105,6 +111,9 @@ internal sealed class EvaluateOptionSet
             Users = r.GetValue(Users),
             Events = r.GetValue(Events),
             HorizonDays = r.GetValue(Horizon),
+            ReviewShare = r.GetValue(ReviewShare),
+            RatingProbability = MlpOptionSet.IsGiven(r, RatingProbability) ? r.GetValue(RatingProbability) : null,
+            PlantedDissatisfaction = r.GetValue(PlantedDissatisfaction),
             Target = r.GetValue(Target)!,
             WindowDays = r.GetValue(Window),
             StepDays = r.GetValue(Step),

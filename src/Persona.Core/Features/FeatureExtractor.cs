@@ -17,7 +17,8 @@ namespace Persona.Core.Features;
 /// the order registered here. Version 1 inputs, in order: activity (events, tenure, idle); per built-in event
 /// type its total, its 1 h, 24 h, 7 d and 30 d windows, and the days since its last event; money (monetary,
 /// mean order value, units, price level); funnel (conversion, cart abandonment); sessions (count, mean events,
-/// mean seconds, bounce rate, one open now); ratings (mean stars around the engine's centre, count);
+/// mean seconds, bounce rate, one open now); ratings (mean stars around the engine's centre, count); satisfaction (score,
+/// evidence now, signals);
 /// recommendation clicks and purchases; the share of events per UTC hour and weekday; the lifecycle stage
 /// one-hot; then per interest label its share of the decayed category interest, the interest mass, and the
 /// recent item sequence's label shares and its newest item's label. docs/MODELS.md lists the names.
@@ -25,18 +26,21 @@ namespace Persona.Core.Features;
 public sealed class FeatureExtractor
 {
     /// <summary>Bumped whenever an input's meaning or the order changes (the hash changes with it).</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private readonly ProfileReader _reader;
     private readonly IFeatureFamily[] _families;
 
-    public FeatureExtractor(ProfileEngine engine, InterestLabels labels)
+    /// <param name="engine">The engine whose profiles are read.</param>
+    /// <param name="labels">The interest labels.</param>
+    /// <param name="without">Families left out, by the first part of their feature names (<c>satisfaction</c>): to measure what a family adds.</param>
+    public FeatureExtractor(ProfileEngine engine, InterestLabels labels, IReadOnlyCollection<string>? without = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(labels);
         _reader = new ProfileReader(engine);
         Labels = labels;
-        _families =
+        IFeatureFamily[] families =
         [
             new ActivityFeatures(),
             new EventTypeFeatures(engine),
@@ -44,12 +48,14 @@ public sealed class FeatureExtractor
             new FunnelFeatures(),
             new SessionFeatures(),
             new RatingFeatures(engine),
+            new SatisfactionFeatures(engine),
             new RecommendationFeatures(),
             new TimeOfWeekFeatures(),
             new LifecycleFeatures(_reader),
             new InterestFeatures(engine, labels),
             new RecentItemFeatures(labels),
         ];
+        _families = [.. families.Where(f => without is null || !without.Contains(f.Names[0].Split('.')[0]))];
         Schema = new FeatureSchema(Version, [.. _families.SelectMany(f => f.Names)]);
     }
 

@@ -14,6 +14,9 @@ namespace Persona.Evaluation.Protocols;
 /// calibration table on the test cut. The MLP (<see cref="InterestMlpTrainer"/> with two classes and no
 /// copy term) stops early on the validation cut's log loss; with <c>search</c> &gt; 1 its hyper-parameters
 /// come from a seeded random search scored on the validation cut. The test cut is used only for the numbers.
+/// Review text is scored as ingestion scores it without a model (<see cref="IngestSentiment"/>); where the stream
+/// has satisfaction signals, the MLP is trained again without the satisfaction features on the same rows, and the
+/// 95 % bootstrap interval of the AUC it gains from them is reported (<c>satisfaction_gain.auc.ci95_*</c>).
 /// </summary>
 public static class ChurnProtocol
 {
@@ -32,6 +35,8 @@ public static class ChurnProtocol
         var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal) { ["window_days"] = windowDays };
         var calibration = new Dictionary<string, IReadOnlyList<BinaryMetrics.Bin>>(StringComparer.Ordinal);
         var testRows = 0;
+        events = IngestSentiment.WithLexicon(events);
+        var compareSatisfaction = IngestSentiment.HasSatisfactionSignals(events);
         foreach (var (name, outcome) in new[] { ("churn", ChurnOutcome.NoActivity), ("purchase", ChurnOutcome.Purchase) })
         {
             var data = ChurnData.Build(events, catalog, config ?? new EngineConfig(), outcome, windowDays, trainCuts, stepDays);
@@ -70,10 +75,48 @@ public static class ChurnProtocol
             }
 
             Score(metrics, calibration, $"{name}.mlp", p, y);
+            if (compareSatisfaction)
+            {
+                CompareWithoutSatisfaction(metrics, calibration, name, new Inputs(events, catalog, config ?? new EngineConfig(), outcome, windowDays, trainCuts, stepDays), mlp, search, trialStarted, progress, p, y);
+            }
         }
 
         return (metrics, testRows, calibration);
     }
+
+    /// <summary>The same model without the satisfaction features, on the same rows: what satisfaction adds, with the interval of its AUC gain.</summary>
+    private static void CompareWithoutSatisfaction(
+        SortedDictionary<string, double> metrics,
+        Dictionary<string, IReadOnlyList<BinaryMetrics.Bin>> calibration,
+        string name,
+        Inputs d,
+        InterestMlpOptions mlp,
+        int search,
+        Action<int, InterestMlpOptions>? trialStarted,
+        Action<EpochReport>? progress,
+        double[] p,
+        int[] y)
+    {
+        var without = ChurnData.Build(d.Events, d.Catalog, d.Config, d.Outcome, d.WindowDays, d.TrainCuts, d.StepDays, 16, withoutFeatures: ["satisfaction"]);
+        if (!without.Test.Rows.Labels.SequenceEqual(y))
+        {
+            throw new InvalidOperationException("churn: the test rows without satisfaction features differ from those with them");
+        }
+
+        var (plain, _, _) = InterestMlpSearch.Run(without.Train.Rows, without.Validation.Rows, mlp, search, [], trialStarted, progress);
+        var q = new double[without.Test.Count];
+        for (var i = 0; i < q.Length; i++)
+        {
+            q[i] = plain.Model.Predict(without.Test.Rows.Row(i))[1];
+        }
+
+        Score(metrics, calibration, $"{name}.mlp_without_satisfaction", q, y);
+        var (_, _, gain) = PairedBootstrap.Auc(p, q, y, seed: 7);
+        metrics[$"{name}.satisfaction_gain.auc.ci95_low"] = gain.Low;
+        metrics[$"{name}.satisfaction_gain.auc.ci95_high"] = gain.High;
+    }
+
+    private sealed record Inputs(IReadOnlyList<BehaviorEvent> Events, IReadOnlyList<CatalogItem> Catalog, EngineConfig Config, ChurnOutcome Outcome, double WindowDays, int TrainCuts, double StepDays);
 
     private static void Score(SortedDictionary<string, double> metrics, Dictionary<string, IReadOnlyList<BinaryMetrics.Bin>> calibration, string name, double[] p, int[] y)
     {

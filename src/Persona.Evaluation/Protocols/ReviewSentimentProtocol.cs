@@ -17,8 +17,6 @@ namespace Persona.Evaluation.Protocols;
 /// </summary>
 public static class ReviewSentimentProtocol
 {
-    public const int BootstrapSamples = 1000;
-
     public static ReviewSentimentResult Run(IReadOnlyList<BehaviorEvent> events, SentimentOptions options, int seed)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -63,7 +61,7 @@ public static class ReviewSentimentProtocol
         var y = polar.Select(i => test[i].Pleased).ToArray();
         var pModel = polar.Select(i => model[i].Positive).ToArray();
         var pLexicon = polar.Select(i => (lexicon[i] + 1) / 2).ToArray(); // (-1, 1) onto (0, 1): the same order
-        var (modelCi, lexiconCi, differenceCi) = Bootstrap(pModel, pLexicon, y, seed);
+        var (modelCi, lexiconCi, differenceCi) = PairedBootstrap.Auc(pModel, pLexicon, y, seed);
 
         var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal)
         {
@@ -123,46 +121,6 @@ public static class ReviewSentimentProtocol
 
         var b = sxx == 0 ? 0 : sxy / sxx;
         return (my - (b * mx), b);
-    }
-
-    /// <summary>Percentile intervals of both AUCs and of their difference, resampling the same test reviews for both.</summary>
-    private static ((double Low, double High) Model, (double Low, double High) Lexicon, (double Low, double High) Difference) Bootstrap(
-        double[] model, double[] lexicon, int[] y, int seed)
-    {
-        var random = new Random(seed);
-        var m = new List<double>(BootstrapSamples);
-        var l = new List<double>(BootstrapSamples);
-        var d = new List<double>(BootstrapSamples);
-        var pm = new double[y.Length];
-        var pl = new double[y.Length];
-        var ys = new int[y.Length];
-        for (var s = 0; s < BootstrapSamples; s++)
-        {
-            for (var i = 0; i < y.Length; i++)
-            {
-                var j = random.Next(y.Length);
-                (pm[i], pl[i], ys[i]) = (model[j], lexicon[j], y[j]);
-            }
-
-            var am = BinaryMetrics.Auc(pm, ys);
-            var al = BinaryMetrics.Auc(pl, ys);
-            if (double.IsNaN(am) || double.IsNaN(al))
-            {
-                continue; // a resample with one class only has no AUC
-            }
-
-            m.Add(am);
-            l.Add(al);
-            d.Add(am - al);
-        }
-
-        return (Interval(m), Interval(l), Interval(d));
-    }
-
-    private static (double Low, double High) Interval(List<double> values)
-    {
-        values.Sort();
-        return values.Count == 0 ? (double.NaN, double.NaN) : (values[(int)(0.025 * (values.Count - 1))], values[(int)Math.Ceiling(0.975 * (values.Count - 1))]);
     }
 }
 

@@ -47,7 +47,13 @@ public sealed class ChurnData
     /// <param name="trainCuts">Most training cuts.</param>
     /// <param name="stepDays">Days between training cuts.</param>
     /// <param name="maxLabels">Most interest labels in the features.</param>
-    public static ChurnData Build(IReadOnlyList<BehaviorEvent> events, IReadOnlyList<CatalogItem> catalog, EngineConfig config, ChurnOutcome outcome, double windowDays, int trainCuts = 4, double stepDays = 30, int maxLabels = 16)
+    public static ChurnData Build(
+        IReadOnlyList<BehaviorEvent> events, IReadOnlyList<CatalogItem> catalog, EngineConfig config, ChurnOutcome outcome, double windowDays, int trainCuts = 4, double stepDays = 30, int maxLabels = 16) =>
+        Build(events, catalog, config, outcome, windowDays, trainCuts, stepDays, maxLabels, withoutFeatures: null);
+
+    /// <summary>As the other overload, with feature families left out (by name prefix, as <see cref="FeatureExtractor"/> takes them): to measure what they add.</summary>
+    public static ChurnData Build(
+        IReadOnlyList<BehaviorEvent> events, IReadOnlyList<CatalogItem> catalog, EngineConfig config, ChurnOutcome outcome, double windowDays, int trainCuts, double stepDays, int maxLabels, IReadOnlyCollection<string>? withoutFeatures)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -88,7 +94,7 @@ public sealed class ChurnData
         // Interest features over the catalog's top categories; a catalog without categories (Online Retail)
         // keeps only the (other) label, and the behaviour inputs carry the model.
         var labels = catalog.Any(i => i.CategoryPath.Count > 0) ? InterestLabels.FromCatalog(catalog, maxLabels, weights) : new InterestLabels([InterestLabels.Other]);
-        var extractor = new FeatureExtractor(engine, labels);
+        var extractor = new FeatureExtractor(engine, labels, withoutFeatures);
         var replay = new PointInTimeReplay(engine, extractor, index);
         ChurnPart Part(IEnumerable<long> at)
         {
