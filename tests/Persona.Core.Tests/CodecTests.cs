@@ -20,12 +20,13 @@ public sealed class CodecTests
     }
 
     [Fact]
-    public void EventCodec_WithSentiment_RoundTripsAndAnEncodingWithoutItReadsNull()
+    public void EventCodec_WithSentimentDomainAndPlatform_RoundTripsAndAnEncodingWithoutThemReadsNull()
     {
-        var e = new Events.BehaviorEvent { EventId = "r", Type = (byte)Events.EventType.Review, UserId = "u", TimestampMs = 5, Text = "fine", Sentiment = 0.8125 };
+        var e = new Events.BehaviorEvent { EventId = "r", Type = (byte)Events.EventType.Review, UserId = "u", TimestampMs = 5, Text = "fine", Sentiment = 0.8125, Domain = "fashion", Platform = "app" };
 
         Assert.Equal(e, EventCodec.Deserialize(EventCodec.Serialize(e)));
-        Assert.Null(EventCodec.Deserialize(EventCodec.Serialize(e with { Sentiment = null })).Sentiment);
+        var without = EventCodec.Deserialize(EventCodec.Serialize(e with { Sentiment = null, Domain = null, Platform = null }));
+        Assert.Equal((null, null, null), (without.Sentiment, without.Domain, without.Platform));
     }
 
     [Fact]
@@ -111,9 +112,10 @@ public sealed class CodecTests
     }
 
     [Fact]
-    public void ProfileCodec_Version1And2Encodings_DecodeWithoutSatisfactionAndAreRewrittenAsVersion3()
+    public void ProfileCodec_Version1To3Encodings_DecodeWithoutWhatTheyLackAndAreRewrittenAsVersion4()
     {
-        // Version 2 is version 3 without the satisfaction block; version 1 is version 2 without the trailing checksum.
+        // Version 3 is version 4 without the domain and platform counts; version 2 is version 3 without the
+        // satisfaction block; version 1 is version 2 without the trailing checksum.
         var (catalog, events) = TestStreams.Shop(5, users: 30, events: 900);
         foreach (var state in TestStreams.Replay(new ProfileEngine(new EngineConfig()), catalog, events).Values)
         {
@@ -121,19 +123,40 @@ public sealed class CodecTests
             state.SatisfactionSum = 0;
             state.SatisfactionWeight = 0;
             state.SatisfactionRefMs = 0;
-            var v3 = ProfileCodec.Serialize(state);
-            var body = v3[..^5]; // the zero signal count and the checksum off
-            var v1 = body.ToArray();
+            var v4 = ProfileCodec.Serialize(state); // ends: signal count 0, domains 0, platforms 0, checksum
+            var v1 = v4[..^7];
             v1[0] = 1;
-            var v2 = body.ToArray();
-            v2[0] = 2;
-            v2 = [.. v2, .. BitConverter.GetBytes((uint)XxHash3.HashToUInt64(v2))];
+            var v2 = WithChecksum(v4[..^7], 2);
+            var v3 = WithChecksum(v4[..^6], 3);
 
-            Assert.Equal(v3, ProfileCodec.Serialize(ProfileCodec.Deserialize(v1)));
-            Assert.Equal(v3, ProfileCodec.Serialize(ProfileCodec.Deserialize(v2)));
-            Assert.Equal(state.AppliedSeq, ProfileCodec.ReadAppliedSeq(v1));
-            Assert.Equal(state.AppliedSeq, ProfileCodec.ReadAppliedSeq(v2));
+            foreach (var old in new[] { v1, v2, v3 })
+            {
+                Assert.Equal(v4, ProfileCodec.Serialize(ProfileCodec.Deserialize(old)));
+                Assert.Equal(state.AppliedSeq, ProfileCodec.ReadAppliedSeq(old));
+            }
         }
+    }
+
+    [Fact]
+    public void ProfileCodec_DomainsAndPlatforms_RoundTripAndServed()
+    {
+        var engine = new ProfileEngine(new EngineConfig());
+        var state = new ProfileState("u");
+        var catalog = new Catalog.CatalogIndex();
+        engine.Apply(state, new Events.BehaviorEvent { EventId = "a", Type = (byte)Events.EventType.View, UserId = "u", ItemId = "i", TimestampMs = 1, Domain = "fashion", Platform = "app" }, catalog);
+        engine.Apply(state, new Events.BehaviorEvent { EventId = "b", Type = (byte)Events.EventType.View, UserId = "u", ItemId = "i", TimestampMs = 2, Domain = "fashion", Platform = "web" }, catalog);
+
+        var view = new ProfileReader(engine).Read(ProfileCodec.Deserialize(ProfileCodec.Serialize(state)), catalog, 3);
+
+        Assert.Equal(new Dictionary<string, long> { ["fashion"] = 2 }, view.Domains);
+        Assert.Equal(new Dictionary<string, long> { ["app"] = 1, ["web"] = 1 }, view.Platforms);
+    }
+
+    private static byte[] WithChecksum(byte[] body, byte version)
+    {
+        var copy = body.ToArray();
+        copy[0] = version;
+        return [.. copy, .. BitConverter.GetBytes((uint)XxHash3.HashToUInt64(copy))];
     }
 
     [Fact]
@@ -153,12 +176,12 @@ public sealed class CodecTests
     [Fact]
     public void ProfileCodec_TrailingBytesOrUnknownVersion_Refused()
     {
-        var v1 = ProfileCodec.Serialize(new ProfileState("u"))[..^5];
+        var v1 = ProfileCodec.Serialize(new ProfileState("u"))[..^7];
         v1[0] = 1;
         Assert.Contains("bytes after the profile encoding", Assert.Throws<FormatException>(() => ProfileCodec.Deserialize([.. v1, 0])).Message, StringComparison.Ordinal);
-        var v4 = ProfileCodec.Serialize(new ProfileState("u"));
-        v4[0] = 4;
-        Assert.Equal("unknown profile encoding version 4", Assert.Throws<FormatException>(() => ProfileCodec.Deserialize(v4)).Message);
+        var v5 = ProfileCodec.Serialize(new ProfileState("u"));
+        v5[0] = 5;
+        Assert.Equal("unknown profile encoding version 5", Assert.Throws<FormatException>(() => ProfileCodec.Deserialize(v5)).Message);
     }
 
     [Fact]

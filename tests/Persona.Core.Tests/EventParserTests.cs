@@ -74,6 +74,8 @@ public sealed class EventParserTests
     [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1,"context":{"channel":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}""", "context.channel: longer than 64 characters")]
     [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1,"context":{"device":"mobile","campaign":[1]}}""", "context.campaign: must be a string, number or boolean")]
     [InlineData("""{"eventId":"e","type":"review","userId":"u","itemId":"i","timestamp":1,"sentiment":1.5}""", "sentiment: 1.5 is outside 0..1")]
+    [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1,"domain":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}""", "domain: longer than 64 characters")]
+    [InlineData("""{"eventId":"e","type":"view","userId":"u","itemId":"i","timestamp":1,"platform":3}""", "platform: must be a string, not a number")]
     [InlineData("""[1]""", "record: must be an object, not a number")]
     public void ParseBody_BrokenRule_RejectedWithFieldAndRule(string record, string expected)
     {

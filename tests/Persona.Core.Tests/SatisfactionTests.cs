@@ -107,9 +107,10 @@ public sealed class SatisfactionTests
     }
 
     [Theory]
-    [InlineData(1, true)] // behaviour 2 only adds satisfaction
+    [InlineData(1, true)] // behaviour 2 only adds satisfaction, 3 domain and platform counts
     [InlineData(2, true)]
-    [InlineData(3, false)] // a newer build's
+    [InlineData(3, true)]
+    [InlineData(4, false)] // a newer build's
     [InlineData(0, false)]
     public void CanContinue_StoredBehaviour_OnlyThisOneOrEarlierOnesFollowedByAdditiveOnes(int stored, bool expected)
     {

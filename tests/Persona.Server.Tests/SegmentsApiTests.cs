@@ -85,6 +85,28 @@ public sealed class SegmentsApiTests
         Assert.Equal("satisfied", carol.GetProperty("satisfaction").GetProperty("level").GetString());
     }
 
+    [Fact]
+    public async Task Membership_DomainAndPlatformRule_OnlyUsersActiveThereEnter()
+    {
+        await using var server = await TestServer.StartAsync();
+        await PostItems(server);
+        Assert.Equal(HttpStatusCode.Created, (await Put(server, "fashion-app", "domains.fashion >= 1 and platforms.app >= 1")).StatusCode);
+        await WaitBackfilled(server, "fashion-app");
+        var t = DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeMilliseconds();
+
+        await PostEvents(server, string.Join('\n',
+            $$"""{"eventId":"d1","type":"view","userId":"fay","itemId":"lip","timestamp":{{t}},"domain":"fashion","platform":"app"}""",
+            $$"""{"eventId":"d2","type":"view","userId":"gus","itemId":"lip","timestamp":{{t}},"domain":"fashion","platform":"web"}""",
+            $$"""{"eventId":"d3","type":"view","userId":"hal","itemId":"lip","timestamp":{{t}},"domain":"electronics","platform":"app"}"""));
+
+        await Eventually(async () => (await SegmentsOf(server, "fay")).SequenceEqual(["fashion-app"]));
+        Assert.Empty(await SegmentsOf(server, "gus"));
+        Assert.Empty(await SegmentsOf(server, "hal"));
+        var fay = await server.Client.GetFromJsonAsync<JsonElement>(new Uri("/v1/users/fay/profile", UriKind.Relative));
+        Assert.Equal(1, fay.GetProperty("domains").GetProperty("fashion").GetInt64());
+        Assert.Equal(1, fay.GetProperty("platforms").GetProperty("app").GetInt64());
+    }
+
     [Theory]
     [InlineData("rfm.frequency >= 2 and lifecycle == \"at-risk\"", true, "rfm.frequency,lifecycle", null)]
     [InlineData("rfm.frequency >= ", false, "", 18)]

@@ -1,7 +1,7 @@
 namespace Persona.Core.Engine;
 
 /// <summary>
-/// Small label → count tables (device and channel mix), one per kind, capped at <see cref="Cap"/> labels
+/// Small label → count tables (device, channel, domain and platform mix), one per kind, capped at <see cref="Cap"/> labels
 /// per kind, all in one array that is allocated on first use; a struct held in a field of its profile.
 /// </summary>
 internal struct CountedLabels
@@ -9,6 +9,8 @@ internal struct CountedLabels
     public const int Cap = 8;
     public const byte Device = 0;
     public const byte Channel = 1;
+    public const byte Domain = 2;
+    public const byte Platform = 3;
     private Entry[]? _items;
     private int _count;
 

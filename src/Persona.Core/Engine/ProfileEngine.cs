@@ -18,14 +18,14 @@ public sealed class ProfileEngine
     /// the same state, event, catalog and configuration: a store records it (its profiles and checkpoints were
     /// computed under it) and refuses to mix its profiles with events applied under another.
     /// </summary>
-    public const int BehaviourVersion = 2;
+    public const int BehaviourVersion = 3;
 
     /// <summary>
-    /// Behaviour versions that only add state (2: satisfaction) and leave everything the previous version computed as
+    /// Behaviour versions that only add state (2: satisfaction; 3: domain and platform counts) and leave everything the previous version computed as
     /// it was. A store of the previous behaviour opens under such a one: its profiles gain the new state from the events
     /// applied from then on, which is what a store started at the upgrade would hold, and nothing they held changes.
     /// </summary>
-    public static IReadOnlySet<int> AdditiveBehaviours { get; } = new HashSet<int> { 2 };
+    public static IReadOnlySet<int> AdditiveBehaviours { get; } = new HashSet<int> { 2, 3 };
 
     /// <summary>Whether profiles computed under behaviour <paramref name="stored"/> may take events under this build's behaviour.</summary>
     public static bool CanContinue(int stored) =>
@@ -204,6 +204,16 @@ public sealed class ProfileEngine
             {
                 state.Labels.Add(CountedLabels.Channel, channel);
             }
+        }
+
+        if (e.Domain is { Length: > 0 } domain)
+        {
+            state.Labels.Add(CountedLabels.Domain, domain);
+        }
+
+        if (e.Platform is { Length: > 0 } platform)
+        {
+            state.Labels.Add(CountedLabels.Platform, platform);
         }
 
         ApplyInterests(state, e, item);

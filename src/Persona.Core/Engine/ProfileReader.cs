@@ -199,6 +199,8 @@ public sealed class ProfileReader
             DayOfWeek = ((ReadOnlySpan<int>)state.DayOfWeek).ToArray(),
             Devices = state.Labels.ToDictionary(CountedLabels.Device),
             Channels = state.Labels.ToDictionary(CountedLabels.Channel),
+            Domains = state.Labels.ToDictionary(CountedLabels.Domain),
+            Platforms = state.Labels.ToDictionary(CountedLabels.Platform),
             RatingMean = state.RatingCount > 0 ? Math.Round(state.RatingSum / state.RatingCount, 4) : null,
             RatingCount = state.RatingCount,
             Satisfaction = Satisfaction(state, nowMs),

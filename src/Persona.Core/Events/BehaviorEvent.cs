@@ -36,6 +36,12 @@ public sealed record BehaviorEvent
     /// </summary>
     public double? Sentiment { get; init; }
 
+    /// <summary>The business line or site the event happened in ("fashion", "electronics", "video"); optional.</summary>
+    public string? Domain { get; init; }
+
+    /// <summary>The platform it happened on ("web", "app", "mini-program", "partner"); optional.</summary>
+    public string? Platform { get; init; }
+
     public string? RecommendationId { get; init; }
 
     public EventContext? Context { get; init; }

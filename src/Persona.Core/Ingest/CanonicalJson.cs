@@ -56,6 +56,16 @@ public static class CanonicalJson
             w.WriteNumber("sentiment", sentiment);
         }
 
+        if (e.Domain is not null)
+        {
+            w.WriteString("domain", e.Domain);
+        }
+
+        if (e.Platform is not null)
+        {
+            w.WriteString("platform", e.Platform);
+        }
+
         if (e.RecommendationId is not null)
         {
             w.WriteString("recommendationId", e.RecommendationId);

@@ -141,6 +141,8 @@ public sealed class EventParser
 
         var text = f.Text("text");
         var sentiment = f.Number("sentiment", 0, 1);
+        var domain = f.Text("domain", 64, fields);
+        var platform = f.Text("platform", 64, fields);
         var reco = f.Id("recommendationId", required: false);
         EventContext? context = null;
         if (f.Get("context") is { } ctx)
@@ -190,6 +192,8 @@ public sealed class EventParser
             Rating = rating,
             Text = text,
             Sentiment = sentiment ?? SentimentOf(type, text),
+            Domain = domain,
+            Platform = platform,
             RecommendationId = reco,
             Context = context, // null when it has no parts (FieldIndex.Context)
         }, null);

@@ -27,23 +27,15 @@ public static class EventCodec
         Recommendation = 128,
         Context = 256,
         Sentiment = 512,
+        Domain = 1024,
+        Platform = 2048,
     }
 
     public static void Write(BehaviorEvent e, BinaryWriterBuffer w)
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(w);
-        var f = Fields.None;
-        f |= e.SessionId is null ? 0 : Fields.Session;
-        f |= e.ItemId is null ? 0 : Fields.Item;
-        f |= e.Price is null ? 0 : Fields.Price;
-        f |= e.Quantity is null ? 0 : Fields.Quantity;
-        f |= e.Currency is null ? 0 : Fields.Currency;
-        f |= e.Rating is null ? 0 : Fields.Rating;
-        f |= e.Text is null ? 0 : Fields.Text;
-        f |= e.RecommendationId is null ? 0 : Fields.Recommendation;
-        f |= e.Context is null ? 0 : Fields.Context;
-        f |= e.Sentiment is null ? 0 : Fields.Sentiment;
+        var f = FieldsOf(e);
         w.WriteByte(Version);
         w.WriteVarUInt((ulong)f);
         w.WriteString(e.EventId);
@@ -104,9 +96,42 @@ public static class EventCodec
             }
         }
 
+        WriteLater(e, w);
+    }
+
+    private static Fields FieldsOf(BehaviorEvent e)
+    {
+        var f = e.SessionId is null ? Fields.None : Fields.Session;
+        f |= e.ItemId is null ? 0 : Fields.Item;
+        f |= e.Price is null ? 0 : Fields.Price;
+        f |= e.Quantity is null ? 0 : Fields.Quantity;
+        f |= e.Currency is null ? 0 : Fields.Currency;
+        f |= e.Rating is null ? 0 : Fields.Rating;
+        f |= e.Text is null ? 0 : Fields.Text;
+        f |= e.RecommendationId is null ? 0 : Fields.Recommendation;
+        f |= e.Context is null ? 0 : Fields.Context;
+        f |= e.Sentiment is null ? 0 : Fields.Sentiment;
+        f |= e.Domain is null ? 0 : Fields.Domain;
+        f |= e.Platform is null ? 0 : Fields.Platform;
+        return f;
+    }
+
+    /// <summary>The fields added after the first encoding's, in the order of their flags.</summary>
+    private static void WriteLater(BehaviorEvent e, BinaryWriterBuffer w)
+    {
         if (e.Sentiment is { } sentiment)
         {
             w.WriteDouble(sentiment);
+        }
+
+        if (e.Domain is not null)
+        {
+            w.WriteString(e.Domain);
+        }
+
+        if (e.Platform is not null)
+        {
+            w.WriteString(e.Platform);
         }
     }
 
@@ -179,6 +204,8 @@ public static class EventCodec
         }
 
         double? sentiment = f.HasFlag(Fields.Sentiment) ? r.ReadDouble() : null;
+        var domain = f.HasFlag(Fields.Domain) ? r.ReadString() : null;
+        var platform = f.HasFlag(Fields.Platform) ? r.ReadString() : null;
 
         return new BehaviorEvent
         {
@@ -196,6 +223,8 @@ public static class EventCodec
             RecommendationId = reco,
             Context = context,
             Sentiment = sentiment,
+            Domain = domain,
+            Platform = platform,
         };
     }
 }

@@ -10,19 +10,21 @@ namespace Persona.Core.Serialization;
 /// counters. Decoding validates bounds and throws <see cref="FormatException"/>.
 /// </summary>
 /// <remarks>
-/// Version 3 (written) is version 2 with the satisfaction sums after the recent items. Version 2 is version 1
+/// Version 4 (written) is version 3 with the domain and platform counts at the end. Version 3 is version 2 with the
+/// satisfaction sums after the recent items. Version 2 is version 1
 /// followed by a 32-bit checksum (the low half of XXH3 over everything
 /// before it), so that an encoding damaged anywhere between the engine and a backend that does not checksum
 /// its values (a cache, a Redis server) is refused instead of decoded into a wrong profile. Version 1 and 2
-/// encodings are still read (with no satisfaction), and are rewritten as version 3 when the profile next changes.
+/// and 3 encodings are still read (without what they lack), and are rewritten as version 4 when the profile next changes.
 /// </remarks>
 public static class ProfileCodec
 {
     /// <summary>The version <see cref="Write"/> produces.</summary>
-    public const byte CurrentVersion = 3;
+    public const byte CurrentVersion = 4;
 
     private const byte Version1 = 1;
     private const byte Version2 = 2;
+    private const byte Version3 = 3;
     private const int ChecksumLength = 4;
 
     public static void Write(ProfileState s, BinaryWriterBuffer w)
@@ -115,6 +117,9 @@ public static class ProfileCodec
             w.WriteVarInt(s.SatisfactionRefMs - baseMs);
         }
 
+        WriteLabels(s.Labels, CountedLabels.Domain, w);
+        WriteLabels(s.Labels, CountedLabels.Platform, w);
+
         w.WriteUInt32(Checksum(w.WrittenSpan[start..]));
     }
 
@@ -133,7 +138,7 @@ public static class ProfileCodec
     public static long ReadAppliedSeq(ReadOnlySpan<byte> data)
     {
         var r = new BinaryReaderSpan(data);
-        if (r.ReadByte() is not (Version1 or Version2 or CurrentVersion))
+        if (r.ReadByte() is not (Version1 or Version2 or Version3 or CurrentVersion))
         {
             throw new FormatException($"unknown profile encoding version {data[0]}");
         }
@@ -152,7 +157,7 @@ public static class ProfileCodec
     public static ProfileState Deserialize(ReadOnlySpan<byte> data, ProfileState? reuse)
     {
         var version = VersionOf(data);
-        if (version is Version2 or CurrentVersion)
+        if (version is Version2 or Version3 or CurrentVersion)
         {
             if (data.Length < 1 + ChecksumLength || BinaryPrimitives.ReadUInt32LittleEndian(data[^ChecksumLength..]) != Checksum(data[..^ChecksumLength]))
             {
@@ -288,7 +293,19 @@ public static class ProfileCodec
             s.Recent.Append(new RecentItem(item, type, time, r.ReadUInt64()));
         }
 
-        if (version == CurrentVersion)
+        ReadLater(version, s, baseMs, ref r);
+        if (r.Remaining != 0)
+        {
+            throw new FormatException($"{r.Remaining} bytes after the profile encoding");
+        }
+
+        return s;
+    }
+
+    /// <summary>What later versions added at the end: satisfaction (3) and the domain and platform counts (4).</summary>
+    private static void ReadLater(byte version, ProfileState s, long baseMs, ref BinaryReaderSpan r)
+    {
+        if (version >= Version3)
         {
             s.SatisfactionSignals = r.ReadVarInt();
             if (s.SatisfactionSignals < 0)
@@ -304,12 +321,11 @@ public static class ProfileCodec
             }
         }
 
-        if (r.Remaining != 0)
+        if (version >= CurrentVersion)
         {
-            throw new FormatException($"{r.Remaining} bytes after the profile encoding");
+            ReadLabels(ref s.Labels, CountedLabels.Domain, ref r);
+            ReadLabels(ref s.Labels, CountedLabels.Platform, ref r);
         }
-
-        return s;
     }
 
     private static uint Checksum(ReadOnlySpan<byte> data) => (uint)XxHash3.HashToUInt64(data);

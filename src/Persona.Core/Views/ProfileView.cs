@@ -42,6 +42,12 @@ public sealed record ProfileView
 
     public required IReadOnlyDictionary<string, long> Channels { get; init; }
 
+    /// <summary>Events per domain (business line or site), for those that named one.</summary>
+    public IReadOnlyDictionary<string, long> Domains { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Events per platform (web, app, mini-program, partner), for those that named one.</summary>
+    public IReadOnlyDictionary<string, long> Platforms { get; init; } = new Dictionary<string, long>();
+
     public double? RatingMean { get; init; }
 
     public long RatingCount { get; init; }
