@@ -42,7 +42,7 @@ public sealed class FeatureModelArtifactTests : IDisposable
         var (model, metadata) = Trained(new EngineConfig());
         FeatureModelArtifact.Save(_folder, model, metadata with { FeatureSchemaHash = "0123456789abcdef" });
         var ex = Assert.Throws<InvalidDataException>(() => FeatureModelArtifact.Load(_folder, new EngineConfig()));
-        Assert.Matches("trained on feature schema 0123456789abcdef \\(version 1\\), this build computes [0-9a-f]{16} \\(version 1\\)$", ex.Message);
+        Assert.Matches("trained on feature schema 0123456789abcdef \\(version 2\\), this build computes [0-9a-f]{16} \\(version 2\\)$", ex.Message);
     }
 
     [Fact]
