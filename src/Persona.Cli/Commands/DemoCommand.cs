@@ -62,7 +62,7 @@ internal static class DemoCommand
             }
 
             AnsiConsole.MarkupLine($"[green]done[/]: {total:N0} events in {elapsed.TotalSeconds:F1} s = {total / elapsed.TotalSeconds:N0} events/s through the durable pipeline.");
-            AnsiConsole.MarkupLine("Next: [bold]persona serve --data-dir DIR[/], then GET /v1/users/{id}/profile and /v1/users/{id}/recommendations (see README).");
+            AnsiConsole.MarkupLine("Next: [bold]persona serve --data-dir DIR[/], then open http://localhost:5080/ui/ (the console), or GET /v1/users/{id}/profile and /v1/users/{id}/recommendations (see README).");
         }
         finally
         {
