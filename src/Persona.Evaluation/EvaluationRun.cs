@@ -20,7 +20,9 @@ public static class EvaluationRun
     {
         ArgumentNullException.ThrowIfNull(request);
         var (protocol, model, format) = (request.Protocol, request.Model, request.Format);
-        return (protocol == "review-sentiment") != (model == "sentiment")
+        return (protocol == "cross-domain") != (model == "cross-domain")
+            ? "protocol: cross-domain evaluates --model cross-domain (co-occurrence across domains against the target domain's popularity)"
+            : (protocol == "review-sentiment") != (model == "sentiment")
             ? "protocol: review-sentiment evaluates --model sentiment (with the lexicon as its baseline), and sentiment runs on review-sentiment"
             : protocol == "review-sentiment" && format == "synthetic"
             ? "protocol: review-sentiment needs review text: use --format amazon-reviews, labelled-sentences or canonical"
@@ -32,8 +34,8 @@ public static class EvaluationRun
             ? "protocol: freshness and interest evaluate the engine's profiles: use --model interest"
             : protocol == "interest" && format != "synthetic"
             ? "protocol: interest needs planted ground truth: use --format synthetic"
-            : format == "synthetic" && protocol is not ("freshness" or "interest" or "churn" or "next-category")
-            ? "format: synthetic runs the freshness, interest and next-category protocols"
+            : format == "synthetic" && protocol is not ("freshness" or "interest" or "churn" or "next-category" or "cross-domain")
+            ? "format: synthetic runs the freshness, interest, churn, next-category and cross-domain protocols"
             : model is "sequence" or "vae" or "service" && protocol is not ("loo" or "ms-stratified" or "cold-start" or "prequential")
             ? $"protocol: --model {model} runs on loo and ms-stratified"
             : null;
@@ -52,6 +54,7 @@ public static class EvaluationRun
         {
             "churn" => Churn(request, watch),
             "review-sentiment" => ReviewSentiment(request, watch),
+            "cross-domain" => CrossDomain(request, watch),
             "next-category" => NextCategory(request, watch),
             _ when request.Format == "synthetic" => Synthetic(request, watch),
             "prequential" or "freshness" => Prequential(request, watch),
@@ -66,6 +69,13 @@ public static class EvaluationRun
         var (metrics, rows, calibration) = ChurnProtocol.Run(events, catalog, q.Config, q.WindowDays, q.MlpOptions(), q.Progress.MlpEpoch, q.Search, q.Progress.MlpTrial, q.TrainCuts, q.StepDays);
         var protocol = string.Create(CultureInfo.InvariantCulture, $"churn({q.WindowDays}d)");
         return new(Report(q, name, protocol, "churn", 0, rows, watch, metrics), EvaluationMarkdown.Calibration(calibration));
+    }
+
+    private static EvaluationOutcome CrossDomain(EvaluationRequest q, Stopwatch watch)
+    {
+        var (events, catalog, name) = Events(q);
+        var (metrics, users) = CrossDomainProtocol.Run(events, catalog, q.K, q.Seed);
+        return new(Report(q, name, "cross-domain", "cross-domain", q.K, users, watch, metrics));
     }
 
     private static EvaluationOutcome ReviewSentiment(EvaluationRequest q, Stopwatch watch)

@@ -12,8 +12,8 @@ internal sealed class EvaluateOptionSet
     public EvaluateOptionSet()
     {
         Format.AcceptOnlyFromAmong([.. DatasetLoader.Formats, "synthetic"]);
-        Protocol.AcceptOnlyFromAmong("loo", "cold-start", "ms-stratified", "prequential", "freshness", "interest", "session", "next-category", "churn", "review-sentiment");
-        Model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "popularity-decayed", "itemknn", "sequential-rules", "interest", "sequence", "vae", "interest-mlp", "churn", "service", "sentiment");
+        Protocol.AcceptOnlyFromAmong("loo", "cold-start", "ms-stratified", "prequential", "freshness", "interest", "session", "next-category", "churn", "review-sentiment", "cross-domain");
+        Model.AcceptOnlyFromAmong("random", "popularity", "popularity-all", "popularity-decayed", "itemknn", "sequential-rules", "interest", "sequence", "vae", "interest-mlp", "churn", "service", "sentiment", "cross-domain");
         Scorer.AcceptOnlyFromAmong("none", "sequence");
         Ablate.AcceptOnlyFromAmong([.. RankingFeatures.Names]);
         Target.AcceptOnlyFromAmong("next", "next-purchase");
@@ -99,7 +99,12 @@ internal sealed class EvaluateOptionSet
             Dataset = r.GetValue(Dataset)!,
             Format = r.GetValue(Format)!,
             Protocol = r.GetValue(Protocol)!,
-            Model = r.GetValue(Protocol) == "review-sentiment" && !MlpOptionSet.IsGiven(r, Model) ? "sentiment" : r.GetValue(Model)!,
+            Model = MlpOptionSet.IsGiven(r, Model) ? r.GetValue(Model)! : r.GetValue(Protocol) switch
+            {
+                "review-sentiment" => "sentiment",
+                "cross-domain" => "cross-domain",
+                _ => r.GetValue(Model)!,
+            },
             Config = r.GetValue(EngineConfig) is { } path ? EngineConfigJson.Load(path) : null,
             K = r.GetValue(K),
             Seed = seed,
