@@ -175,6 +175,22 @@ public sealed class RecommendationsApiTests
     }
 
     [Fact]
+    public async Task GetRecommendations_ContextDomain_OnlyItsItemsAlsoForAUserNewToIt()
+    {
+        await using var server = await TestServer.StartAsync();
+        await Seed(server);
+        await Post(server, "/v1/events", JsonSerializer.Serialize(new { eventId = "n1", type = "view", userId = "beauty-only", itemId = "lip3", timestamp = T0 + 90_000_000 }));
+
+        var books = await Recommend(server, "beauty-only", "?k=5&context.domain=Books");
+        var beauty = await Recommend(server, "u5", "?k=5&context.domain=Beauty");
+
+        Assert.Equal(5, Ids(books).Count);
+        Assert.All(Ids(books), id => Assert.StartsWith("book", id, StringComparison.Ordinal));
+        Assert.All(books["items"]!.AsArray(), i => Assert.NotEmpty(i!["reasons"]!.AsArray()));
+        Assert.All(Ids(beauty), id => Assert.True(id.StartsWith("lip", StringComparison.Ordinal) || id.StartsWith("eye", StringComparison.Ordinal), id));
+    }
+
+    [Fact]
     public async Task Experiments_List_NoneThenTheRunningOne()
     {
         await using var server = await TestServer.StartAsync();

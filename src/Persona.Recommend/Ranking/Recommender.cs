@@ -162,6 +162,11 @@ public sealed class Recommender
             }
         }
 
+        // A request for one domain (context.domain: a business line, the top-level category of its items) answers
+        // with its items only: for a user new to it, the blend's shared sources (brand and price interests,
+        // co-visitation, trending) carry what they did elsewhere.
+        var domain = request.Context.GetValueOrDefault("domain") is { Length: > 0 } d ? d : null;
+
         bool Eligible(int item)
         {
             var itemId = r.ItemId(item);
@@ -170,7 +175,8 @@ public sealed class Recommender
                 return false;
             }
 
-            if (catalog.Record(itemId) is { InStock: false })
+            var record = catalog.Record(itemId);
+            if (record is { InStock: false } || (domain is not null && (record?.CategoryPath is not { Count: > 0 } path || path[0] != domain)))
             {
                 return false;
             }
