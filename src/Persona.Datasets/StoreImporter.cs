@@ -19,12 +19,20 @@ public sealed class StoreImporter
 
     private readonly IProfileStore _store;
     private readonly int _batchSize;
+    private readonly Func<string, double>? _sentimentOf;
 
-    public StoreImporter(IProfileStore store, int batchSize)
+    /// <param name="store">The store imported into.</param>
+    /// <param name="batchSize">Events per batch.</param>
+    /// <param name="sentimentOf">
+    /// Scores review text as ingestion does (the served sentiment model, or the lexicon): review and rate events with
+    /// text and no sentiment get its score, so that an imported history builds the satisfaction the service would.
+    /// </param>
+    public StoreImporter(IProfileStore store, int batchSize, Func<string, double>? sentimentOf = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _batchSize = Math.Max(1, batchSize);
+        _sentimentOf = sentimentOf;
     }
 
     /// <summary>
@@ -43,7 +51,7 @@ public sealed class StoreImporter
         ImportRejection? first = null;
         foreach (var chunk in events.Chunk(_batchSize))
         {
-            var result = _store.Ingest(new ParsedBatch<BehaviorEvent>([.. chunk.Select((e, i) => (i, e))], [], []));
+            var result = _store.Ingest(new ParsedBatch<BehaviorEvent>([.. chunk.Select((e, i) => (i, Scored(e)))], [], []));
             accepted += result.Accepted;
             duplicate += result.Duplicate;
             rejected += result.Rejected;
@@ -53,6 +61,11 @@ public sealed class StoreImporter
         return new ImportSummary(catalog.Count, accepted, duplicate, rejected, first is null ? [] : [first]);
     }
 
+    private BehaviorEvent Scored(BehaviorEvent e) =>
+        _sentimentOf is not null && e.Sentiment is null && e.Text is { } text && e.Type is (byte)EventType.Review or (byte)EventType.Rate
+            ? e with { Sentiment = Math.Clamp(_sentimentOf(text), 0, 1) }
+            : e;
+
     /// <summary>
     /// A canonical file (events, or catalog items when <paramref name="items"/>) into the store. Reading and
     /// parsing run one batch ahead of the store on another thread, so that parsing overlaps with the durable
@@ -60,7 +73,7 @@ public sealed class StoreImporter
     /// </summary>
     public ImportSummary ImportCanonical(string path, bool items, TimeProvider time, Action<double>? progress = null)
     {
-        var parser = new EventParser(_store.Engine.Types, time);
+        var parser = new EventParser(_store.Engine.Types, time, _sentimentOf);
         using var parsed = new BlockingCollection<ParsedChunk>(boundedCapacity: 2);
         var reading = new ReadState();
         var producer = Task.Run(() => Read(path, items, parser, parsed, reading, progress));

@@ -47,6 +47,24 @@ public sealed class StoreImporterTests : IDisposable
     }
 
     [Fact]
+    public void ImportDataset_ReviewsWithAScorer_TextScoredAsIngestionScoresItAndSatisfactionBuilt()
+    {
+        var file = Path.Combine(_folder.Path, "reviews.json");
+        File.WriteAllLines(file,
+        [
+            """{"reviewerID":"A1","asin":"B1","overall":5.0,"summary":"great","reviewText":"works","unixReviewTime":1393545600}""",
+            """{"reviewerID":"A1","asin":"B2","overall":1.0,"summary":"broke","reviewText":"junk","unixReviewTime":1393632000}""",
+        ]);
+        using var store = Open();
+
+        var summary = new StoreImporter(store, batchSize: 10, text => text.StartsWith("great", StringComparison.Ordinal) ? 0.9 : 0.1).ImportDataset("amazon-reviews", file);
+
+        Assert.Equal(2L, summary.Accepted);
+        var view = store.Read("A1", s => new ProfileReader(store.Engine).Read(s, store.Catalog, 1393632000_000))!;
+        Assert.Equal(4L, view.Satisfaction!.Signals); // each review: its stars and its text
+    }
+
+    [Fact]
     public void ImportDataset_MovieLens100k_CatalogAndEveryRating()
     {
         using var store = Open();

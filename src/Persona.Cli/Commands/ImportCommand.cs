@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Persona.Core.Engine;
 using Persona.Datasets;
+using Persona.Models.Registry;
+using Persona.Models.Sentiment;
 using Persona.Storage.RocksDb;
 using Spectre.Console;
 
@@ -32,7 +34,9 @@ internal static class ImportCommand
             }
 
             using var opened = EmbeddedProfileStore.Open(options, engine);
-            var importer = new StoreImporter(opened, r.GetValue(batch));
+            var (sentimentOf, scorer) = ReviewScorer(options.DataDirectory);
+            var importer = new StoreImporter(opened, r.GetValue(batch), sentimentOf);
+            Console.WriteLine($"review text is scored by {scorer}, as the service scores it");
             var watch = Stopwatch.StartNew();
             var summary = dataset is null ? Canonical(importer, path, r.GetValue(items)) : importer.ImportDataset(dataset, path);
             opened.Checkpoint();
@@ -40,6 +44,25 @@ internal static class ImportCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>What scores review text: the sentiment model active in the data directory's registry, as the service serves it, or else the lexicon.</summary>
+    private static (Func<string, double> Score, string Name) ReviewScorer(string dataDirectory)
+    {
+        try
+        {
+            if (new ModelRegistry(Path.Combine(dataDirectory, "models")).ActiveFolder(SentimentModelArtifact.Kind) is { } folder)
+            {
+                var served = SentimentModelArtifact.Load(folder);
+                return (text => served.Model.Score(text).Positive, served.Metadata.Version);
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            Console.Error.WriteLine($"the registry's sentiment model is refused ({ex.Message}); the lexicon scores review text");
+        }
+
+        return (text => (SentimentLexicon.Score(text) + 1) / 2, "the lexicon");
     }
 
     /// <summary>A canonical file, with a progress bar on an interactive console.</summary>
