@@ -61,10 +61,7 @@ public sealed class StoreImporter
         return new ImportSummary(catalog.Count, accepted, duplicate, rejected, first is null ? [] : [first]);
     }
 
-    private BehaviorEvent Scored(BehaviorEvent e) =>
-        _sentimentOf is not null && e.Sentiment is null && e.Text is { } text && e.Type is (byte)EventType.Review or (byte)EventType.Rate
-            ? e with { Sentiment = Math.Clamp(_sentimentOf(text), 0, 1) }
-            : e;
+    private BehaviorEvent Scored(BehaviorEvent e) => _sentimentOf is null ? e : ReviewText.Scored(e, _sentimentOf);
 
     /// <summary>
     /// A canonical file (events, or catalog items when <paramref name="items"/>) into the store. Reading and

@@ -30,7 +30,7 @@ public sealed class EventParser
     /// <summary>Parses a body (JSON array or NDJSON); throws <see cref="MalformedBodyException"/> if it is not well-formed.</summary>
     /// <summary>The scorer's sentiment of a review or rate event's text; null for other events, without text or without a scorer.</summary>
     private double? SentimentOf(byte type, string? text) =>
-        text is not null && _sentimentOf is not null && type is (byte)EventType.Review or (byte)EventType.Rate ? Math.Clamp(_sentimentOf(text), 0, 1) : null;
+        _sentimentOf is not null && ReviewText.IsScored(type, text) ? Math.Clamp(_sentimentOf(text!), 0, 1) : null;
 
     public ParsedBatch<BehaviorEvent> ParseBody(ReadOnlyMemory<byte> body) => JsonRecords.WithRecords(body, Parse);
 

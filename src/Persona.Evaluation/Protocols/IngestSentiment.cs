@@ -13,18 +13,15 @@ public static class IngestSentiment
     public static IReadOnlyList<BehaviorEvent> WithLexicon(IReadOnlyList<BehaviorEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        if (!events.Any(Scorable))
+        if (!events.Any(e => e.Sentiment is null && ReviewText.IsScored(e.Type, e.Text)))
         {
             return events;
         }
 
-        return [.. events.Select(e => Scorable(e) ? e with { Sentiment = (SentimentLexicon.Score(e.Text) + 1) / 2 } : e)];
+        return [.. events.Select(e => ReviewText.Scored(e, SentimentLexicon.Positive))];
     }
 
     /// <summary>Whether any event is a satisfaction signal (a rating, review text, or a sentiment).</summary>
     public static bool HasSatisfactionSignals(IReadOnlyList<BehaviorEvent> events) =>
         events.Any(e => e.Sentiment is not null || (e.Type is (byte)EventType.Rate or (byte)EventType.Review && (e.Rating is not null || e.Text is not null)));
-
-    private static bool Scorable(BehaviorEvent e) =>
-        e.Sentiment is null && e.Text is not null && e.Type is (byte)EventType.Review or (byte)EventType.Rate;
 }

@@ -45,6 +45,9 @@ public static class SentimentLexicon
     /// <summary>The text's sentiment in (-1, 1): negative below 0; 0 when no opinion word is found.</summary>
     public static double Score(string? text) => Score(ReviewTokens.Of(text));
 
+    /// <summary>The text's score mapped onto 0–1 (the same order): the probability-like scale ingestion logs.</summary>
+    public static double Positive(string? text) => (Score(text) + 1) / 2;
+
     /// <summary>The sentiment of tokens from <see cref="ReviewTokens.Of"/>.</summary>
     public static double Score(IReadOnlyList<string> tokens)
     {

@@ -13,5 +13,5 @@ public sealed class ReviewSentiment(ModelHost models)
     public double Score(string text) =>
         models.Current.Find<SentimentModelArtifact>(SentimentModelArtifact.Kind) is { } served
             ? served.Model.Score(text).Positive
-            : (SentimentLexicon.Score(text) + 1) / 2;
+            : SentimentLexicon.Positive(text);
 }
